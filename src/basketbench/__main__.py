@@ -1,0 +1,3 @@
+from basketbench.cli import main
+
+main()

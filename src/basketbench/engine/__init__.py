@@ -1,0 +1,12 @@
+"""The local basket engine: BetterCommerce basket rules over SQLite (no HTTP, no Textual)."""
+
+from .engine import BasketEngine
+from .errors import (
+    BasketLocked, Conflict, EngineError, NotFound, OutOfStock, QuantityLimit, ValidationError,
+)
+from .ids import ZERO_GUID
+
+__all__ = [
+    "BasketEngine", "BasketLocked", "Conflict", "EngineError", "NotFound", "OutOfStock",
+    "QuantityLimit", "ValidationError", "ZERO_GUID",
+]

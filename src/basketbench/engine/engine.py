@@ -1,0 +1,481 @@
+"""`BasketEngine`: the local basket engine's Python API, one object over one database file.
+
+Every mutation is one BEGIN IMMEDIATE transaction: load the basket, apply the rule, reprice,
+write, bump the version, render. Any error rolls the whole transaction back. Reads run in a
+deferred transaction so they see one consistent state. Results are wire-shaped dicts
+(camelCase keys, Decimal money), ready for `jsonio.dumps` or the `wire` models.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from ..money import currency as lookup_currency
+from ..money import from_minor, format_amount
+from . import catalogue as catalogue_mod
+from . import ops_basket, ops_delivery, ops_lines, ops_promos, render, schema, sessions
+from .errors import BasketLocked, Conflict, NotFound, ValidationError, field_error
+from .ids import ZERO_GUID, normalise_guid
+from .pricing import price
+from .state import BasketState, Writer, load, new_state
+from .store import Store
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class BasketEngine:
+    """The local engine. Thread-safe (one connection behind a lock); several processes may
+    open the same file at once."""
+
+    def __init__(self, path: str | Path, *, clock: Clock | None = None) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.path)
+        self.db = sqlite_utils.Database(self.store.conn)
+        self.clock = clock or utc_now
+        with self.store.lock:
+            schema.migrate(self.db)
+        self._cat = catalogue_mod.Catalogue()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "BasketEngine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def catalogue(self, conn: sqlite3.Connection | None = None) -> catalogue_mod.Catalogue:
+        conn = conn or self.store.conn
+        rev = catalogue_mod.read_rev(conn)
+        if rev != self._cat.rev:
+            self._cat = catalogue_mod.load(conn)
+        return self._cat
+
+    def _now(self) -> datetime:
+        return self.clock()
+
+    def _mutate(self, basket_id: object, op: Callable[[Writer, catalogue_mod.Catalogue,
+                                                        datetime], Any],
+                *, expected_version: int | None = None, create: bool = True,
+                allow_locked: bool = False, currency: str | None = None,
+                commit: bool = True) -> tuple[Any, dict]:
+        """Run `op` on the basket in one write transaction; returns (op result, basket dict)."""
+        bid = normalise_guid(basket_id, "id")
+        cur_code = (currency or "GBP").upper()
+        lookup_currency_or_400(cur_code)
+
+        def tx(conn: sqlite3.Connection) -> tuple[Any, dict]:
+            cat = self.catalogue(conn)
+            now = self._now()
+            state = load(conn, cat, bid)
+            if state is None:
+                if not create:
+                    raise NotFound(f"Basket {bid} not found", [f"id: basket {bid} not found"])
+                state = new_state(bid, cur_code, render.iso(now))
+            check_version(state, expected_version)
+            if state.is_locked and not allow_locked:
+                raise BasketLocked(f"Basket {bid} is locked", [f"id: basket {bid} is locked"])
+            writer = Writer(conn, state)
+            result = op(writer, cat, now)
+            priced = price(state, cat, now)
+            writer.finish(render.iso(now), priced.line_count, priced.grand_total.gross)
+            return result, render.basket(priced, cat, now)
+
+        return self.store.transaction(tx, commit=commit)
+
+    def _read(self, fn: Callable[[sqlite3.Connection, catalogue_mod.Catalogue, datetime], Any]):
+        return self.store.read(lambda conn: fn(conn, self.catalogue(conn), self._now()))
+
+    def _record(self, record_id: str) -> dict:
+        return {"recordId": record_id, "id": 0, "isValid": True}
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def get_basket(self, basket_id: object) -> dict:
+        """The basket; an unknown id gives an empty, unsaved basket (`isNew: true`)."""
+        bid = normalise_guid(basket_id, "id")
+
+        def fn(conn, cat, now):
+            state = load(conn, cat, bid) or new_state(bid, "GBP", "")
+            return render.basket(price(state, cat, now), cat, now)
+
+        return self._read(fn)
+
+    def basket_version(self, basket_id: object) -> int:
+        bid = normalise_guid(basket_id, "id")
+        row = self.store.read(lambda c: c.execute(
+            "SELECT version FROM baskets WHERE id = ?", (bid,)).fetchone())
+        return row[0] if row else 0
+
+    def list_user_baskets(self, user_id: object) -> list[dict]:
+        """Endpoint 01: the user's baskets in the short shape, newest first."""
+        uid = normalise_guid(user_id, "userId")
+
+        def fn(conn, cat, now):
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM baskets WHERE user_id = ? ORDER BY last_updated DESC, id", (uid,))]
+            return [render.short_basket(render.basket(price(load(conn, cat, b), cat, now), cat, now))
+                    for b in ids]
+
+        return self._read(fn)
+
+    def list_baskets(self, *, user_id: str | None = None, query: str | None = None,
+                     offset: int = 0, limit: int = 100) -> dict:
+        """One page of basket summaries for the workbench, newest first, from the summary
+        columns (no pricing): {total, offset, rows: [...]}. `query` matches the basket id
+        prefix, the user's id or email, or a product's stock code or name in the basket."""
+        where, params = [], []
+        if user_id:
+            where.append("b.user_id = ?")
+            params.append(normalise_guid(user_id, "userId"))
+        if query and query.strip():
+            q = query.strip().lower()
+            like = f"%{q}%"
+            where.append(
+                "(b.id LIKE ? OR lower(coalesce(b.user_email, '')) LIKE ? OR b.user_id LIKE ? OR "
+                "EXISTS (SELECT 1 FROM lines l JOIN products p ON p.product_id = l.product_id "
+                "WHERE l.basket_id = b.id AND (lower(p.stock_code) LIKE ? OR lower(p.name) LIKE ?)))")
+            params += [q + "%", like, q + "%", like, like]
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        limit = max(1, min(int(limit), 1000))
+        offset = max(0, int(offset))
+
+        def fn(conn, cat, now):
+            total = conn.execute(f"SELECT count(*) FROM baskets b {clause}", params).fetchone()[0]
+            rows = []
+            for r in conn.execute(
+                "SELECT b.id, b.user_id, b.user_email, b.currency, b.line_count, "
+                "b.grand_total_minor, b.last_updated, b.is_locked, b.is_quote, b.version "
+                f"FROM baskets b {clause} ORDER BY b.last_updated DESC, b.id LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ):
+                cur = lookup_currency(r[3])
+                rows.append({
+                    "id": r[0], "userId": r[1], "userEmail": r[2], "currencyCode": r[3],
+                    "lineCount": r[4], "grandTotal": from_minor(r[5], cur),
+                    "grandTotalFormatted": format_amount(r[5], cur), "lastUpdated": r[6],
+                    "isLocked": bool(r[7]), "isQuote": bool(r[8]), "version": r[9],
+                })
+            return {"total": total, "offset": offset, "rows": rows}
+
+        return self._read(fn)
+
+    def related_products(self, basket_id: object) -> list[dict]:
+        bid = normalise_guid(basket_id, "id")
+
+        def fn(conn, cat, now):
+            state = load(conn, cat, bid) or new_state(bid, "GBP", "")
+            in_basket = {ln.product.product_id for ln in state.lines}
+            cur = lookup_currency(state.currency)
+            seen: set[str] = set()
+            out = []
+            for ln in state.lines:
+                for code in ln.product.related:
+                    p = cat.product_by_code(code)
+                    if p and p.product_id not in in_basket and p.product_id not in seen:
+                        seen.add(p.product_id)
+                        out.append(render.product(p, cur))
+            return out
+
+        return self._read(fn)
+
+    def search_products(self, query: str = "", *, limit: int = 50,
+                        currency: str = "GBP") -> list[dict]:
+        """Catalogue search by name, stock code, category or product id (case-insensitive)."""
+        cur = lookup_currency_or_400(currency)
+        q = (query or "").strip().lower()
+        cat = self._read(lambda conn, cat, now: cat)
+        found = [p for p in cat.products.values()
+                 if not q or q in p.name.lower() or q in p.stock_code.lower()
+                 or q in p.category.lower() or p.product_id.startswith(q)]
+        return [render.product(p, cur) for p in found[: max(1, min(limit, 500))]]
+
+    def list_promotions(self) -> list[dict]:
+        def fn(conn, cat, now):
+            promos = list(cat.promotions.values()) + [p for p in cat.auto_promotions if not p.code]
+            return [promotion_summary(p, now) for p in sorted(promos, key=lambda p: p.promo_id)]
+
+        return self._read(fn)
+
+    def list_shipping_methods(self, country: str | None = None) -> list[dict]:
+        cat = self._read(lambda conn, cat, now: cat)
+        methods = cat.methods_for(country.upper()) if country else list(cat.shipping.values())
+        return [{"id": m.id, "shippingCode": m.code, "displayName": m.display_name,
+                 "countries": list(m.countries), "price": from_minor(m.price_minor,
+                                                                     lookup_currency(m.currency)),
+                 "freeOver": from_minor(m.free_over_minor, lookup_currency(m.currency))
+                 if m.free_over_minor is not None else None,
+                 "isNominated": m.is_nominated, "expectedDaysToDeliver": m.expected_days}
+                for m in methods]
+
+    def list_stores(self) -> list[dict]:
+        cat = self._read(lambda conn, cat, now: cat)
+        return [{"id": s.id, "code": s.code, "name": s.name, "address1": s.address1,
+                 "city": s.city, "postCode": s.post_code, "countryCode": s.country_code}
+                for s in cat.stores.values()]
+
+    def list_users(self) -> list[dict]:
+        cat = self._read(lambda conn, cat, now: cat)
+        return list(cat.users.values())
+
+    # -- lines ------------------------------------------------------------------------------
+
+    def add_item(self, basket_id: object, item: dict, *, currency: str | None = None,
+                 expected_version: int | None = None) -> dict:
+        """Endpoint 11: add a quantity delta (engine-rules §2)."""
+        return self._mutate(basket_id, lambda w, cat, now: ops_lines.add_item(w, cat, item),
+                            expected_version=expected_version, currency=currency)[1]
+
+    def add_bulk(self, basket_id: object, items: list, *, currency: str | None = None,
+                 expected_version: int | None = None) -> dict:
+        """Endpoint 12: every element or none."""
+        return self._mutate(basket_id, lambda w, cat, now: ops_lines.add_bulk(w, cat, items),
+                            expected_version=expected_version, currency=currency)[1]
+
+    def set_qty(self, basket_id: object, product_id: object, qty: object, *,
+                expected_version: int | None = None) -> dict:
+        """Endpoint 15: absolute quantity of the product's top-level line."""
+        return self._mutate(basket_id,
+                            lambda w, cat, now: ops_lines.set_qty(w, cat, product_id, qty),
+                            expected_version=expected_version)[1]
+
+    def remove_item(self, basket_id: object, product_id: object, *,
+                    expected_version: int | None = None) -> dict:
+        """Endpoint 14: remove the top-level line and its children; absent is a no-op."""
+        return self._mutate(basket_id, lambda w, cat, now: ops_lines.remove_item(w, product_id),
+                            expected_version=expected_version)[1]
+
+    def set_display_order(self, basket_id: object, entries: list, *,
+                          expected_version: int | None = None) -> bool:
+        """Endpoint 13: [{id, displayOrder}] by line id or product id."""
+        self._mutate(basket_id, lambda w, cat, now: ops_lines.set_display_order(w, entries),
+                     expected_version=expected_version)
+        return True
+
+    # -- promotions -------------------------------------------------------------------------
+
+    def apply_promo(self, basket_id: object, code: object, *,
+                    expected_version: int | None = None) -> dict:
+        """Endpoint 17: {isVaild, isValid, message, basket}; a refusal changes nothing."""
+        (ok, message), basket = self._mutate(
+            basket_id, lambda w, cat, now: ops_promos.apply(w, cat, code, now),
+            expected_version=expected_version)
+        return {"isVaild": ok, "isValid": ok, "message": message, "basket": basket}
+
+    def remove_promo(self, basket_id: object, code: object, *,
+                     expected_version: int | None = None) -> dict:
+        (ok, message), basket = self._mutate(
+            basket_id, lambda w, cat, now: ops_promos.remove(w, code),
+            expected_version=expected_version)
+        return {"isVaild": ok, "isValid": ok, "message": message, "basket": basket}
+
+    def check_promo(self, basket_id: object, code: object) -> tuple[bool, str]:
+        """Endpoint 16 with its reason: apply as a dry run that is always rolled back."""
+        try:
+            (ok, message), _ = self._mutate(
+                basket_id, lambda w, cat, now: ops_promos.apply(w, cat, code, now), commit=False)
+        except BasketLocked as exc:
+            return False, exc.message
+        return ok, message
+
+    def validate_promo(self, basket_id: object, code: object) -> bool:
+        return self.check_promo(basket_id, code)[0]
+
+    # -- merge ------------------------------------------------------------------------------
+
+    def merge(self, target_id: object, source_id: object, *, strategy: str = "sum",
+              dry_run: bool = False, expected_version: int | None = None) -> dict:
+        """Endpoint 08: merge the source into the target and delete the source; `dry_run`
+        returns the merged basket and changes nothing (the workbench's preview)."""
+        target = normalise_guid(target_id, "id")
+        if source_id is None or source_id == "":
+            raise field_error("sourceBasketId", "is required")
+        source = normalise_guid(source_id, "sourceBasketId")
+        if source == target:
+            raise field_error("sourceBasketId", f"cannot merge basket {target} into itself")
+        strategy = (strategy or "sum").lower()
+
+        def op(w: Writer, cat, now):
+            src = load(w.conn, cat, source)
+            if src is None:
+                raise NotFound(f"Source basket {source} not found",
+                               [f"sourceBasketId: basket {source} not found"])
+            if src.is_locked:
+                raise BasketLocked(f"Source basket {source} is locked",
+                                   [f"sourceBasketId: basket {source} is locked"])
+            ops_basket.merge_lines(w, cat, src, strategy)
+            ops_promos.carry_over(w, cat, src.promo_codes, now)
+            w.ensure_row()
+            w.conn.execute("DELETE FROM baskets WHERE id = ?", (source,))
+
+        return self._mutate(target, op, expected_version=expected_version,
+                            commit=not dry_run)[1]
+
+    # -- delivery ---------------------------------------------------------------------------
+
+    def set_shipping_method(self, basket_id: object, shipping_method_id: object,
+                            country_code: object, nominated: dict | None = None, *,
+                            expected_version: int | None = None) -> dict:
+        return self._mutate(basket_id, lambda w, cat, now: ops_delivery.set_shipping_method(
+            w, cat, shipping_method_id, country_code, nominated),
+            expected_version=expected_version)[1]
+
+    def set_delivery_plans(self, basket_id: object, plans: list, *,
+                           expected_version: int | None = None) -> dict:
+        rid, _ = self._mutate(basket_id, lambda w, cat, now: ops_delivery.set_delivery_plans(
+            w, cat, plans, now), expected_version=expected_version)
+        return self._record(rid)
+
+    def set_line_delivery_plan(self, basket_id: object, plan: dict, *,
+                               expected_version: int | None = None) -> dict:
+        rid, _ = self._mutate(basket_id, lambda w, cat, now: ops_delivery.set_line_delivery_plan(
+            w, cat, plan, now), expected_version=expected_version)
+        return self._record(rid)
+
+    def set_delivery_instruction(self, basket_id: object, text: object, *,
+                                 expected_version: int | None = None) -> dict:
+        bid = normalise_guid(basket_id, "id")
+        self._mutate(bid, lambda w, cat, now: ops_delivery.set_instruction(w, text),
+                     expected_version=expected_version)
+        return self._record(bid)
+
+    def set_click_collect_store(self, basket_id: object, store: dict, *,
+                                expected_version: int | None = None) -> dict:
+        rid, _ = self._mutate(basket_id, lambda w, cat, now: ops_delivery.set_click_collect(
+            w, cat, store), expected_version=expected_version)
+        return self._record(rid)
+
+    # -- basket fields ----------------------------------------------------------------------
+
+    def set_po(self, basket_id: object, po_reference: object, *,
+               expected_version: int | None = None) -> dict:
+        bid = normalise_guid(basket_id, "id")
+        self._mutate(bid, lambda w, cat, now: ops_basket.set_po(w, po_reference),
+                     expected_version=expected_version)
+        return self._record(bid)
+
+    def assign_user(self, basket_id: object, user_id: object, *,
+                    expected_version: int | None = None) -> dict:
+        return self._mutate(basket_id, lambda w, cat, now: ops_basket.assign_user(w, cat, user_id),
+                            expected_version=expected_version)[1]
+
+    def set_custom_info(self, basket_id: object, info: dict, *,
+                        expected_version: int | None = None) -> dict:
+        return self._mutate(basket_id, lambda w, cat, now: ops_basket.set_custom_info(w, info),
+                            expected_version=expected_version)[1]
+
+    def set_subscription(self, basket_id: object, product_id: object, settings: dict, *,
+                         expected_version: int | None = None) -> dict:
+        return self._mutate(basket_id, lambda w, cat, now: ops_basket.set_subscription(
+            w, product_id, settings), expected_version=expected_version)[1]
+
+    def set_campaign(self, basket_id: object, campaign_code: object, *,
+                     expected_version: int | None = None) -> dict:
+        return self._mutate(basket_id, lambda w, cat, now: ops_basket.set_campaign(
+            w, campaign_code), expected_version=expected_version)[1]
+
+    def set_locked(self, basket_id: object, locked: bool, *,
+                   expected_version: int | None = None) -> dict:
+        """Extension: lock or unlock (no documented endpoint sets the flag)."""
+        def op(w, cat, now):
+            if w.state.is_locked != locked:
+                w.set_fields(is_locked=int(locked))
+        return self._mutate(basket_id, op, expected_version=expected_version, create=False,
+                            allow_locked=True)[1]
+
+    def delete_basket(self, basket_id: object, *, expected_version: int | None = None) -> bool:
+        """Endpoint 06: True if it existed. A locked basket is refused (423)."""
+        bid = normalise_guid(basket_id, "id")
+
+        def tx(conn):
+            row = conn.execute("SELECT version, is_locked FROM baskets WHERE id = ?",
+                               (bid,)).fetchone()
+            if row is None:
+                check_version(BasketState(id=bid), expected_version)
+                return False
+            check_version(BasketState(id=bid, version=row[0]), expected_version)
+            if row[1]:
+                raise BasketLocked(f"Basket {bid} is locked", [f"id: basket {bid} is locked"])
+            conn.execute("DELETE FROM baskets WHERE id = ?", (bid,))
+            return True
+
+        return self.store.transaction(tx)
+
+    # -- Nexudus basket sessions ------------------------------------------------------------
+
+    def create_session(self, business_id: int, session_id: str, json_contents: str | None,
+                       updated_by: str | None = None) -> dict:
+        now = render.iso(self._now())
+        return self.store.transaction(lambda c: sessions.create(
+            c, business_id, session_id, json_contents, now, updated_by))
+
+    def list_sessions(self, *, page: int = 1, size: int = 25,
+                      session_id: str | None = None) -> dict:
+        return self.store.read(lambda c: sessions.page(c, page, size, session_id))
+
+    def get_session(self, record_id: int) -> dict | None:
+        return self.store.read(lambda c: sessions.get(c, record_id))
+
+    def update_session(self, record_id: int, fields: dict, updated_by: str | None = None
+                       ) -> dict | None:
+        now = render.iso(self._now())
+        return self.store.transaction(lambda c: sessions.update(c, record_id, fields, now,
+                                                                updated_by))
+
+    def delete_session(self, record_id: int) -> bool:
+        return self.store.transaction(lambda c: sessions.delete(c, record_id))
+
+
+def check_version(state: BasketState, expected: int | None) -> None:
+    if expected is not None and state.version != expected:
+        raise Conflict(
+            f"Basket {state.id} is at version {state.version}, not {expected}",
+            [f"If-Match: basket is at version {state.version}"], current_version=state.version)
+
+
+def lookup_currency_or_400(code: str):
+    try:
+        return lookup_currency(code)
+    except ValueError as exc:
+        raise ValidationError(f"Currency: {exc}", [f"Currency: {exc}"]) from None
+
+
+def promotion_summary(p: catalogue_mod.Promotion, now: datetime) -> dict:
+    from .promotions import _parse_time
+
+    status = "active"
+    if p.valid_to and now > _parse_time(p.valid_to):
+        status = "expired"
+    elif p.valid_from and now < _parse_time(p.valid_from):
+        status = "not yet valid"
+    elif p.usage_limit is not None and p.usage_count >= p.usage_limit:
+        status = "exhausted"
+    cur = lookup_currency(p.currency)
+    return {
+        "code": p.code, "name": p.name, "kind": p.kind,
+        "percent": p.percent if p.percent_bp else None,
+        "amount": from_minor(p.amount_minor, cur) if p.amount_minor else None,
+        "minSubtotal": from_minor(p.min_subtotal_minor, cur) if p.min_subtotal_minor else None,
+        "minItems": p.min_items or None, "requiredCategory": p.required_category,
+        "requiredStockCode": p.required_stock_code, "category": p.target_category,
+        "stockCode": p.target_stock_code, "productId": p.target_product_id,
+        "buy": p.buy or None, "get": p.get or None,
+        "shippingCodes": list(p.shipping_codes) or None, "currency": p.only_currency,
+        "validFrom": p.valid_from, "validTo": p.valid_to, "usageLimit": p.usage_limit,
+        "usageCount": p.usage_count, "priority": p.priority, "exclusive": p.exclusive,
+        "autoApply": p.auto_apply, "status": status,
+    }

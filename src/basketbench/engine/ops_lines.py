@@ -1,0 +1,210 @@
+"""Line operations: delta add, bulk add, absolute quantity, remove, display order."""
+
+from __future__ import annotations
+
+from ..money import currency
+from . import inputs
+from .catalogue import Catalogue, Product
+from .errors import EngineError, NotFound, OutOfStock, QuantityLimit, ValidationError, field_error
+from .ids import ZERO_GUID, normalise_guid, optional_guid
+from .state import LineState, Writer
+
+MAX_LINE_QTY = 999
+MAX_LINES = 500
+_SUBSCRIPTION_FIELDS = ("subscriptionPlanId", "subscriptionTermId")
+
+
+def resolve_product(cat: Catalogue, body: dict, prefix: str = "") -> Product | None:
+    """The product named by productId and/or stockCode; None for the all-zero productId with
+    no stock code (nothing to add). Unknown: 404. Both given and disagreeing: 400."""
+    pid = optional_guid(body.get("productId"), prefix + "productId")
+    code = inputs.text(body.get("stockCode"), prefix + "stockCode", max_length=100)
+    by_id = cat.product(pid) if pid != ZERO_GUID else None
+    if pid != ZERO_GUID and by_id is None:
+        raise NotFound(f"Product {pid} not found", [f"{prefix}productId: product {pid} not found"])
+    if code is not None and (by_id is None or by_id.stock_code.upper() != code.strip().upper()):
+        by_code = cat.product_by_code(code)
+        if by_id is not None:
+            raise field_error(prefix + "stockCode",
+                              f"{code!r} does not match productId {pid} ({by_id.stock_code})")
+        if by_code is None:
+            raise NotFound(f"Product with stock code {code!r} not found",
+                           [f"{prefix}stockCode: product {code!r} not found"])
+        return by_code
+    return by_id
+
+
+def _check_qty(w: Writer, product: Product, new_qty: int, line: LineState | None) -> None:
+    if new_qty > MAX_LINE_QTY:
+        raise QuantityLimit(
+            f"{product.stock_code}: a line may hold at most {MAX_LINE_QTY} units "
+            f"(asked for {new_qty})", [f"qty: at most {MAX_LINE_QTY} units per line"])
+    others = sum(ln.qty for ln in w.state.lines
+                 if ln.product is product and ln is not line)
+    if others + new_qty > product.current_stock:
+        available = max(0, product.current_stock - others)
+        raise OutOfStock(
+            f"Only {available} of {product.stock_code} available (asked for {new_qty})",
+            [f"qty: only {available} of {product.stock_code} available"],
+            available=available,
+        )
+
+
+def _line_extras(body: dict, cur, prefix: str) -> dict:
+    """Optional line fields from an add/bulk body, only those present."""
+    extra: dict = {}
+    info = {}
+    for n in range(1, 6):
+        for key in (f"customInfo{n}", f"customInfo{n}Formatted"):
+            if key in body and body[key] is not None:
+                info[key] = inputs.text(body[key], prefix + key, max_length=2000) or ""
+    if info:
+        extra["custom_info"] = info
+    manual = body.get("manualUnitPrice")
+    if manual not in (None, "", 0):
+        minor = inputs.money(manual, prefix + "manualUnitPrice", cur)
+        if minor > 0:
+            extra["manual_price_minor"] = minor
+    charge = body.get("additionalCharge")
+    if charge not in (None, ""):
+        extra["additional_charge_minor"] = inputs.money(charge, prefix + "additionalCharge", cur)
+    item_type = body.get("itemType", body.get("lineItemType"))
+    if item_type not in (None, ""):
+        extra["item_type"] = inputs.whole_number(item_type, prefix + "itemType", minimum=0)
+    if body.get("giftWrapId") not in (None, ""):
+        extra["gift_wrap_id"] = optional_guid(body.get("giftWrapId"), prefix + "giftWrapId")
+        extra["is_gift_wrap"] = inputs.flag(body.get("isGiftWrapApplied", True),
+                                            prefix + "isGiftWrapApplied")
+    plan = optional_guid(body.get("subscriptionPlanId"), prefix + "subscriptionPlanId")
+    if plan != ZERO_GUID:
+        pricing = body.get("userPricingType", body.get("userSubscriptionPricing"))
+        extra["subscription"] = {
+            "subscriptionPlanId": plan,
+            "subscriptionTermId": optional_guid(body.get("subscriptionTermId"),
+                                                prefix + "subscriptionTermId"),
+            "userPricingType": inputs.whole_number(pricing, prefix + "userPricingType")
+            if pricing not in (None, "") else 0,
+            "subscriptionJson": inputs.text(body.get("subscriptionJson"),
+                                            prefix + "subscriptionJson", max_length=10000),
+        }
+    return extra
+
+
+def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "") -> None:
+    """Add a quantity delta for (productId, parentProductId); see engine-rules §2."""
+    inputs.obj(body, prefix.rstrip(".") or "body")
+    cur = currency(w.state.currency)
+    qty = inputs.whole_number(body.get("qty", 1), prefix + "qty",
+                              minimum=-100_000, maximum=100_000)
+    pid = optional_guid(body.get("productId"), prefix + "productId")
+    if pid == ZERO_GUID and qty == 0:
+        # The all-zero product with qty 0 is how storefronts create an empty basket.
+        w.ensure_row()
+        return
+    product = resolve_product(cat, body, prefix)
+    if product is None:
+        raise field_error(prefix + "productId", "is required (or give a stockCode)")
+    parent = optional_guid(body.get("parentProductId"), prefix + "parentProductId")
+    line = w.state.line(product.product_id, parent)
+    extras = _line_extras(body, cur, prefix)
+    if line is not None:
+        new_qty = line.qty + qty
+        if qty == 0 or new_qty <= 0:
+            w.remove_line(line)
+            return
+        _check_qty(w, product, new_qty, line)
+        w.update_line(line, qty=new_qty, **extras)
+        return
+    if qty <= 0:
+        return  # a negative or zero delta on a missing line changes nothing
+    if parent != ZERO_GUID:
+        if w.state.line(parent, ZERO_GUID) is None:
+            raise field_error(prefix + "parentProductId",
+                              f"parent product {parent} is not a line in the basket")
+    elif product.child_only:
+        raise field_error(prefix + "parentProductId",
+                          f"{product.stock_code} can only be added under a parent line")
+    if len(w.state.lines) >= MAX_LINES:
+        raise QuantityLimit(f"A basket may hold at most {MAX_LINES} lines",
+                            [f"lineItems: at most {MAX_LINES} lines per basket"])
+    _check_qty(w, product, qty, None)
+    order = inputs.whole_number(body.get("displayOrder") or 0, prefix + "displayOrder",
+                                minimum=0, maximum=1_000_000)
+    if order <= 0:
+        order = w.state.next_display_order()
+    w.add_line(product, parent, qty, order, **extras)
+
+
+def add_bulk(w: Writer, cat: Catalogue, items: object) -> None:
+    """Every element in order, in the caller's one transaction: all or nothing."""
+    items = inputs.array(items, "items")
+    for index, body in enumerate(items):
+        prefix = f"items[{index}]."
+        try:
+            if not isinstance(body, dict):
+                raise field_error(f"items[{index}]", "must be a JSON object")
+            add_item(w, cat, body, prefix)
+        except EngineError as exc:
+            if not exc.message.startswith(f"items[{index}]"):
+                exc.message = f"items[{index}]: {exc.message}"
+                exc.args = (exc.message,)
+            raise
+
+
+def set_qty(w: Writer, cat: Catalogue, product_id: str, qty: object) -> None:
+    pid = normalise_guid(product_id, "productId")
+    number = inputs.whole_number(qty, "qty", minimum=0)
+    line = w.state.line(pid, ZERO_GUID)
+    if line is None:
+        raise NotFound(f"Product {pid} is not in basket {w.state.id}",
+                       [f"productId: product {pid} is not in the basket"])
+    if number == 0:
+        w.remove_line(line)
+        return
+    _check_qty(w, line.product, number, line)
+    if number != line.qty:
+        w.update_line(line, qty=number)
+
+
+def remove_item(w: Writer, product_id: str) -> None:
+    pid = normalise_guid(product_id, "productId")
+    line = w.state.line(pid, ZERO_GUID)
+    if line is not None:
+        w.remove_line(line)
+
+
+def set_display_order(w: Writer, entries: object) -> None:
+    entries = inputs.array(entries, "body")
+    changes: list[tuple[LineState, int]] = []
+    for index, entry in enumerate(entries):
+        entry = inputs.obj(entry, f"[{index}]")
+        key = entry.get("id", entry.get("Id"))
+        order = inputs.whole_number(entry.get("displayOrder"), f"[{index}].displayOrder",
+                                    minimum=0, maximum=1_000_000)
+        line = _find_line(w, key)
+        if line is None:
+            raise ValidationError(
+                f"[{index}].id: no line with id or productId {key!r} in the basket",
+                [f"[{index}].id: no line with id or productId {key!r} in the basket"])
+        changes.append((line, order))
+    for line, order in changes:
+        if line.display_order != order:
+            w.update_line(line, display_order=order)
+
+
+def _find_line(w: Writer, key: object) -> LineState | None:
+    if isinstance(key, int) and not isinstance(key, bool):
+        key = str(key)
+    if not isinstance(key, str) or not key.strip():
+        return None
+    key = key.strip()
+    if key.isdigit():
+        return next((ln for ln in w.state.lines if ln.id == int(key)), None)
+    lowered = key.lower()
+    return next((ln for ln in w.state.lines
+                 if ln.product.product_id == lowered and not ln.is_child), None) or \
+        next((ln for ln in w.state.lines if ln.product.product_id == lowered), None)
+
+
+def find_line(w: Writer, key: object) -> LineState | None:
+    return _find_line(w, key)

@@ -1,0 +1,169 @@
+"""The database schema, created and migrated with sqlite-utils from a schema-version table.
+
+Money columns end in `_minor` and hold integer minor units. JSON columns hold small documents
+(custom info, delivery plans) whose money values are minor units too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["products"].create(
+        {
+            "product_id": str, "stock_code": str, "name": str, "category": str, "brand": str,
+            "description": str, "tax_bp": int, "current_stock": int, "personalisable": int,
+            "child_only": int, "excluded": int, "variant_group": str, "variant_attrs": str,
+            "related": str, "position": int,
+        },
+        pk="product_id",
+        not_null={"stock_code", "name", "tax_bp", "current_stock"},
+    )
+    db["products"].create_index(["stock_code"], unique=True)
+    db["product_prices"].create(
+        {"product_id": str, "currency": str, "price_minor": int},
+        pk=("product_id", "currency"),
+        foreign_keys=[("product_id", "products", "product_id")],
+    )
+    db["promotions"].create(
+        {
+            "promo_id": int, "code": str, "name": str, "kind": str, "percent_bp": int,
+            "amount_minor": int, "currency": str, "min_subtotal_minor": int, "min_items": int,
+            "required_category": str, "required_stock_code": str, "target_category": str,
+            "target_stock_code": str, "target_product_id": str, "buy": int, "get": int,
+            "shipping_codes": str, "only_currency": str, "valid_from": str, "valid_to": str,
+            "usage_limit": int, "usage_count": int, "priority": int, "exclusive": int,
+            "auto_apply": int,
+        },
+        pk="promo_id",
+    )
+    db["promotions"].create_index(["code"], unique=True)
+    db["shipping_methods"].create(
+        {
+            "id": str, "code": str, "display_name": str, "countries": str, "price_minor": int,
+            "free_over_minor": int, "currency": str, "expected_days": int, "is_nominated": int,
+            "tax_bp": int, "position": int,
+        },
+        pk="id",
+    )
+    db["shipping_methods"].create_index(["code"], unique=True)
+    db["stores"].create(
+        {
+            "id": str, "code": str, "name": str, "address1": str, "city": str,
+            "post_code": str, "country": str, "country_code": str, "phone": str,
+        },
+        pk="id",
+    )
+    db["stores"].create_index(["code"], unique=True)
+    db["users"].create({"user_id": str, "email": str, "name": str}, pk="user_id")
+    db["baskets"].create(
+        {
+            "id": str, "user_id": str, "user_email": str, "currency": str, "version": int,
+            "created": str, "last_updated": str, "is_locked": int, "created_by_admin": int,
+            "is_quote": int, "quote_status": int, "valid_until": str,
+            "shipping_method_id": str, "country_code": str, "nominated": str,
+            "po_number": str, "delivery_instruction": str, "campaign_code": str,
+            "custom_info": str, "store_id": str, "delivery_plans": str, "post_code": str,
+            # Denormalised summary, written in the same transaction as every change, so the
+            # basket list can page through 100k baskets without pricing each one.
+            "line_count": int, "grand_total_minor": int,
+        },
+        pk="id",
+        not_null={"currency", "version", "created", "last_updated"},
+        defaults={"version": 0, "is_locked": 0, "created_by_admin": 0, "is_quote": 0,
+                  "quote_status": 0, "line_count": 0, "grand_total_minor": 0},
+    )
+    db["baskets"].create_index(["user_id", "last_updated"])
+    db["baskets"].create_index(["last_updated"])
+    db["lines"].create(
+        {
+            "id": int, "basket_id": str, "product_id": str, "parent_product_id": str,
+            "qty": int, "display_order": int, "manual_price_minor": int,
+            "additional_charge_minor": int, "custom_info": str, "item_type": int,
+            "subscription": str, "gift_wrap_id": str, "is_gift_wrap": int,
+        },
+        pk="id",
+        not_null={"basket_id", "product_id", "parent_product_id", "qty", "display_order"},
+        defaults={"additional_charge_minor": 0, "item_type": 0, "is_gift_wrap": 0},
+    )
+    # sqlite-utils cannot declare ON DELETE CASCADE, so the foreign key is added by hand.
+    db.execute("DROP TABLE lines")
+    db.execute(
+        """CREATE TABLE lines (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            basket_id TEXT NOT NULL REFERENCES baskets(id) ON DELETE CASCADE,
+            product_id TEXT NOT NULL REFERENCES products(product_id),
+            parent_product_id TEXT NOT NULL,
+            qty INTEGER NOT NULL CHECK (qty > 0),
+            display_order INTEGER NOT NULL,
+            manual_price_minor INTEGER,
+            additional_charge_minor INTEGER NOT NULL DEFAULT 0,
+            custom_info TEXT,
+            item_type INTEGER NOT NULL DEFAULT 0,
+            subscription TEXT,
+            gift_wrap_id TEXT,
+            is_gift_wrap INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (basket_id, product_id, parent_product_id)
+        )"""
+    )
+    db["lines"].create_index(["basket_id", "display_order"])
+    db["lines"].create_index(["product_id"])
+    db.execute(
+        """CREATE TABLE basket_promos (
+            basket_id TEXT NOT NULL REFERENCES baskets(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (basket_id, code)
+        )"""
+    )
+    db["sessions"].create(
+        {
+            "id": int, "business_id": int, "session_id": str, "json_contents": str,
+            "created_on": str, "updated_on": str, "updated_by": str,
+        },
+        pk="id",
+    )
+    db["sessions"].create_index(["session_id"])
+
+
+# Each entry migrates from the version before it; append, never edit a released one.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def current_version(db: sqlite_utils.Database) -> int:
+    if "schema_version" not in db.table_names():
+        return 0
+    row = db.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the schema up to SCHEMA_VERSION; each step runs in its own transaction."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if "schema_version" not in db.table_names():
+            conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied TEXT)")
+        version = current_version(db)
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"database schema version {version} is newer than this basketbench "
+                f"({SCHEMA_VERSION}); upgrade basketbench"
+            )
+        for step in range(version, SCHEMA_VERSION):
+            MIGRATIONS[step](db)
+            conn.execute(
+                "INSERT INTO schema_version VALUES (?, datetime('now'))", (step + 1,)
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return SCHEMA_VERSION
