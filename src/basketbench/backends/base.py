@@ -1,0 +1,117 @@
+"""The Backend protocol: the one seam the workbench, the CLI and flows talk through.
+
+Operations mirror the 23 BetterCommerce basket operations (plus listings where a backend
+offers them). Bodies are wire-shaped dicts (camelCase keys, as in api.md); results are
+`wire` models. Every failure is a `BackendError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
+from .request_log import RequestLog
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    read_only: bool = False
+    merge_strategies: tuple[str, ...] = ("sum",)
+    merge_preview: bool = False  # merge(dry_run=True) without changing anything
+    lock: bool = False
+    catalogue: bool = False  # search_products
+    promotions: bool = False  # list_promotions
+    list_all: bool = False  # list_baskets across users, paged
+    reference: bool = False  # list_shipping_methods / list_stores / list_users
+
+
+@dataclass(frozen=True)
+class PromoCheck:
+    """The answer of validate: whether apply would succeed now, and why not."""
+
+    valid: bool
+    message: str = ""
+
+
+@dataclass
+class BasketSummary:
+    id: str
+    user_id: str | None
+    user_email: str | None
+    currency_code: str
+    line_count: int
+    grand_total: Any  # Decimal
+    grand_total_formatted: str
+    last_updated: str
+    is_locked: bool = False
+    is_quote: bool = False
+    version: int | None = None
+
+
+@dataclass
+class BasketPage:
+    total: int
+    offset: int
+    rows: list[BasketSummary] = field(default_factory=list)
+
+
+@runtime_checkable
+class Backend(Protocol):
+    kind: str  # "local" | "bettercommerce"
+    label: str  # what the status bar shows: a file path or a URL
+    capabilities: Capabilities
+    log: RequestLog
+
+    async def close(self) -> None: ...
+
+    # 01, 02, 06, 07
+    async def list_user_baskets(self, user_id: str) -> list[BasketShort]: ...
+    async def get_basket(self, basket_id: str) -> Basket: ...
+    async def delete_basket(self, basket_id: str) -> bool: ...
+    async def related_products(self, basket_id: str) -> list[Product]: ...
+    # 03, 04, 05, 09, 10
+    async def set_campaign(self, basket_id: str, campaign_code: str | None) -> Basket: ...
+    async def set_custom_info(self, basket_id: str, info: dict) -> Basket: ...
+    async def set_subscription(self, basket_id: str, product_id: str,
+                               settings: dict) -> Basket: ...
+    async def set_po(self, basket_id: str, po_reference: str | None) -> RecordResult: ...
+    async def assign_user(self, basket_id: str, user_id: str) -> Basket: ...
+    # 08
+    async def merge(self, target_id: str, source_id: str, *, strategy: str = "sum",
+                    dry_run: bool = False) -> Basket: ...
+    # 11-15
+    async def add_item(self, basket_id: str, item: dict) -> Basket: ...
+    async def add_bulk(self, basket_id: str, items: list[dict]) -> Basket: ...
+    async def set_display_order(self, basket_id: str, entries: list[dict]) -> bool: ...
+    async def remove_item(self, basket_id: str, product_id: str) -> Basket: ...
+    async def set_qty(self, basket_id: str, product_id: str, qty: int) -> Basket: ...
+    # 16-18
+    async def validate_promo(self, basket_id: str, code: str) -> PromoCheck: ...
+    async def apply_promo(self, basket_id: str, code: str) -> PromoResult: ...
+    async def remove_promo(self, basket_id: str, code: str) -> PromoResult: ...
+    # 19-23
+    async def set_shipping_method(self, basket_id: str, shipping_method_id: str,
+                                  country_code: str, nominated: dict | None = None) -> Basket: ...
+    async def set_delivery_plans(self, basket_id: str, plans: list[dict]) -> RecordResult: ...
+    async def set_line_delivery_plan(self, basket_id: str, plan: dict) -> RecordResult: ...
+    async def set_delivery_instruction(self, basket_id: str, text: str | None) -> RecordResult: ...
+    async def set_click_collect_store(self, basket_id: str, store: dict) -> RecordResult: ...
+    # extensions (check `capabilities` first; otherwise BackendError 501 UNSUPPORTED)
+    async def set_locked(self, basket_id: str, locked: bool) -> Basket: ...
+    async def list_baskets(self, *, user_id: str | None = None, query: str | None = None,
+                           offset: int = 0, limit: int = 100) -> BasketPage: ...
+    async def search_products(self, query: str = "", *, limit: int = 50) -> list[Product]: ...
+    async def list_promotions(self) -> list[dict]: ...
+    async def list_shipping_methods(self, country: str | None = None) -> list[dict]: ...
+    async def list_stores(self) -> list[dict]: ...
+    async def list_users(self) -> list[dict]: ...
+
+
+# Operations that change data: refused on read-only profiles, never retried.
+MUTATIONS = frozenset({
+    "set_campaign", "set_custom_info", "set_subscription", "set_po", "assign_user", "merge",
+    "add_item", "add_bulk", "set_display_order", "remove_item", "set_qty", "apply_promo",
+    "remove_promo", "set_shipping_method", "set_delivery_plans", "set_line_delivery_plan",
+    "set_delivery_instruction", "set_click_collect_store", "set_locked", "delete_basket",
+})

@@ -1,0 +1,213 @@
+"""LocalBackend: the embedded engine, run off the event loop in a worker thread."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .. import jsonio
+from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
+from .base import MUTATIONS, BasketPage, BasketSummary, Capabilities, PromoCheck
+from .errors import BackendError, read_only_error
+from .request_log import RequestLog
+
+T = TypeVar("T")
+
+
+class LocalBackend:
+    kind = "local"
+
+    def __init__(self, db_path: str | Path, *, seed_demo: bool = True, read_only: bool = False,
+                 profile: str = "local", engine: Any = None, clock: Callable | None = None
+                 ) -> None:
+        from ..engine import BasketEngine, demo
+
+        self.engine = engine or BasketEngine(db_path, clock=clock)
+        if seed_demo:
+            demo.ensure_seeded(self.engine)
+        self.label = str(self.engine.path)
+        self.profile = profile
+        self.capabilities = Capabilities(
+            read_only=read_only, merge_strategies=("sum", "max", "replace"), merge_preview=True,
+            lock=True, catalogue=True, promotions=True, list_all=True, reference=True)
+        self.log = RequestLog()
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.engine.close)
+
+    async def _call(self, op: str, target: str, fn: Callable[[], T]) -> T:
+        """Run one engine call in a thread, log it, and turn engine errors into BackendError."""
+        from ..engine import EngineError
+
+        if op in MUTATIONS and self.capabilities.read_only:
+            raise read_only_error(op, self.profile)
+        started = time.perf_counter()
+        try:
+            result = await asyncio.to_thread(fn)
+        except EngineError as exc:
+            self.log.record(op, target, status=exc.status,
+                            duration_ms=(time.perf_counter() - started) * 1000, error=exc.message)
+            raise BackendError(exc.status, exc.code, exc.message, exc.errors,
+                               where=f"local engine {self.label}",
+                               current_version=exc.extra.get("current_version")) from None
+        self.log.record(op, target, status=200,
+                        duration_ms=(time.perf_counter() - started) * 1000)
+        return result
+
+    # -- reads ------------------------------------------------------------------------------
+
+    async def get_basket(self, basket_id: str) -> Basket:
+        data = await self._call("get_basket", basket_id, lambda: self.engine.get_basket(basket_id))
+        return Basket.model_validate(data)
+
+    async def list_user_baskets(self, user_id: str) -> list[BasketShort]:
+        data = await self._call("list_user_baskets", user_id,
+                                lambda: self.engine.list_user_baskets(user_id))
+        return [BasketShort.model_validate(b) for b in data]
+
+    async def related_products(self, basket_id: str) -> list[Product]:
+        data = await self._call("related_products", basket_id,
+                                lambda: self.engine.related_products(basket_id))
+        return [Product.model_validate(p) for p in data]
+
+    async def list_baskets(self, *, user_id: str | None = None, query: str | None = None,
+                           offset: int = 0, limit: int = 100) -> BasketPage:
+        data = await self._call("list_baskets", user_id or "*", lambda: self.engine.list_baskets(
+            user_id=user_id, query=query, offset=offset, limit=limit))
+        return BasketPage(total=data["total"], offset=data["offset"], rows=[
+            BasketSummary(id=r["id"], user_id=r["userId"], user_email=r["userEmail"],
+                          currency_code=r["currencyCode"], line_count=r["lineCount"],
+                          grand_total=r["grandTotal"],
+                          grand_total_formatted=r["grandTotalFormatted"],
+                          last_updated=r["lastUpdated"], is_locked=r["isLocked"],
+                          is_quote=r["isQuote"], version=r["version"])
+            for r in data["rows"]])
+
+    async def search_products(self, query: str = "", *, limit: int = 50) -> list[Product]:
+        data = await self._call("search_products", query,
+                                lambda: self.engine.search_products(query, limit=limit))
+        return [Product.model_validate(p) for p in data]
+
+    async def list_promotions(self) -> list[dict]:
+        return await self._call("list_promotions", "*", self.engine.list_promotions)
+
+    async def list_shipping_methods(self, country: str | None = None) -> list[dict]:
+        return await self._call("list_shipping_methods", country or "*",
+                                lambda: self.engine.list_shipping_methods(country))
+
+    async def list_stores(self) -> list[dict]:
+        return await self._call("list_stores", "*", self.engine.list_stores)
+
+    async def list_users(self) -> list[dict]:
+        return await self._call("list_users", "*", self.engine.list_users)
+
+    async def validate_promo(self, basket_id: str, code: str) -> PromoCheck:
+        ok, message = await self._call("validate_promo", basket_id,
+                                       lambda: self.engine.check_promo(basket_id, code))
+        return PromoCheck(ok, message)
+
+    # -- mutations --------------------------------------------------------------------------
+
+    async def _basket(self, op: str, basket_id: str, fn: Callable[[], dict]) -> Basket:
+        return Basket.model_validate(await self._call(op, basket_id, fn))
+
+    async def _record(self, op: str, basket_id: str, fn: Callable[[], dict]) -> RecordResult:
+        return RecordResult.model_validate(await self._call(op, basket_id, fn))
+
+    async def _promo(self, op: str, basket_id: str, fn: Callable[[], dict]) -> PromoResult:
+        return PromoResult.model_validate(await self._call(op, basket_id, fn))
+
+    async def delete_basket(self, basket_id: str) -> bool:
+        return await self._call("delete_basket", basket_id,
+                                lambda: self.engine.delete_basket(basket_id))
+
+    async def set_campaign(self, basket_id: str, campaign_code: str | None) -> Basket:
+        return await self._basket("set_campaign", basket_id,
+                                  lambda: self.engine.set_campaign(basket_id, campaign_code))
+
+    async def set_custom_info(self, basket_id: str, info: dict) -> Basket:
+        return await self._basket("set_custom_info", basket_id,
+                                  lambda: self.engine.set_custom_info(basket_id, info))
+
+    async def set_subscription(self, basket_id: str, product_id: str, settings: dict) -> Basket:
+        return await self._basket("set_subscription", basket_id, lambda: self.engine
+                                  .set_subscription(basket_id, product_id, settings))
+
+    async def set_po(self, basket_id: str, po_reference: str | None) -> RecordResult:
+        return await self._record("set_po", basket_id,
+                                  lambda: self.engine.set_po(basket_id, po_reference))
+
+    async def assign_user(self, basket_id: str, user_id: str) -> Basket:
+        return await self._basket("assign_user", basket_id,
+                                  lambda: self.engine.assign_user(basket_id, user_id))
+
+    async def merge(self, target_id: str, source_id: str, *, strategy: str = "sum",
+                    dry_run: bool = False) -> Basket:
+        # A preview changes nothing, so it is not a mutation and read-only profiles may use it.
+        op = "merge_preview" if dry_run else "merge"
+        return await self._basket(op, target_id, lambda: self.engine.merge(
+            target_id, source_id, strategy=strategy, dry_run=dry_run))
+
+    async def add_item(self, basket_id: str, item: dict) -> Basket:
+        return await self._basket("add_item", basket_id,
+                                  lambda: self.engine.add_item(basket_id, item))
+
+    async def add_bulk(self, basket_id: str, items: list[dict]) -> Basket:
+        return await self._basket("add_bulk", basket_id,
+                                  lambda: self.engine.add_bulk(basket_id, items))
+
+    async def set_display_order(self, basket_id: str, entries: list[dict]) -> bool:
+        return await self._call("set_display_order", basket_id,
+                                lambda: self.engine.set_display_order(basket_id, entries))
+
+    async def remove_item(self, basket_id: str, product_id: str) -> Basket:
+        return await self._basket("remove_item", basket_id,
+                                  lambda: self.engine.remove_item(basket_id, product_id))
+
+    async def set_qty(self, basket_id: str, product_id: str, qty: int) -> Basket:
+        return await self._basket("set_qty", basket_id,
+                                  lambda: self.engine.set_qty(basket_id, product_id, qty))
+
+    async def apply_promo(self, basket_id: str, code: str) -> PromoResult:
+        return await self._promo("apply_promo", basket_id,
+                                 lambda: self.engine.apply_promo(basket_id, code))
+
+    async def remove_promo(self, basket_id: str, code: str) -> PromoResult:
+        return await self._promo("remove_promo", basket_id,
+                                 lambda: self.engine.remove_promo(basket_id, code))
+
+    async def set_shipping_method(self, basket_id: str, shipping_method_id: str,
+                                  country_code: str, nominated: dict | None = None) -> Basket:
+        return await self._basket("set_shipping_method", basket_id, lambda: self.engine
+                                  .set_shipping_method(basket_id, shipping_method_id,
+                                                       country_code, nominated))
+
+    async def set_delivery_plans(self, basket_id: str, plans: list[dict]) -> RecordResult:
+        return await self._record("set_delivery_plans", basket_id,
+                                  lambda: self.engine.set_delivery_plans(basket_id, plans))
+
+    async def set_line_delivery_plan(self, basket_id: str, plan: dict) -> RecordResult:
+        return await self._record("set_line_delivery_plan", basket_id,
+                                  lambda: self.engine.set_line_delivery_plan(basket_id, plan))
+
+    async def set_delivery_instruction(self, basket_id: str, text: str | None) -> RecordResult:
+        return await self._record("set_delivery_instruction", basket_id,
+                                  lambda: self.engine.set_delivery_instruction(basket_id, text))
+
+    async def set_click_collect_store(self, basket_id: str, store: dict) -> RecordResult:
+        return await self._record("set_click_collect_store", basket_id,
+                                  lambda: self.engine.set_click_collect_store(basket_id, store))
+
+    async def set_locked(self, basket_id: str, locked: bool) -> Basket:
+        return await self._basket("set_locked", basket_id,
+                                  lambda: self.engine.set_locked(basket_id, locked))
+
+
+def basket_json(basket: Basket) -> str:
+    """The exact wire JSON of a basket (for `y` copy, `--json` output, exports)."""
+    from ..wire import dump_wire
+
+    return jsonio.dumps(dump_wire(basket), indent=2)
