@@ -16,6 +16,8 @@ from ..money import currency, rate_to_bp, to_minor
 from . import catalogue as catalogue_mod
 from .engine import BasketEngine
 from .ids import ZERO_GUID, stable_guid
+from .pricing import price
+from .state import BasketState, LineState
 
 GBP = currency("GBP")
 # Demo baskets are seeded as of this moment, so 'lastUpdated' and nominated dates are stable.
@@ -220,7 +222,8 @@ def seed_baskets(engine: BasketEngine) -> dict[str, str]:
         engine.set_shipping_method(b, "CNC", "GB")
         engine.set_click_collect_store(b, {"id": "15524d41-949d-5b66-a9a5-db2d8877ad68"})
         engine.set_delivery_instruction(b, "Collect after 5pm please")
-        engine.set_delivery_plans(b, [{"deliveryType": 1, "fulfilmentChannel": 2,
+        engine.set_delivery_plans(b, [{"recordId": stable_guid("plan", "dave-collect"),
+                                       "deliveryType": 1, "fulfilmentChannel": 2,
                                        "shippingCharge": 0, "leadTime": 2,
                                        "deliveryCenter": {"code": "LDN1",
                                                           "name": "London Covent Garden"}}])
@@ -263,8 +266,8 @@ def ensure_seeded(engine: BasketEngine) -> bool:
 
 
 def generate(engine: BasketEngine, count: int, *, seed: int = 7, batch: int = 5000) -> int:
-    """Add `count` simple baskets (1-5 lines, no promotions) for scale tests, in batches of
-    one transaction each. Summary columns are computed directly (no promotions apply)."""
+    """Add `count` simple baskets (1-5 lines, no codes) for scale tests, in batches of one
+    transaction each, with their summary columns."""
     cat = engine.catalogue()
     products = [p for p in cat.products.values() if not p.child_only and p.prices.get("GBP")]
     users = [None, *USERS.values()]
@@ -279,11 +282,14 @@ def generate(engine: BasketEngine, count: int, *, seed: int = 7, batch: int = 50
             bid = stable_guid("generated-basket", f"{seed}:{k}")
             when = (start + timedelta(seconds=k * 37)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
             chosen = rng.sample(products, rng.randint(1, 5))
-            total = 0
+            state = BasketState(id=bid)
             for order, p in enumerate(chosen, 1):
                 qty = rng.randint(1, 3)
-                total += p.prices["GBP"] * qty
+                state.lines.append(LineState(id=order, product=p, parent_product_id=ZERO_GUID,
+                                             qty=qty, display_order=order))
                 lines.append((bid, p.product_id, ZERO_GUID, qty, order))
+            # Priced like any basket, so automatic promotions count in the summary too.
+            total = price(state, cat, SEED_TIME).grand_total.gross
             user = users[k % len(users)]
             email = cat.users.get(user or "", {}).get("email")
             baskets.append((bid, user or ZERO_GUID, email, "GBP", 1, when, when, len(chosen),

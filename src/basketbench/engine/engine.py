@@ -393,7 +393,7 @@ class BasketEngine:
         """Extension: lock or unlock (no documented endpoint sets the flag)."""
         def op(w, cat, now):
             if w.state.is_locked != locked:
-                w.set_fields(is_locked=int(locked))
+                w.set_fields(is_locked=bool(locked))
         return self._mutate(basket_id, op, expected_version=expected_version, create=False,
                             allow_locked=True)[1]
 

@@ -171,9 +171,11 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
                 outcome.reason = (f"{_name(p)} only applies to "
                                   f"{', '.join(p.shipping_codes)} delivery")
             else:
-                outcome.applicable = False  # an automatic offer that does not apply: unlisted
-        outcomes = [o for o in outcomes if o.is_code or o.applicable]
+                outcome.applicable = False
         shipping = Amount.of(charge, method.tax_bp)
+    # An automatic free-delivery offer is listed only when it waived a charge.
+    outcomes = [o for o in outcomes if o.is_code or o.promo.kind != "free_shipping"
+                or (o.applicable and o.discount_gross > 0)]
 
     # Each outcome's discount as an Amount: the tax share of the lines it touched.
     for outcome in outcomes:
