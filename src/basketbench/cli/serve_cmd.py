@@ -1,0 +1,48 @@
+"""`basketbench serve`: the sandbox server (BetterCommerce + Nexudus wire formats)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind. Anything but loopback needs --auth token.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--db", type=click.Path(dir_okay=False),
+              help="Engine database file (default: the user's, as for the workbench).")
+@click.option("--demo", is_flag=True,
+              help="Reset the demo data first; with --auth token, also print ready-made "
+                   "demo credentials.")
+@click.option("--auth", "auth_mode", type=click.Choice(["none", "token"]), default="none",
+              show_default=True, help="token: bearer tokens from /oAuth/Token and /api/token.")
+@click.option("--auth-config", type=click.Path(exists=True, dir_okay=False),
+              help="TOML file of clients and users (hashed secrets); see docs/server.md.")
+@click.option("--token-ttl", type=click.IntRange(1, 10**7),
+              help="Token lifetime in seconds (default: the config's token_ttl, else 3600).")
+@click.option("--no-access-log", is_flag=True, help="Do not log one line per request.")
+@click.option("--hash-secret", is_flag=True,
+              help="Prompt for a secret, print its hash for the config file, and exit.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, db: str | None, demo: bool,
+          auth_mode: str, auth_config: str | None, token_ttl: int | None,
+          no_access_log: bool, hash_secret: bool) -> None:
+    """Serve the local engine as a BetterCommerce-compatible basket API (and Nexudus
+    BasketSessions) for storefronts, curl and the workbench's live mode."""
+    if hash_secret:
+        from ..server.auth import hash_secret as make_hash
+
+        secret = click.prompt("Secret", hide_input=True, confirmation_prompt=True)
+        click.echo(make_hash(secret))
+        return
+    from ..paths import default_db
+    from ..server.run import ServeError, serve as run_server
+
+    db = db or (ctx.obj or {}).get("db") or str(default_db())
+    try:
+        run_server(db=db, host=host, port=port, demo=demo, auth_mode=auth_mode,
+                   auth_config=auth_config, token_ttl=token_ttl,
+                   access_log=not no_access_log, echo=click.echo)
+    except ServeError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(2)

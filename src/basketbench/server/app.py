@@ -1,0 +1,47 @@
+"""`create_app(engine)`: the sandbox server's FastAPI app.
+
+Middleware, outermost first: access log -> guard (1 MiB body limit, last-resort 500
+envelope) -> auth gate (when auth is on) -> FastAPI (routes, envelope error handlers).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from .. import __version__ as VERSION
+from ..engine import BasketEngine
+from . import errors, openapi_docs, routes_auth, routes_basket, routes_extensions, routes_nexudus
+from .access_log import AccessLog
+from .auth import Auth
+from .auth_gate import AuthGate
+from .basket_cache import BasketCache
+from .guard import MAX_BODY, Guard
+
+DESCRIPTION = """\
+The basketbench sandbox: a local basket engine served over the BetterCommerce v2 basket API
+and the Nexudus BasketSession API. Bodies are JSON whatever the Content-Type says; endpoints
+05 and 22 also take form fields. Every error is an envelope. Extensions (lock/unlock,
+catalogue listings, basket listing, merge strategy and dry run, If-Match/ETag) are tagged
+"Sandbox extensions" or described on their route.
+"""
+
+
+def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bool = True,
+               max_body: int = MAX_BODY, cache_ttl: float = 1.0) -> FastAPI:
+    app = FastAPI(title="basketbench sandbox", version=VERSION, description=DESCRIPTION,
+                  docs_url="/docs", redoc_url=None)
+    app.state.engine = engine
+    app.state.auth = auth
+    errors.install(app)
+    app.include_router(routes_auth.build(auth))
+    # Extensions first: /basket/all and /basket/catalogue/... must not be read as ids.
+    app.include_router(routes_extensions.build(engine))
+    app.include_router(routes_basket.build(engine, BasketCache(engine, ttl=cache_ttl)))
+    app.include_router(routes_nexudus.build(engine))
+    openapi_docs.install(app, auth=auth is not None)
+    if auth is not None:
+        app.add_middleware(AuthGate, auth=auth)
+    app.add_middleware(Guard, max_body=max_body)
+    if access_log:
+        app.add_middleware(AccessLog)
+    return app

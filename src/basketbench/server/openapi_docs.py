@@ -1,0 +1,227 @@
+"""What /openapi.json says about bodies and responses, without touching the runtime path.
+
+Routes read their bodies themselves and return pre-serialised bytes (see responses.py), so
+FastAPI cannot infer their shapes. Each route instead names its request model in
+`openapi_extra` and its response models in `responses=`; `install` adds the request models'
+schemas to the document's components.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel, Field
+from pydantic.json_schema import models_json_schema
+from starlette.responses import Response
+
+from ..wire import (
+    AddItemRequest, Basket, BasketSession, BasketSessionCreate, BasketSessionPage,
+    BasketShort, BulkLine, ClickCollectStore, CustomInfoRequest, DeliveryInstruction,
+    DeliveryPlanInput, DisplayOrderEntry, Envelope, NexudusEnvelope, NominatedDelivery,
+    Product, PromoResult, RecordResult, SubscriptionSettings,
+)
+
+_REQUEST_MODELS: dict[str, type[BaseModel]] = {}
+
+
+class JSONBytes(Response):
+    """Pre-serialised JSON (documents `application/json` for every route)."""
+
+    media_type = "application/json"
+
+
+class BasketSummary(BaseModel):
+    id: str
+    userId: str | None = None
+    userEmail: str | None = None
+    currencyCode: str
+    lineCount: int
+    grandTotal: float = Field(description="Exact decimal number")
+    grandTotalFormatted: str
+    lastUpdated: str | None = None
+    isLocked: bool
+    isQuote: bool
+    version: int
+
+
+class BasketPage(BaseModel):
+    total: int
+    offset: int
+    rows: list[BasketSummary]
+
+
+class PromotionSummary(BaseModel):
+    code: str | None
+    name: str
+    kind: str
+    status: str = Field(description="active, expired, not yet valid or exhausted")
+    model_config = {"extra": "allow"}
+
+
+class ShippingMethodSummary(BaseModel):
+    id: str
+    shippingCode: str
+    displayName: str
+    countries: list[str]
+    price: float
+    freeOver: float | None
+    isNominated: bool
+    expectedDaysToDeliver: int
+
+
+class StoreSummary(BaseModel):
+    id: str
+    code: str
+    name: str
+    address1: str | None
+    city: str | None
+    postCode: str | None
+    countryCode: str | None
+
+
+class UserSummary(BaseModel):
+    userId: str
+    email: str
+    name: str
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    refresh_token: str | None = Field(None, description="Nexudus password grant only")
+
+
+def _error_envelope_doc(text: str) -> dict:
+    return {"model": Envelope[None], "description": text}  # type: ignore[valid-type]
+
+
+BC_ERRORS = {
+    400: _error_envelope_doc("Validation error: malformed JSON, wrong type, bad GUID, "
+                             "missing value (messageCode VALIDATION)"),
+    401: _error_envelope_doc("Missing, unknown or expired bearer token (auth on)"),
+    404: _error_envelope_doc("Unknown product, basket, source basket or route"),
+    409: _error_envelope_doc("If-Match names a stale version (messageCode CONFLICT); the "
+                             "ETag header carries the current version"),
+    413: _error_envelope_doc("Body over 1 MiB"),
+    422: _error_envelope_doc("QUANTITY_LIMIT or OUT_OF_STOCK"),
+    423: _error_envelope_doc("The basket is locked (BASKET_LOCKED)"),
+}
+READ_ERRORS = {k: v for k, v in BC_ERRORS.items() if k in (400, 401, 404)}
+NEXUDUS_ERRORS = {
+    400: {"model": NexudusEnvelope, "description": "Validation errors, Nexudus format"},
+    401: {"model": NexudusEnvelope, "description": "Missing, unknown or expired token"},
+    403: {"model": NexudusEnvelope, "description": "The user lacks the BasketSession role"},
+    404: {"model": NexudusEnvelope, "description": "Unknown BasketSession id"},
+    413: {"model": NexudusEnvelope, "description": "Body over 1 MiB"},
+}
+ETAG = {"ETag": {"description": "The basket's version, quoted: \"7\"",
+                 "schema": {"type": "string"}}}
+
+
+def ok_doc(model: Any, text: str, *, etag: bool = False, errors: dict | None = None) -> dict:
+    doc: dict = {200: {"model": model, "description": text}}
+    if etag:
+        doc[200]["headers"] = ETAG
+    doc.update(BC_ERRORS if errors is None else errors)
+    return doc
+
+
+BASKET = Envelope[Basket]
+BASKET_LIST = Envelope[list[BasketShort]]
+BOOL = Envelope[bool]
+RECORD = Envelope[RecordResult]
+PROMO = Envelope[PromoResult]
+PRODUCTS = Envelope[list[Product]]
+
+
+def _ref(model: type[BaseModel]) -> dict:
+    _REQUEST_MODELS[model.__name__] = model
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def body_doc(model: type[BaseModel], *, array: bool = False, form: bool = False,
+             required: bool = True, text: str = "") -> dict:
+    """openapi_extra for a JSON body (also accepted as form fields when `form`)."""
+    schema = _ref(model)
+    if array:
+        schema = {"type": "array", "items": schema}
+    content = {"application/json": {"schema": schema}}
+    if form:
+        content["application/x-www-form-urlencoded"] = {"schema": schema}
+    else:
+        # The documented curls send JSON labelled as a form: the server reads JSON anyway.
+        content["application/x-www-form-urlencoded"] = {
+            "schema": {"type": "string", "description": "JSON text, whatever the label says"}}
+    return {"requestBody": {"required": required, "content": content,
+                            "description": text or None}}
+
+
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False,
+            "schema": {"type": "string"},
+            "description": "Extension: the basket version the change is based on (\"3\" or 3);"
+                           " a stale one gives 409 CONFLICT."}
+CURRENCY = {"name": "Currency", "in": "header", "required": False,
+            "schema": {"type": "string"},
+            "description": "Currency of a basket this call creates (GBP default)."}
+
+
+def params(*extra: dict) -> dict:
+    return {"parameters": list(extra)}
+
+
+def merge(*parts: dict) -> dict:
+    out: dict = {}
+    for part in parts:
+        for key, value in part.items():
+            if key == "parameters":
+                out.setdefault("parameters", []).extend(value)
+            else:
+                out[key] = value
+    return out
+
+
+def install(app: FastAPI, *, auth: bool) -> None:
+    """Replace app.openapi with one that adds the request models and the auth schemes."""
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        doc = get_openapi(title=app.title, version=app.version, description=app.description,
+                          routes=app.routes)
+        components = doc.setdefault("components", {}).setdefault("schemas", {})
+        if _REQUEST_MODELS:
+            _, defs = models_json_schema(
+                [(m, "validation") for m in _REQUEST_MODELS.values()],
+                ref_template="#/components/schemas/{model}")
+            for name, schema in defs.get("$defs", {}).items():
+                components.setdefault(name, schema)
+        doc["components"]["securitySchemes"] = {
+            "bettercommerce": {"type": "oauth2", "flows": {"clientCredentials": {
+                "tokenUrl": "/oAuth/Token", "scopes": {}}}},
+            "nexudus": {"type": "oauth2", "flows": {"password": {
+                "tokenUrl": "/api/token", "refreshUrl": "/api/token",
+                "scopes": {"BasketSession-Create": "", "BasketSession-Read": "",
+                           "BasketSession-Update": "", "BasketSession-Delete": ""}}}},
+        }
+        if auth:
+            for path, ops in doc.get("paths", {}).items():
+                scheme = ("bettercommerce" if path.startswith("/api/v2/") else
+                          "nexudus" if path.startswith("/api/billing") else None)
+                if scheme:
+                    for op in ops.values():
+                        op["security"] = [{scheme: []}]
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+__all__ = [
+    "AddItemRequest", "BulkLine", "ClickCollectStore", "CustomInfoRequest",
+    "DeliveryInstruction", "DeliveryPlanInput", "DisplayOrderEntry", "NominatedDelivery",
+    "SubscriptionSettings", "BasketSession", "BasketSessionCreate", "BasketSessionPage",
+    "NexudusEnvelope",
+]

@@ -1,0 +1,249 @@
+"""The 23 BetterCommerce basket routes (api.md §1) over the engine (engine-rules §1-8).
+
+Handlers are async only to read bodies; every engine call runs in the threadpool (the
+engine is synchronous). Empty query values count as missing; `If-Match` is honoured on every
+mutation (extension, engine-rules §10).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from ..engine import BasketEngine
+from ..engine.errors import field_error
+from . import openapi_docs as docs
+from . import requests as rq
+from .basket_cache import BasketCache
+from .responses import basket_ok, ok
+
+PREFIX = "/api/v2/commerce/basket"
+TAG = "BetterCommerce basket"
+
+
+def _blank(value: str | None) -> str | None:
+    return value if value not in (None, "") else None
+
+
+def build(engine: BasketEngine, cache: BasketCache) -> APIRouter:
+    router = APIRouter(prefix=PREFIX, tags=[TAG], default_response_class=docs.JSONBytes)
+    mutation = docs.params(docs.IF_MATCH)
+
+    async def run(fn, *args, **kwargs):
+        return await run_in_threadpool(fn, *args, **kwargs)
+
+    @router.get("/user/{userId}/all", summary="01 List a user's baskets",
+                responses=docs.ok_doc(docs.BASKET_LIST, "The user's baskets, short shape",
+                                      errors=docs.READ_ERRORS))
+    async def user_baskets(userId: str) -> Response:
+        return ok(await run(engine.list_user_baskets, userId))
+
+    @router.get("/{id}", summary="02 Get a basket",
+                description="An unknown id answers an empty basket that is not saved "
+                            "(`isNew: true`).",
+                responses=docs.ok_doc(docs.BASKET, "The basket", etag=True,
+                                      errors=docs.READ_ERRORS))
+    async def get_basket(id: str) -> Response:
+        return await run(cache.get_response, id)
+
+    @router.put("/{id}/campaign", summary="03 Set the campaign code",
+                description="An empty or missing campaignCode clears it. Returns the basket "
+                            "(engine-rules §7; the docs' Address result is a copy error).",
+                responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
+                openapi_extra=mutation)
+    async def campaign(id: str, request: Request,
+                       campaignCode: str | None = Query(None)) -> Response:
+        return basket_ok(await run(engine.set_campaign, id, _blank(campaignCode),
+                                   expected_version=rq.if_match(request)))
+
+    @router.put("/{id}/custom-info", summary="04 Set basket and line custom info",
+                responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
+                openapi_extra=docs.merge(mutation, docs.body_doc(docs.CustomInfoRequest)))
+    async def custom_info(id: str, request: Request) -> Response:
+        body = await rq.json_object(request)
+        return basket_ok(await run(engine.set_custom_info, id, body,
+                                   expected_version=rq.if_match(request)))
+
+    @router.put("/{id}/subscription/{productId}", summary="05 Set a line's subscription",
+                responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
+                openapi_extra=docs.merge(mutation, docs.body_doc(docs.SubscriptionSettings,
+                                                                 form=True)))
+    async def subscription(id: str, productId: str, request: Request) -> Response:
+        body = await rq.form_or_json(request)
+        return basket_ok(await run(engine.set_subscription, id, productId, body,
+                                   expected_version=rq.if_match(request)))
+
+    @router.delete("/{id}/delete", summary="06 Delete a basket",
+                   description="result is true if the basket existed, false otherwise.",
+                   responses=docs.ok_doc(docs.BOOL, "Whether it existed"),
+                   openapi_extra=mutation)
+    async def delete(id: str, request: Request) -> Response:
+        return ok(await run(engine.delete_basket, id, expected_version=rq.if_match(request)))
+
+    @router.get("/{id}/related-products", summary="07 Products related to the basket's items",
+                responses=docs.ok_doc(docs.PRODUCTS, "Related products",
+                                      errors=docs.READ_ERRORS))
+    async def related(id: str) -> Response:
+        return ok(await run(engine.related_products, id))
+
+    @router.put("/{id}/merge", summary="08 Merge a source basket into this one",
+                description="Extensions: `strategy=sum|max|replace` (default sum) and "
+                            "`dryRun=true` (returns the merged basket, changes nothing).",
+                responses=docs.ok_doc(docs.BASKET, "The merged target basket", etag=True),
+                openapi_extra=mutation)
+    async def merge(id: str, request: Request, sourceBasketId: str | None = Query(None),
+                    strategy: str | None = Query(None, description="sum, max or replace"),
+                    dryRun: str | None = Query(None, description="true: preview only")
+                    ) -> Response:
+        strategy = _blank(strategy) or "sum"
+        if strategy.lower() not in ("sum", "max", "replace"):
+            raise field_error("strategy", f"must be sum, max or replace (got {strategy!r})")
+        dry = rq.flag(_blank(dryRun), "dryRun")
+        basket = await run(engine.merge, id, _blank(sourceBasketId), strategy=strategy,
+                           dry_run=dry, expected_version=rq.if_match(request))
+        return ok(basket) if dry else basket_ok(basket)
+
+    @router.put("/{id}/po", summary="09 Set the PO number",
+                description="An empty or missing poReference clears it. message is "
+                            "\"Success\", messageCode \"\".",
+                responses=docs.ok_doc(docs.RECORD, "{recordId: basket id, id: 0, isValid}"),
+                openapi_extra=mutation)
+    async def po(id: str, request: Request, poReference: str | None = Query(None)) -> Response:
+        return ok(await run(engine.set_po, id, _blank(poReference),
+                            expected_version=rq.if_match(request)), message="Success")
+
+    @router.put("/{id}/user", summary="10 Assign the basket to a user",
+                responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
+                openapi_extra=mutation)
+    async def user(id: str, request: Request, userId: str | None = Query(None)) -> Response:
+        return basket_ok(await run(engine.assign_user, id, _blank(userId),
+                                   expected_version=rq.if_match(request)))
+
+    @router.put("/{id}/items/add", summary="11 Add a quantity of one item (a delta)",
+                description="qty is a delta: existing line qty += qty, <= 0 removes it. The "
+                            "zero productId creates an empty basket.",
+                responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
+                openapi_extra=docs.merge(mutation, docs.params(docs.CURRENCY),
+                                         docs.body_doc(docs.AddItemRequest)))
+    async def add_item(id: str, request: Request) -> Response:
+        body = await rq.json_object(request)
+        return basket_ok(await run(engine.add_item, id, body, currency=rq.currency(request),
+                                   expected_version=rq.if_match(request)))
+
+    @router.put("/{id}/items/add-bulk", summary="12 Add many items, all or none",
+                responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
+                openapi_extra=docs.merge(mutation, docs.params(docs.CURRENCY),
+                                         docs.body_doc(docs.BulkLine, array=True)))
+    async def add_bulk(id: str, request: Request) -> Response:
+        body = await rq.json_array(request)
+        return basket_ok(await run(engine.add_bulk, id, body, currency=rq.currency(request),
+                                   expected_version=rq.if_match(request)))
+
+    @router.put("/{id}/items/display-order", summary="13 Reorder lines",
+                responses=docs.ok_doc(docs.BOOL, "true"),
+                openapi_extra=docs.merge(mutation, docs.body_doc(docs.DisplayOrderEntry,
+                                                                 array=True)))
+    async def display_order(id: str, request: Request) -> Response:
+        body = await rq.json_array(request)
+        return ok(await run(engine.set_display_order, id, body,
+                            expected_version=rq.if_match(request)))
+
+    @router.delete("/{id}/items/{productId}/remove", summary="14 Remove a product's line",
+                   responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
+                   openapi_extra=mutation)
+    async def remove_item(id: str, productId: str, request: Request) -> Response:
+        return basket_ok(await run(engine.remove_item, id, productId,
+                                   expected_version=rq.if_match(request)))
+
+    @router.put("/{id}/items/{productId}/{qty}", summary="15 Set a product's quantity",
+                description="Absolute quantity; 0 removes the line.",
+                responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
+                openapi_extra=mutation)
+    async def set_qty(id: str, productId: str, qty: str, request: Request) -> Response:
+        return basket_ok(await run(engine.set_qty, id, productId, qty,
+                                   expected_version=rq.if_match(request)))
+
+    @router.get("/{id}/promo/{promoCode}/validate", summary="16 Check a promo code",
+                description="result is a boolean; message gives the reason.",
+                responses=docs.ok_doc(docs.BOOL, "Whether apply would succeed now",
+                                      errors=docs.READ_ERRORS))
+    async def validate_promo(id: str, promoCode: str) -> Response:
+        valid, reason = await run(engine.check_promo, id, promoCode)
+        return ok(valid, message=reason or "")
+
+    async def apply_promo(id: str, promoCode: str, request: Request) -> Response:
+        result = await run(engine.apply_promo, id, promoCode,
+                           expected_version=rq.if_match(request))
+        return ok(result, version=result["basket"].get("version"))
+
+    apply_doc = dict(summary="17 Apply a promo code (GET or POST)",
+                     description="result is {isVaild (sic), isValid, message, basket}.",
+                     responses=docs.ok_doc(docs.PROMO, "The outcome and the basket", etag=True),
+                     openapi_extra=mutation)
+    router.add_api_route("/{id}/promo/{promoCode}/apply", apply_promo, methods=["GET"],
+                         operation_id="apply_promo_get", **apply_doc)
+    router.add_api_route("/{id}/promo/{promoCode}/apply", apply_promo, methods=["POST"],
+                         operation_id="apply_promo_post", **apply_doc)
+
+    @router.delete("/{id}/promo/{promoCode}/remove", summary="18 Remove a promo code",
+                   responses=docs.ok_doc(docs.PROMO, "The outcome and the basket", etag=True),
+                   openapi_extra=mutation)
+    async def remove_promo(id: str, promoCode: str, request: Request) -> Response:
+        result = await run(engine.remove_promo, id, promoCode,
+                           expected_version=rq.if_match(request))
+        return ok(result, version=result["basket"].get("version"))
+
+    @router.put("/{id}/delivery/shipping-method", summary="19 Choose a shipping method",
+                description="The optional body sets nominated-delivery details.",
+                responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
+                openapi_extra=docs.merge(mutation, docs.body_doc(docs.NominatedDelivery,
+                                                                 required=False)))
+    async def shipping_method(id: str, request: Request,
+                              shippingMethodId: str | None = Query(None),
+                              countryCode: str | None = Query(None)) -> Response:
+        nominated = await rq.optional_json_object(request, "nominatedDelivery")
+        return basket_ok(await run(engine.set_shipping_method, id, _blank(shippingMethodId),
+                                   _blank(countryCode), nominated,
+                                   expected_version=rq.if_match(request)))
+
+    @router.put("/{id}/delivery/plan", summary="20 Replace the delivery plans",
+                responses=docs.ok_doc(docs.RECORD, "{recordId, id: 0, isValid: true}"),
+                openapi_extra=docs.merge(mutation, docs.body_doc(docs.DeliveryPlanInput,
+                                                                 array=True)))
+    async def delivery_plan(id: str, request: Request) -> Response:
+        body = await rq.json_array(request, "deliveryPlans")
+        return ok(await run(engine.set_delivery_plans, id, body,
+                            expected_version=rq.if_match(request)))
+
+    @router.put("/{id}/delivery/line-plan", summary="21 Upsert one delivery plan",
+                responses=docs.ok_doc(docs.RECORD, "{recordId, id: 0, isValid: true}"),
+                openapi_extra=docs.merge(mutation, docs.body_doc(docs.DeliveryPlanInput)))
+    async def line_plan(id: str, request: Request) -> Response:
+        body = await rq.json_object(request, "deliveryPlan")
+        return ok(await run(engine.set_line_delivery_plan, id, body,
+                            expected_version=rq.if_match(request)))
+
+    @router.put("/{id}/delivery/instructions", summary="22 Set the delivery instruction",
+                description="Form field or JSON `fieldValue` (at most 500 characters); "
+                            "empty clears it.",
+                responses=docs.ok_doc(docs.RECORD, "{recordId: basket id, id: 0, isValid}"),
+                openapi_extra=docs.merge(mutation, docs.body_doc(docs.DeliveryInstruction,
+                                                                 form=True)))
+    async def instructions(id: str, request: Request) -> Response:
+        body = await rq.form_or_json(request, "deliveryInstruction")
+        if "fieldValue" not in body:
+            raise field_error("fieldValue", "is required (send it empty to clear the "
+                                            "instruction)")
+        return ok(await run(engine.set_delivery_instruction, id, body.get("fieldValue"),
+                            expected_version=rq.if_match(request)))
+
+    @router.put("/{id}/delivery/click-collect-store", summary="23 Choose a click & collect store",
+                responses=docs.ok_doc(docs.RECORD, "{recordId, id: 0, isValid: true}"),
+                openapi_extra=docs.merge(mutation, docs.body_doc(docs.ClickCollectStore)))
+    async def click_collect(id: str, request: Request) -> Response:
+        body = await rq.json_object(request, "address")
+        return ok(await run(engine.set_click_collect_store, id, body,
+                            expected_version=rq.if_match(request)))
+
+    return router
