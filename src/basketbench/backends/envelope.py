@@ -1,0 +1,69 @@
+"""Reading a BetterCommerce reply: the envelope's `success` is the truth; anything that is not
+an envelope (HTML, truncated JSON, an empty body) is a typed error naming the call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from .. import jsonio
+from ..wire import parse_wire
+from .errors import BackendError
+from .transport import Reply, code_for_status, snippet, undecodable
+
+
+def read_envelope(reply: Reply, scrub: Callable[[str], str]) -> tuple[Any, dict]:
+    """(result, envelope) of a successful call; BackendError for everything else."""
+    try:
+        data = jsonio.loads(reply.text) if reply.text.strip() else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or "success" not in data and "result" not in data:
+        if data is not None and reply.status >= 400:
+            raise BackendError(reply.status, code_for_status(reply.status), scrub(
+                f"HTTP {reply.status} from {reply.where}: {snippet(reply.text)}"),
+                where=reply.where)
+        raise undecodable(reply, scrub)
+    if data.get("success") is False or reply.status >= 400:
+        raise envelope_error(reply, data, scrub)
+    return data.get("result"), data
+
+
+def envelope_error(reply: Reply, env: dict, scrub: Callable[[str], str]) -> BackendError:
+    status = env.get("statusCode")
+    if not isinstance(status, int) or status < 400:
+        status = reply.status if reply.status >= 400 else 400
+    if reply.status >= 500:
+        status = reply.status
+    errors = [scrub(str(e)) for e in (env.get("errors") or []) if e not in (None, "")]
+    message = env.get("message") or (errors[0] if errors else "") or env.get("status") or (
+        f"HTTP {reply.status}")
+    code = env.get("messageCode") or code_for_status(status)
+    if reply.status >= 500:
+        code = "SERVER_ERROR"
+        message = f"server error (HTTP {reply.status}): {message}"
+    current = env.get("currentVersion")
+    if current is None:
+        current = _etag_version(reply)
+    return BackendError(status, str(code), scrub(f"{message}"), errors, where=reply.where,
+                        current_version=current if isinstance(current, int) else None)
+
+
+def _etag_version(reply: Reply) -> int | None:
+    tag = reply.headers.get("etag", "").strip().removeprefix("W/").strip('"')
+    return int(tag) if tag.isdigit() else None
+
+
+def parse_result(tp: Any, result: Any, reply: Reply, scrub: Callable[[str], str]) -> Any:
+    """Validate `result` as `tp`; a shape we cannot read is BAD_RESPONSE, not a traceback."""
+    try:
+        return parse_wire(tp, result)
+    except ValidationError as exc:
+        first = exc.errors()[0] if exc.errors() else {}
+        loc = ".".join(str(p) for p in first.get("loc", ()))
+        raise BackendError(reply.status, "BAD_RESPONSE", scrub(
+            f"{reply.where} returned a result that is not a {getattr(tp, '__name__', tp)} "
+            f"({exc.error_count()} problem(s); first at {loc or 'top level'}: "
+            f"{first.get('msg', '')})"), where=reply.where) from None

@@ -1,0 +1,305 @@
+"""HttpBackend: the BetterCommerce v2 basket API over httpx.
+
+Every documented operation maps to its documented route (api.md §1). The sandbox's extension
+routes (lock, catalogue, paged listings, merge strategies and preview) are used only when
+`extensions` is on, so a real BetterCommerce environment is never sent routes it lacks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
+from .auth import ClientCredentials, StaticToken
+from .base import MUTATIONS, BasketPage, BasketSummary, Capabilities, PromoCheck
+from .envelope import parse_result, read_envelope
+from .headers import canonical_header
+from .errors import BackendError, read_only_error, unsupported
+from .request_log import RequestLog
+from .transport import Reply, Transport, segment
+
+BASKET = "/api/v2/commerce/basket"
+
+
+class HttpBackend:
+    kind = "bettercommerce"
+
+    def __init__(self, base_url: str, *, auth_url: str | None = None,
+                 client_id: str | None = None, client_secret: str | None = None,
+                 token: str | None = None, headers: dict[str, str] | None = None,
+                 read_only: bool = False, extensions: bool = False, profile: str = "api",
+                 timeout: float = 15.0, retries: int = 2, backoff: float = 0.25,
+                 max_connections: int = 8, verify: bool = True,
+                 log: RequestLog | None = None) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise BackendError(400, "VALIDATION",
+                               f"base_url: {base_url!r} is not an http:// or https:// URL")
+        self.label = base_url.rstrip("/")
+        self.profile = profile
+        self.log = log if log is not None else RequestLog()
+        sent = {canonical_header(k): str(v) for k, v in (headers or {}).items()
+                if v not in (None, "")}
+        auth: Any = None
+        if client_id or client_secret:
+            if not (client_id and client_secret):
+                missing = "client_secret" if client_id else "client_id"
+                raise BackendError(400, "VALIDATION", f"{missing}: is required with "
+                                   f"{'client_id' if client_id else 'client_secret'}")
+            auth = ClientCredentials(auth_url or base_url, client_id, client_secret)
+        elif token:
+            auth = StaticToken(token)
+        self.transport = Transport(self.label, log=self.log, headers=sent, auth=auth,
+                                   timeout=timeout, retries=retries, backoff=backoff,
+                                   max_connections=max_connections, verify=verify)
+        if auth is not None:
+            auth.register(self.transport)
+        for name, value in sent.items():
+            if name == "UserToken":
+                self.log.secrets.append(value)
+        self.extensions = extensions
+        self.capabilities = Capabilities(
+            read_only=read_only,
+            merge_strategies=("sum", "max", "replace") if extensions else ("sum",),
+            merge_preview=extensions, lock=extensions, catalogue=extensions,
+            promotions=extensions, list_all=extensions, reference=extensions)
+
+    async def close(self) -> None:
+        await self.transport.close()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    async def _call(self, op: str, method: str, path: str, *, params: dict | None = None,
+                    json: Any = None, form: dict | None = None) -> tuple[Any, dict, Reply]:
+        if op in MUTATIONS and self.capabilities.read_only:
+            raise read_only_error(op, self.profile)
+        reply = await self.transport.send(method, path, params=params, json=json, form=form)
+        result, env = read_envelope(reply, self.transport.scrub)
+        return result, env, reply
+
+    async def _typed(self, tp: Any, op: str, method: str, path: str, **kw: Any) -> Any:
+        result, _, reply = await self._call(op, method, path, **kw)
+        return parse_result(tp, result, reply, self.transport.scrub)
+
+    def _need_extensions(self, op: str) -> None:
+        if not self.extensions:
+            raise unsupported(op, f"BetterCommerce API at {self.label} (sandbox extensions off)")
+
+    @staticmethod
+    def _b(basket_id: str, *rest: object) -> str:
+        return "/".join([BASKET, segment(basket_id), *(segment(r) for r in rest)])
+
+    # -- reads ------------------------------------------------------------------------------
+
+    async def list_user_baskets(self, user_id: str) -> list[BasketShort]:
+        return await self._typed(list[BasketShort], "list_user_baskets", "GET",
+                                 f"{BASKET}/user/{segment(user_id)}/all")
+
+    async def get_basket(self, basket_id: str) -> Basket:
+        return await self._typed(Basket, "get_basket", "GET", self._b(basket_id))
+
+    async def related_products(self, basket_id: str) -> list[Product]:
+        return await self._typed(list[Product], "related_products", "GET",
+                                 self._b(basket_id, "related-products"))
+
+    async def validate_promo(self, basket_id: str, code: str) -> PromoCheck:
+        result, env, reply = await self._call("validate_promo", "GET",
+                                              self._b(basket_id, "promo", code, "validate"))
+        if not isinstance(result, bool):
+            raise BackendError(reply.status, "BAD_RESPONSE",
+                               f"{reply.where} returned {result!r}, not true or false",
+                               where=reply.where)
+        # The sandbox says why a code would not apply in the envelope's message.
+        return PromoCheck(result, str(env.get("message") or ""))
+
+    # -- extensions (sandbox) ---------------------------------------------------------------
+
+    async def list_baskets(self, *, user_id: str | None = None, query: str | None = None,
+                           offset: int = 0, limit: int = 100) -> BasketPage:
+        if not self.extensions:
+            if user_id and not query:
+                # Endpoint 01 gives one user's baskets on any BetterCommerce API.
+                shorts = await self.list_user_baskets(user_id)
+                rows = [_summary_of_short(b) for b in shorts]
+                return BasketPage(total=len(rows), offset=offset,
+                                  rows=rows[offset:offset + limit])
+            self._need_extensions("list_baskets")
+        result, _, reply = await self._call(
+            "list_baskets", "GET", f"{BASKET}/all",
+            params={k: v for k, v in {"userId": user_id, "q": query, "offset": offset,
+                                      "limit": limit}.items() if v not in (None, "")})
+        try:
+            return BasketPage(total=int(result["total"]), offset=int(result["offset"]), rows=[
+                BasketSummary(id=r["id"], user_id=r.get("userId"), user_email=r.get("userEmail"),
+                              currency_code=r.get("currencyCode") or "",
+                              line_count=int(r.get("lineCount") or 0),
+                              grand_total=r.get("grandTotal"),
+                              grand_total_formatted=r.get("grandTotalFormatted") or "",
+                              last_updated=r.get("lastUpdated") or "",
+                              is_locked=bool(r.get("isLocked")), is_quote=bool(r.get("isQuote")),
+                              version=r.get("version"))
+                for r in result["rows"]])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BackendError(reply.status, "BAD_RESPONSE",
+                               f"{reply.where} returned a basket page without {exc}",
+                               where=reply.where) from None
+
+    async def search_products(self, query: str = "", *, limit: int = 50) -> list[Product]:
+        self._need_extensions("search_products")
+        return await self._typed(list[Product], "search_products", "GET",
+                                 f"{BASKET}/catalogue/products",
+                                 params={"q": query, "limit": limit})
+
+    async def _listing(self, op: str, path: str, params: dict | None = None) -> list[dict]:
+        self._need_extensions(op)
+        result, _, reply = await self._call(op, "GET", f"{BASKET}/catalogue/{path}",
+                                            params=params)
+        if not isinstance(result, list):
+            raise BackendError(reply.status, "BAD_RESPONSE",
+                               f"{reply.where} returned {type(result).__name__}, not a list",
+                               where=reply.where)
+        return result
+
+    async def list_promotions(self) -> list[dict]:
+        return await self._listing("list_promotions", "promotions")
+
+    async def list_shipping_methods(self, country: str | None = None) -> list[dict]:
+        return await self._listing("list_shipping_methods", "shipping-methods",
+                                   {"countryCode": country} if country else None)
+
+    async def list_stores(self) -> list[dict]:
+        return await self._listing("list_stores", "stores")
+
+    async def list_users(self) -> list[dict]:
+        return await self._listing("list_users", "users")
+
+    async def set_locked(self, basket_id: str, locked: bool) -> Basket:
+        if self.capabilities.read_only:
+            raise read_only_error("set_locked", self.profile)
+        self._need_extensions("set_locked")
+        return await self._typed(Basket, "set_locked", "PUT",
+                                 self._b(basket_id, "lock" if locked else "unlock"))
+
+    # -- mutations --------------------------------------------------------------------------
+
+    async def delete_basket(self, basket_id: str) -> bool:
+        result, _, reply = await self._call("delete_basket", "DELETE",
+                                            self._b(basket_id, "delete"))
+        return _bool(result, reply)
+
+    async def set_campaign(self, basket_id: str, campaign_code: str | None) -> Basket:
+        result, _, reply = await self._call("set_campaign", "PUT", self._b(basket_id, "campaign"),
+                                            params={"campaignCode": campaign_code or ""})
+        if isinstance(result, dict) and ("lineItems" in result or "grandTotal" in result):
+            return parse_result(Basket, result, reply, self.transport.scrub)
+        # The documented API answers with an Address (quirks §2): read the basket back.
+        return await self.get_basket(basket_id)
+
+    async def set_custom_info(self, basket_id: str, info: dict) -> Basket:
+        return await self._typed(Basket, "set_custom_info", "PUT",
+                                 self._b(basket_id, "custom-info"), json=info)
+
+    async def set_subscription(self, basket_id: str, product_id: str, settings: dict) -> Basket:
+        # Endpoint 05 takes form fields on the live API (api.md §1, 05).
+        return await self._typed(Basket, "set_subscription", "PUT",
+                                 self._b(basket_id, "subscription", product_id), form=settings)
+
+    async def set_po(self, basket_id: str, po_reference: str | None) -> RecordResult:
+        return await self._typed(RecordResult, "set_po", "PUT", self._b(basket_id, "po"),
+                                 params={"poReference": po_reference or ""})
+
+    async def assign_user(self, basket_id: str, user_id: str) -> Basket:
+        return await self._typed(Basket, "assign_user", "PUT", self._b(basket_id, "user"),
+                                 params={"userId": user_id})
+
+    async def merge(self, target_id: str, source_id: str, *, strategy: str = "sum",
+                    dry_run: bool = False) -> Basket:
+        params: dict[str, Any] = {"sourceBasketId": source_id}
+        strategy = (strategy or "sum").lower()
+        if strategy != "sum":
+            if strategy not in self.capabilities.merge_strategies:
+                raise unsupported(f"merge strategy {strategy!r}", f"API at {self.label}")
+            params["strategy"] = strategy
+        if dry_run:
+            if not self.capabilities.merge_preview:
+                raise unsupported("merge preview", f"API at {self.label}")
+            params["dryRun"] = "true"
+        # A preview changes nothing, so read-only profiles may use it.
+        return await self._typed(Basket, "merge_preview" if dry_run else "merge", "PUT",
+                                 self._b(target_id, "merge"), params=params)
+
+    async def add_item(self, basket_id: str, item: dict) -> Basket:
+        return await self._typed(Basket, "add_item", "PUT", self._b(basket_id, "items", "add"),
+                                 json=item)
+
+    async def add_bulk(self, basket_id: str, items: list[dict]) -> Basket:
+        return await self._typed(Basket, "add_bulk", "PUT",
+                                 self._b(basket_id, "items", "add-bulk"), json=list(items))
+
+    async def set_display_order(self, basket_id: str, entries: list[dict]) -> bool:
+        result, _, reply = await self._call("set_display_order", "PUT",
+                                            self._b(basket_id, "items", "display-order"),
+                                            json=list(entries))
+        return _bool(result, reply)
+
+    async def remove_item(self, basket_id: str, product_id: str) -> Basket:
+        return await self._typed(Basket, "remove_item", "DELETE",
+                                 self._b(basket_id, "items", product_id, "remove"))
+
+    async def set_qty(self, basket_id: str, product_id: str, qty: int) -> Basket:
+        return await self._typed(Basket, "set_qty", "PUT",
+                                 self._b(basket_id, "items", product_id, qty))
+
+    async def apply_promo(self, basket_id: str, code: str) -> PromoResult:
+        # Headed GET in the doc, but real clients send POST (quirks §4); the sandbox takes both.
+        return await self._typed(PromoResult, "apply_promo", "POST",
+                                 self._b(basket_id, "promo", code, "apply"))
+
+    async def remove_promo(self, basket_id: str, code: str) -> PromoResult:
+        return await self._typed(PromoResult, "remove_promo", "DELETE",
+                                 self._b(basket_id, "promo", code, "remove"))
+
+    async def set_shipping_method(self, basket_id: str, shipping_method_id: str,
+                                  country_code: str, nominated: dict | None = None) -> Basket:
+        return await self._typed(
+            Basket, "set_shipping_method", "PUT",
+            self._b(basket_id, "delivery", "shipping-method"),
+            params={"shippingMethodId": shipping_method_id, "countryCode": country_code},
+            json=nominated)
+
+    async def set_delivery_plans(self, basket_id: str, plans: list[dict]) -> RecordResult:
+        return await self._typed(RecordResult, "set_delivery_plans", "PUT",
+                                 self._b(basket_id, "delivery", "plan"), json=list(plans))
+
+    async def set_line_delivery_plan(self, basket_id: str, plan: dict) -> RecordResult:
+        return await self._typed(RecordResult, "set_line_delivery_plan", "PUT",
+                                 self._b(basket_id, "delivery", "line-plan"), json=plan)
+
+    async def set_delivery_instruction(self, basket_id: str, text: str | None) -> RecordResult:
+        # Endpoint 22 is a form field on the live API.
+        return await self._typed(RecordResult, "set_delivery_instruction", "PUT",
+                                 self._b(basket_id, "delivery", "instructions"),
+                                 form={"fieldValue": text or ""})
+
+    async def set_click_collect_store(self, basket_id: str, store: dict) -> RecordResult:
+        return await self._typed(RecordResult, "set_click_collect_store", "PUT",
+                                 self._b(basket_id, "delivery", "click-collect-store"),
+                                 json=store)
+
+
+def _bool(result: Any, reply: Reply) -> bool:
+    if isinstance(result, bool):
+        return result
+    raise BackendError(reply.status, "BAD_RESPONSE",
+                       f"{reply.where} returned {result!r}, not true or false",
+                       where=reply.where)
+
+
+def _summary_of_short(b: BasketShort) -> BasketSummary:
+    total = b.grand_total
+    return BasketSummary(
+        id=str(b.id), user_id=b.user_id, user_email=b.user_email,
+        currency_code=b.currency_code or "", line_count=len(b.line_items or []),
+        grand_total=total.raw.with_tax if total and total.raw else None,
+        grand_total_formatted=total.formatted.with_tax if total and total.formatted else "",
+        last_updated=str(b.last_updated or ""), is_locked=bool(b.is_locked),
+        is_quote=bool(b.is_quote))

@@ -1,0 +1,459 @@
+"""`basketbench basket ...`: scriptable basket operations over any backend.
+
+Human-readable output by default, `--json` for the exact wire JSON. Exit codes: 0 success,
+1 a backend or configuration error (message on stderr, no traceback), 2 a usage error,
+3 a promo code that is not valid (validate/apply/remove answered "no").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import click
+
+EXIT_ERROR = 1
+EXIT_PROMO_REFUSED = 3
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                   r"[0-9a-fA-F]{12}$")
+ZERO_GUID = "00000000-0000-0000-0000-000000000000"
+
+
+def is_guid(text: str) -> bool:
+    return bool(_GUID.match(text.strip()))
+
+
+# -- shared plumbing (also used by nexudus_cmd) ---------------------------------------------------
+
+def target_options(fn: Callable) -> Callable:
+    """--profile/--api/--db/--json on a command; unset ones fall back to the parent groups."""
+    fn = click.option("--json", "as_json", is_flag=True, default=None,
+                      help="Print the exact wire JSON instead of a summary.")(fn)
+    fn = click.option("--db", type=click.Path(dir_okay=False), default=None,
+                      help="Local engine database file.")(fn)
+    fn = click.option("--api", default=None,
+                      help="Base URL of a BetterCommerce-compatible API (no auth).")(fn)
+    fn = click.option("--profile", default=None, help="Named profile from the config file.")(fn)
+    return fn
+
+
+def chosen(ctx: click.Context, name: str, value: Any) -> Any:
+    """The option's value on this command, else on the nearest parent that has it."""
+    if value is not None:
+        return value
+    parent = ctx.parent
+    while parent is not None:
+        if isinstance(parent.obj, dict) and parent.obj.get(name) is not None:
+            return parent.obj[name]
+        parent = parent.parent
+    return None
+
+
+def chosen_target(ctx: click.Context, **given: Any) -> dict[str, Any]:
+    """profile/api/db from the nearest level that names any of them: options given on the
+    subcommand win over the group's, which win over the root's."""
+    names = ("profile", "api", "db")
+    if any(given.get(n) is not None for n in names):
+        return {n: given.get(n) for n in names}
+    parent = ctx.parent
+    while parent is not None:
+        obj = parent.obj if isinstance(parent.obj, dict) else {}
+        if any(obj.get(n) is not None for n in names):
+            return {n: obj.get(n) for n in names}
+        parent = parent.parent
+    return dict.fromkeys(names)
+
+
+def backend_maker(ctx: click.Context, profile: str | None, api: str | None,
+                  db: str | None) -> Callable[[], Any]:
+    target = chosen_target(ctx, profile=profile, api=api, db=db)
+
+    def make() -> Any:
+        from ..backends.factory import open_backend
+
+        return open_backend(**target)
+
+    return make
+
+
+def remember(ctx: click.Context, **options: Any) -> None:
+    """Group options go into ctx.obj for the subcommands (root options are already there)."""
+    ctx.ensure_object(dict)
+    obj = dict(ctx.obj)
+    targets = {k: options.pop(k, None) for k in ("profile", "api", "db")}
+    if any(v is not None for v in targets.values()):
+        obj.update(targets)  # a target named here replaces the root's entirely
+    obj.update({k: v for k, v in options.items() if v is not None})
+    ctx.obj = obj
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def run_with(make: Callable[[], Any], action: Callable[[Any], Awaitable[Any]]) -> Any:
+    """Open a backend, run one async action on it, close it; errors become exit code 1."""
+    from ..backends.errors import BackendError
+    from ..config import ConfigError
+
+    async def go() -> Any:
+        backend = make()
+        try:
+            return await action(backend)
+        finally:
+            await backend.close()
+
+    try:
+        return asyncio.run(go())
+    except BackendError as exc:
+        detail = exc.message
+        for field_error in exc.field_errors:
+            if field_error and field_error not in detail:
+                detail += f"\n  - {field_error}"
+        if exc.where and exc.where not in detail:
+            detail += f"\n  at {exc.where}"
+        fail(detail)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def print_json(value: Any) -> None:
+    from .. import jsonio
+    from ..wire import dump_wire
+
+    click.echo(jsonio.dumps(dump_wire(value), indent=2))
+
+
+# -- human-readable rendering -------------------------------------------------------------------
+
+def _money(price: Any) -> str:
+    if price is None:
+        return "-"
+    if price.formatted is not None and price.formatted.with_tax:
+        return price.formatted.with_tax
+    if price.raw is not None and price.raw.with_tax is not None:
+        return f"{price.currency_symbol or ''}{price.raw.with_tax}"
+    return "-"
+
+
+def _table(rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for row in rows:
+        cells = [c.rjust(w) if i in right else c.ljust(w)
+                 for i, (c, w) in enumerate(zip(row, widths))]
+        out.append("  ".join(cells).rstrip())
+    return out
+
+
+def render_basket(b: Any) -> str:
+    flags = [f for f, on in (("locked", b.is_locked), ("quote", b.is_quote),
+                             ("new, not saved", b.is_new)) if on]
+    head = f"Basket {b.id}" + (f"  [{', '.join(flags)}]" if flags else "")
+    out = [head]
+    who = b.user_email or b.user_id
+    if who:
+        out.append(f"User: {who}")
+    if b.po_number:
+        out.append(f"PO: {b.po_number}")
+    lines = sorted(b.line_items or [], key=lambda ln: (ln.display_order or 0))
+    if lines:
+        rows = [["#", "Stock code", "Product", "Qty", "Unit", "Total"]]
+        for i, ln in enumerate(lines, 1):
+            name = ln.name or ""
+            if ln.parent_product_id and ln.parent_product_id != ZERO_GUID:
+                name = "  + " + name
+            rows.append([str(i), ln.stock_code or "", name[:40], str(ln.qty),
+                         _money(ln.price), _money(ln.total_price)])
+        out += [""] + _table(rows, right={0, 3, 4, 5})
+    else:
+        out += ["", "(no lines)"]
+    promos = [p.promo_code or p.voucher_code or p.name for p in (b.promotions_applied or [])
+              if (p.promo_code or p.voucher_code or p.name)]
+    totals = [["Subtotal", _money(b.sub_total)]]
+    if b.discount is not None and b.discount.raw is not None and b.discount.raw.with_tax:
+        totals.append(["Discount", "-" + _money(b.discount)])
+    shipping = _money(b.shipping_charge)
+    if b.shipping_method_id:
+        method = next((m for m in b.shipping_methods or []
+                       if str(m.id).lower() == str(b.shipping_method_id).lower()), None)
+        label = (method.display_name or method.shipping_code) if method else None
+        shipping += f"  ({label or b.shipping_method_id})"
+    totals.append(["Shipping", shipping])
+    totals.append(["Grand total", _money(b.grand_total)])
+    out += [""] + _table(totals)
+    if promos:
+        out.append("Promotions: " + ", ".join(str(p) for p in promos))
+    return "\n".join(out)
+
+
+def _basket_out(as_json: bool, basket: Any) -> None:
+    if as_json:
+        print_json(basket)
+    else:
+        click.echo(render_basket(basket))
+
+
+# -- the commands -------------------------------------------------------------------------------
+
+@click.group()
+@target_options
+@click.pass_context
+def basket(ctx: click.Context, profile: str | None, api: str | None, db: str | None,
+           as_json: bool | None) -> None:
+    """Read and change baskets on the chosen backend (--profile, --api or --db)."""
+    remember(ctx, profile=profile, api=api, db=db, as_json=as_json)
+
+
+def basket_command(name: str, **kw: Any) -> Callable:
+    """A `basket` subcommand with the target options; the function gets (backend-maker, json)
+    as its first two arguments."""
+    def wrap(fn: Callable) -> Callable:
+        @basket.command(name, **kw)
+        @target_options
+        @click.pass_context
+        @functools.wraps(fn)
+        def command(ctx: click.Context, profile: str | None, api: str | None, db: str | None,
+                    as_json: bool | None, **args: Any) -> None:
+            fn(backend_maker(ctx, profile, api, db), bool(chosen(ctx, "as_json", as_json)),
+               **args)
+        return command
+    return wrap
+
+
+@basket_command("list")
+@click.option("--user", "user_id", help="User id: that user's baskets (endpoint 01).")
+@click.option("--query", "-q", help="Filter (sandbox/local: id prefix, email, stock code).")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+def list_cmd(make, as_json, user_id, query, offset, limit) -> None:
+    """List baskets: a user's (--user), or all of them where the backend can."""
+    if user_id and not query:
+        shorts = run_with(make, lambda b: b.list_user_baskets(user_id))
+        if as_json:
+            print_json(shorts)
+            return
+        rows = [["Basket", "Lines", "Total", "Updated"]] + [
+            [str(s.id), str(len(s.line_items or [])), _money(s.grand_total),
+             str(s.last_updated or "")] for s in shorts]
+        click.echo(f"{len(shorts)} basket(s) for user {user_id}")
+        if shorts:
+            click.echo("\n".join(_table(rows, right={1, 2})))
+        return
+    page = run_with(make, lambda b: b.list_baskets(user_id=user_id, query=query, offset=offset,
+                                                   limit=limit))
+    if as_json:
+        from .. import jsonio
+
+        click.echo(jsonio.dumps({"total": page.total, "offset": page.offset, "rows": [{
+            "id": r.id, "userId": r.user_id, "userEmail": r.user_email,
+            "currencyCode": r.currency_code, "lineCount": r.line_count,
+            "grandTotal": r.grand_total, "grandTotalFormatted": r.grand_total_formatted,
+            "lastUpdated": r.last_updated, "isLocked": r.is_locked, "isQuote": r.is_quote,
+            "version": r.version} for r in page.rows]}, indent=2))
+        return
+    end = page.offset + len(page.rows)
+    click.echo(f"{page.total} basket(s); showing {page.offset + 1 if page.rows else 0}-{end}")
+    if page.rows:
+        rows = [["Basket", "User", "Lines", "Total", "Updated", ""]] + [
+            [r.id, r.user_email or r.user_id or "(guest)", str(r.line_count),
+             r.grand_total_formatted, r.last_updated, "locked" if r.is_locked else ""]
+            for r in page.rows]
+        click.echo("\n".join(_table(rows, right={2, 3})))
+
+
+@basket_command("get")
+@click.argument("basket_id")
+def get_cmd(make, as_json, basket_id) -> None:
+    """Show one basket."""
+    _basket_out(as_json, run_with(make, lambda b: b.get_basket(basket_id)))
+
+
+async def _product_item(backend: Any, product: str, qty: int) -> dict:
+    """An add-item body from a product id or a stock code (resolved through the catalogue
+    when the backend has one, else sent as `stockCode` for the API to resolve)."""
+    if is_guid(product):
+        return {"productId": product, "qty": qty}
+    if backend.capabilities.catalogue:
+        found = await backend.search_products(product, limit=50)
+        for p in found:
+            if (p.stock_code or "").lower() == product.lower() and p.record_id:
+                return {"productId": str(p.record_id), "stockCode": p.stock_code, "qty": qty}
+    return {"stockCode": product, "qty": qty}
+
+
+async def _line_product(backend: Any, basket_id: str, product: str) -> str:
+    """A product id from a product id or the stock code of a line in the basket."""
+    if is_guid(product):
+        return product
+    basket = await backend.get_basket(basket_id)
+    for ln in basket.line_items or []:
+        if (ln.stock_code or "").lower() == product.lower() and (
+                not ln.parent_product_id or ln.parent_product_id == ZERO_GUID):
+            return str(ln.product_id)
+    from ..backends.errors import BackendError
+
+    raise BackendError(404, "NOT_FOUND",
+                       f"no line with stock code {product!r} in basket {basket_id}",
+                       [f"productId: {product!r} is not a product id or a stock code in the "
+                        "basket"])
+
+
+@basket_command("add")
+@click.argument("basket_id")
+@click.argument("product")
+@click.argument("qty", type=int)
+def add_cmd(make, as_json, basket_id, product, qty) -> None:
+    """Add QTY of PRODUCT (product id or stock code); a negative QTY takes units away."""
+    async def go(b: Any) -> Any:
+        return await b.add_item(basket_id, await _product_item(b, product, qty))
+
+    _basket_out(as_json, run_with(make, go))
+
+
+@basket_command("qty")
+@click.argument("basket_id")
+@click.argument("product")
+@click.argument("qty", type=click.IntRange(0))
+def qty_cmd(make, as_json, basket_id, product, qty) -> None:
+    """Set the quantity of PRODUCT (product id or stock code in the basket); 0 removes it."""
+    async def go(b: Any) -> Any:
+        return await b.set_qty(basket_id, await _line_product(b, basket_id, product), qty)
+
+    _basket_out(as_json, run_with(make, go))
+
+
+@basket_command("remove")
+@click.argument("basket_id")
+@click.argument("product")
+def remove_cmd(make, as_json, basket_id, product) -> None:
+    """Remove PRODUCT's line (product id or stock code in the basket) and its children."""
+    async def go(b: Any) -> Any:
+        return await b.remove_item(basket_id, await _line_product(b, basket_id, product))
+
+    _basket_out(as_json, run_with(make, go))
+
+
+@basket_command("merge")
+@click.argument("target_id")
+@click.argument("source_id")
+@click.option("--strategy", type=click.Choice(["sum", "max", "replace"]), default="sum",
+              show_default=True, help="How quantities of the same line combine.")
+@click.option("--dry-run", is_flag=True, help="Show the merged basket; change nothing.")
+def merge_cmd(make, as_json, target_id, source_id, strategy, dry_run) -> None:
+    """Merge SOURCE into TARGET (the source is deleted unless --dry-run)."""
+    _basket_out(as_json, run_with(make, lambda b: b.merge(target_id, source_id,
+                                                          strategy=strategy, dry_run=dry_run)))
+
+
+@basket.group()
+def promo() -> None:
+    """Promo codes: validate, apply, remove."""
+
+
+def _promo_out(as_json: bool, result: Any) -> None:
+    ok = result.is_vaild if result.is_vaild is not None else result.is_valid
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(f"{'OK' if ok else 'NOT APPLIED'}: {result.message or ''}".rstrip(": "))
+        if result.basket is not None and hasattr(result.basket, "line_items"):
+            click.echo(render_basket(result.basket))
+    if not ok:
+        click.echo(f"promo refused: {result.message or 'not valid'}", err=True)
+        sys.exit(EXIT_PROMO_REFUSED)
+
+
+def promo_command(name: str) -> Callable:
+    def wrap(fn: Callable) -> Callable:
+        @promo.command(name)
+        @target_options
+        @click.argument("basket_id")
+        @click.argument("code")
+        @click.pass_context
+        @functools.wraps(fn)
+        def command(ctx, profile, api, db, as_json, basket_id, code) -> None:
+            fn(backend_maker(ctx, profile, api, db), bool(chosen(ctx, "as_json", as_json)),
+               basket_id, code)
+        return command
+    return wrap
+
+
+@promo_command("validate")
+def promo_validate(make, as_json, basket_id, code) -> None:
+    """Would CODE apply to the basket now? Changes nothing. Exit code 3 when it would not."""
+    check = run_with(make, lambda b: b.validate_promo(basket_id, code))
+    if as_json:
+        # The wire `result` of endpoint 16 is a boolean; the reason travels in `message`.
+        from .. import jsonio
+
+        click.echo(jsonio.dumps({"result": check.valid, "message": check.message}, indent=2))
+    else:
+        click.echo(f"{code}: {'valid' if check.valid else 'not valid'}"
+                   + (f" ({check.message})" if check.message else ""))
+    if not check.valid:
+        sys.exit(EXIT_PROMO_REFUSED)
+
+
+@promo_command("apply")
+def promo_apply(make, as_json, basket_id, code) -> None:
+    """Apply CODE. Exit code 3 when it does not apply (the reason is printed)."""
+    _promo_out(as_json, run_with(make, lambda b: b.apply_promo(basket_id, code)))
+
+
+@promo_command("remove")
+def promo_remove(make, as_json, basket_id, code) -> None:
+    """Remove CODE. Exit code 3 when it was not applied."""
+    _promo_out(as_json, run_with(make, lambda b: b.remove_promo(basket_id, code)))
+
+
+@basket_command("ship")
+@click.argument("basket_id")
+@click.argument("method")
+@click.argument("country")
+def ship_cmd(make, as_json, basket_id, method, country) -> None:
+    """Choose shipping METHOD (id or code, e.g. STD) for COUNTRY (ISO code, e.g. GB)."""
+    _basket_out(as_json, run_with(make, lambda b: b.set_shipping_method(basket_id, method,
+                                                                        country)))
+
+
+def _record_out(as_json: bool, what: str, record: Any) -> None:
+    if as_json:
+        print_json(record)
+    else:
+        click.echo(f"{what}: {'OK' if record.is_valid else 'not valid'} "
+                   f"(recordId {record.record_id})")
+
+
+@basket_command("po")
+@click.argument("basket_id")
+@click.argument("reference")
+def po_cmd(make, as_json, basket_id, reference) -> None:
+    """Set the PO reference (an empty REF clears it)."""
+    record = run_with(make, lambda b: b.set_po(basket_id, reference))
+    _record_out(as_json, f"PO {reference!r} set on {basket_id}" if reference
+                else f"PO cleared on {basket_id}", record)
+
+
+@basket_command("user")
+@click.argument("basket_id")
+@click.argument("user_id")
+def user_cmd(make, as_json, basket_id, user_id) -> None:
+    """Assign the basket to USER."""
+    _basket_out(as_json, run_with(make, lambda b: b.assign_user(basket_id, user_id)))
+
+
+@basket_command("delete")
+@click.argument("basket_id")
+def delete_cmd(make, as_json, basket_id) -> None:
+    """Delete the basket (prints whether it existed)."""
+    existed = run_with(make, lambda b: b.delete_basket(basket_id))
+    if as_json:
+        click.echo("true" if existed else "false")
+    else:
+        click.echo(f"Basket {basket_id} {'deleted' if existed else 'did not exist'}.")
