@@ -66,7 +66,8 @@ class _TokenFlow:
         raise NotImplementedError
 
     async def _post(self, transport: Transport, form: dict[str, str], what: str) -> dict:
-        reply = await transport.send("POST", self.token_url, form=form, authenticate=False)
+        reply = await transport.send("POST", self.token_url, form=form, authenticate=False,
+                                     sensitive=True)
         return self._token_body(transport, reply, what)
 
     def _token_body(self, transport: Transport, reply: Reply, what: str) -> dict:

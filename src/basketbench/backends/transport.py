@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from .. import jsonio
-from ..redact import redact_text, redact_url
+from ..redact import redact_data, redact_text, redact_url
 from .errors import BackendError
 from .request_log import RequestLog
 
@@ -89,9 +89,12 @@ class Transport:
 
     async def send(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                    json: Any = None, form: dict[str, Any] | None = None,
-                   headers: dict[str, str] | None = None, authenticate: bool = True) -> Reply:
+                   headers: dict[str, str] | None = None, authenticate: bool = True,
+                   sensitive: bool = False) -> Reply:
         """Send one request. Reads (GET) are retried with backoff on network errors, timeouts
-        and 5xx; anything else is sent exactly once (plus one replay after a cured 401)."""
+        and 5xx; anything else is sent exactly once (plus one replay after a cured 401).
+        `sensitive`: the response carries credentials (a token endpoint); secret-named JSON
+        fields are masked before the body reaches the log."""
         method = method.upper()
         url = self.url(path)
         query = {k: ("" if v is None else str(v)) for k, v in (params or {}).items()}
@@ -115,7 +118,7 @@ class Transport:
             if authenticate:
                 sent.update(await self.auth.headers(self))
             try:
-                reply = await self._once(method, url, sent, body)
+                reply = await self._once(method, url, sent, body, sensitive)
             except BackendError:
                 if attempt < attempts:
                     await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
@@ -132,7 +135,7 @@ class Transport:
             return reply
 
     async def _once(self, method: str, url: str, headers: dict[str, str],
-                    body: str | None) -> Reply:
+                    body: str | None, sensitive: bool = False) -> Reply:
         where = f"{method} {redact_url(url)}"
         started = time.perf_counter()
 
@@ -168,8 +171,17 @@ class Transport:
             raise BackendError(0, "NETWORK", message, where=where) from None
         self.log.record(method, url, status=response.status_code,
                         duration_ms=(time.perf_counter() - started) * 1000,
-                        request_headers=headers, request_body=body, response_body=text)
+                        request_headers=headers, request_body=body,
+                        response_body=_masked(text) if sensitive else text)
         return Reply(method, url, response.status_code, response.headers, text)
+
+
+def _masked(text: str) -> str:
+    """A token endpoint's body with secret-named fields (access_token, ...) masked."""
+    try:
+        return jsonio.dumps(redact_data(jsonio.loads(text)))
+    except ValueError:
+        return text
 
 
 def _form_value(value: Any) -> str:
