@@ -8,9 +8,8 @@ runs, or a backend that cannot be opened).
 from __future__ import annotations
 
 import asyncio
-import inspect
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -26,38 +25,37 @@ def backend_options(fn):
     return fn
 
 
-def _choice(ctx: click.Context, profile: str | None, api: str | None, db: str | None
-            ) -> dict[str, str | None]:
-    """The backend asked for here, else on the top-level command; at most one of the three."""
+def chosen_target(ctx: click.Context, profile: str | None, api: str | None, db: str | None
+                  ) -> dict[str, str | None]:
+    """The backend named on this command, else on the nearest parent group (a `basket` group
+    option, then the root's); at most one of --profile, --api, --db."""
     if not (profile or api or db):
-        parent = ctx.find_root().obj or {}
-        profile, api, db = parent.get("profile"), parent.get("api"), parent.get("db")
+        parent = ctx.parent
+        while parent is not None:
+            obj = parent.obj if isinstance(parent.obj, dict) else {}
+            if any(obj.get(n) for n in ("profile", "api", "db")):
+                profile, api, db = obj.get("profile"), obj.get("api"), obj.get("db")
+                break
+            parent = parent.parent
     given = [name for name, v in (("--profile", profile), ("--api", api), ("--db", db)) if v]
     if len(given) > 1:
         raise click.UsageError(f"give only one of --profile, --api, --db (got {', '.join(given)})")
     return {"profile": profile, "api": api, "db": db}
 
 
-async def open_backend(profile: str | None = None, api: str | None = None,
-                       db: str | None = None) -> Any:
-    """A backend through the shared factory; the local engine while that is not built yet."""
+def open_backend(target: dict[str, str | None]) -> Any:
+    """A backend from the shared factory; a bad choice exits with status 2 and a message."""
+    from ..backends.errors import BackendError
+    from ..backends.factory import open_backend as factory
+    from ..config import ConfigError
+
     try:
-        from ..backends.factory import open_backend as factory
-    except ImportError:
-        factory = None
-    if factory is not None:
-        backend = factory(profile=profile, db=db, api=api)
-        return await backend if inspect.isawaitable(backend) else backend
-    if profile or api:
-        raise click.ClickException("--profile and --api need the backend factory "
-                                   "(basketbench.backends.factory), which this build lacks")
-    from ..backends.local import LocalBackend
-    from ..paths import default_db
-
-    return LocalBackend(db or default_db())
+        return factory(profile=target["profile"], db=target["db"], api=target["api"])
+    except (BackendError, ConfigError, OSError, ValueError) as exc:
+        fail(f"cannot open the backend: {exc}")
 
 
-def fail(message: str, code: int = EXIT_UNUSABLE) -> None:
+def fail(message: str, code: int = EXIT_UNUSABLE) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(code)
 
@@ -90,8 +88,7 @@ def run(ctx: click.Context, files: tuple[str, ...], profile: str | None, api: st
             problems.append(str(exc))
     if problems:
         fail("\n".join(problems) + "\nNo step was run: fix the flow file first.")
-    choice = _choice(ctx, profile, api, db)
-    results = asyncio.run(_run_all(flows, choice))
+    results = asyncio.run(_run_all(flows, chosen_target(ctx, profile, api, db)))
     from ..flows.report import render_report, write_junit
 
     for n, result in enumerate(results):
@@ -107,14 +104,10 @@ def run(ctx: click.Context, files: tuple[str, ...], profile: str | None, api: st
     sys.exit(EXIT_OK if all(r.passed for r in results) else EXIT_FAILED)
 
 
-async def _run_all(flows: list, choice: dict) -> list:
-    from ..backends.errors import BackendError
+async def _run_all(flows: list, target: dict[str, str | None]) -> list:
     from ..flows.runner import run_flow
 
-    try:
-        backend = await open_backend(**choice)
-    except (BackendError, ValueError, OSError) as exc:
-        fail(f"cannot open the backend: {exc}")
+    backend = open_backend(target)  # inside the loop: an HTTP client binds to it
     try:
         return [await run_flow(f, backend) for f in flows]
     finally:

@@ -1,0 +1,199 @@
+"""Compare two baskets: lines added, removed and changed, and every total that differs.
+
+    d = diff_baskets(a, b)          # a, b: wire.Basket
+    d.same                          # nothing differs
+    d.lines                         # LineChange(kind="added"|"removed"|"changed", ...)
+    d.totals                        # TotalChange(field="grandTotal", a=..., b=...)
+    print(render_diff(d))           # two columns side by side, A left, B right
+
+Lines are matched by (product, parent product), as the engine keys them; a changed line
+differs in quantity, unit price or line total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..wire import Basket, LineItem, Price
+from .format import is_guid
+from .runner import ZERO_GUID, applied_promotions
+
+# Basket-level amounts, by Python attribute and wire name, in reading order.
+TOTALS = (("sub_total", "subTotal"), ("discount", "discount"),
+          ("additional_charge", "additionalCharge"),
+          ("total_without_shipping", "totalWithoutShipping"),
+          ("shipping_charge", "shippingCharge"), ("grand_total", "grandTotal"),
+          ("subscription_total", "subscriptionTotal"))
+# Other basket fields worth a line in the diff when they differ.
+OTHER = (("currency_code", "currency"), ("user_id", "user"),
+         ("shipping_method_id", "shipping method"), ("is_locked", "locked"))
+
+
+@dataclass
+class LineChange:
+    kind: str  # "added" (only in B), "removed" (only in A), "changed"
+    key: str  # stock code, PARENT/CHILD for a child line
+    a: LineItem | None
+    b: LineItem | None
+    fields: list[str] = field(default_factory=list)  # qty, unit_price, line_total
+
+
+@dataclass
+class TotalChange:
+    field: str  # the wire name, e.g. grandTotal
+    a: Decimal | None
+    b: Decimal | None
+    a_text: str
+    b_text: str
+
+
+@dataclass
+class BasketDiff:
+    a_id: str | None
+    b_id: str | None
+    lines: list[LineChange] = field(default_factory=list)
+    totals: list[TotalChange] = field(default_factory=list)
+    promotions_only_a: list[str] = field(default_factory=list)
+    promotions_only_b: list[str] = field(default_factory=list)
+    other: list[tuple[str, str, str]] = field(default_factory=list)  # (label, a, b)
+    unchanged_lines: int = 0
+
+    @property
+    def same(self) -> bool:
+        return not (self.lines or self.totals or self.promotions_only_a
+                    or self.promotions_only_b or self.other)
+
+    def of_kind(self, kind: str) -> list[LineChange]:
+        return [c for c in self.lines if c.kind == kind]
+
+    @property
+    def added(self) -> list[LineChange]:
+        return self.of_kind("added")
+
+    @property
+    def removed(self) -> list[LineChange]:
+        return self.of_kind("removed")
+
+    @property
+    def changed(self) -> list[LineChange]:
+        return self.of_kind("changed")
+
+
+def diff_baskets(a: Basket, b: Basket) -> BasketDiff:
+    out = BasketDiff(a_id=a.id, b_id=b.id)
+    a_lines, b_lines = _keyed(a), _keyed(b)
+    for key, (label, line_a) in a_lines.items():
+        if key not in b_lines:
+            out.lines.append(LineChange("removed", label, line_a, None))
+            continue
+        line_b = b_lines[key][1]
+        fields = [name for name, get in (("qty", lambda ln: ln.qty),
+                                         ("unit_price", lambda ln: _raw(ln.price)),
+                                         ("line_total", lambda ln: _raw(ln.total_price)))
+                  if get(line_a) != get(line_b)]
+        if fields:
+            out.lines.append(LineChange("changed", label, line_a, line_b, fields))
+        else:
+            out.unchanged_lines += 1
+    for key, (label, line_b) in b_lines.items():
+        if key not in a_lines:
+            out.lines.append(LineChange("added", label, None, line_b))
+    for attr, wire in TOTALS:
+        pa, pb = getattr(a, attr), getattr(b, attr)
+        ra, rb = _raw(pa), _raw(pb)
+        if ra != rb:
+            out.totals.append(TotalChange(wire, ra, rb, money_text(pa), money_text(pb)))
+    promos_a, promos_b = set(applied_promotions(a)), set(applied_promotions(b))
+    out.promotions_only_a = sorted(promos_a - promos_b)
+    out.promotions_only_b = sorted(promos_b - promos_a)
+    for attr, label in OTHER:
+        va, vb = _plain(getattr(a, attr)), _plain(getattr(b, attr))
+        if va != vb:
+            out.other.append((label, va or "-", vb or "-"))
+    return out
+
+
+def _keyed(basket: Basket) -> dict[tuple[str, str], tuple[str, LineItem]]:
+    lines = sorted(basket.line_items or [], key=lambda ln: ln.display_order or 0)
+    code_of = {(ln.product_id or "").lower(): ln.stock_code or ln.product_id or "?"
+               for ln in lines}
+    out = {}
+    for ln in lines:
+        pid = (ln.product_id or "").lower()
+        parent = (ln.parent_product_id or "").lower()
+        parent = "" if parent in ("", ZERO_GUID) else parent
+        code = ln.stock_code or pid
+        label = f"{code_of.get(parent, parent)}/{code}" if parent else code
+        out[(pid, parent)] = (label, ln)
+    return out
+
+
+def _raw(price: Price | None) -> Decimal | None:
+    return price.raw.with_tax if price is not None and price.raw is not None else None
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    if is_guid(text):  # ids compare case-insensitively
+        text = text.lower()
+    return "" if text == ZERO_GUID else text
+
+
+def money_text(price: Price | None) -> str:
+    if price is None:
+        return "-"
+    if price.formatted is not None and price.formatted.with_tax:
+        return price.formatted.with_tax
+    raw = _raw(price)
+    return "-" if raw is None else f"{price.currency_symbol or ''}{format(raw, 'f')}"
+
+
+def _line_text(line: LineItem | None) -> str:
+    if line is None:
+        return "-"
+    return f"{line.qty} x {money_text(line.price)} = {money_text(line.total_price)}"
+
+
+def render_diff(d: BasketDiff, *, a_label: str | None = None, b_label: str | None = None
+                ) -> str:
+    """The diff as text: a marker (+ added, - removed, ~ changed), then A and B side by side."""
+    rows: list[tuple[str, str, str, str]] = []  # (marker, name, A, B); marker "#" = heading
+    if d.lines:
+        rows.append(("#", "Lines", "", ""))
+        marks = {"added": "+", "removed": "-", "changed": "~"}
+        for change in d.lines:
+            note = f"  ({', '.join(f.replace('_', ' ') for f in change.fields)})" \
+                if change.fields else ""
+            rows.append((marks[change.kind], change.key + note, _line_text(change.a),
+                         _line_text(change.b)))
+    if d.totals:
+        rows.append(("#", "Totals", "", ""))
+        rows += [("~", t.field, t.a_text, t.b_text) for t in d.totals]
+    if d.promotions_only_a or d.promotions_only_b:
+        rows.append(("#", "Promotions", "", ""))
+        rows += [("-", code, "applied", "-") for code in d.promotions_only_a]
+        rows += [("+", code, "-", "applied") for code in d.promotions_only_b]
+    if d.other:
+        rows.append(("#", "Basket", "", ""))
+        rows += [("~", label, va, vb) for label, va, vb in d.other]
+    head = ("", "", f"A {a_label or d.a_id or '?'}", f"B {b_label or d.b_id or '?'}")
+    body = [r for r in rows if r[0] != "#"]
+    name_w = max([len(r[1]) for r in body] + [10])
+    a_w = max([len(r[2]) for r in body] + [len(head[2])])
+    out = [f"{'':2}{'':{name_w}}  {head[2]:<{a_w}}  {head[3]}".rstrip()]
+    for marker, name, va, vb in rows:
+        if marker == "#":
+            out.append(name)
+        else:
+            out.append(f"{marker:<2}{name:<{name_w}}  {va:<{a_w}}  {vb}".rstrip())
+    if d.unchanged_lines:
+        out.append(f"({d.unchanged_lines} line{'s' if d.unchanged_lines != 1 else ''} the same)")
+    if d.same:
+        out.append("The baskets are the same.")
+    return "\n".join(out) + "\n"
