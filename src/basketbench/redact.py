@@ -16,7 +16,8 @@ SECRET_NAMES = frozenset({
     "accesstoken", "refreshtoken", "idtoken", "clientsecret", "secret", "password", "passwd",
     "apikey", "xapikey", "sessiontoken",
 })
-_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
+# "Bearer token is required" is prose, not a credential: the word "token" is left alone.
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+(?!tokens?\b)[A-Za-z0-9._~+/=-]+")
 _PAIR = re.compile(
     r"(?i)((?:client_secret|password|access_token|refresh_token|token|secret)=)[^&\s\"']+")
 
