@@ -459,7 +459,14 @@ def describe(config: Config) -> list[tuple[str, str, str]]:
     if config.keys:
         rows.append(("keys", f"{len(config.keys)} binding(s) remapped", f"file {config.path}"))
     for pname, profile in sorted(config.profiles.items()):
-        for fname, setting in profile.settings.items():
+        order = ["kind", "description", *KIND_FIELDS[profile.kind], "read_only"]
+        settings = dict(profile.settings)
+        if profile.kind == "local" and "db" not in settings:
+            from .paths import default_db
+
+            settings["db"] = Setting(str(default_db()), "default")
+        for fname in sorted(settings, key=lambda f: order.index(f) if f in order else 99):
+            setting = settings[fname]
             rows.append((f"profiles.{pname}.{fname}", display_value(fname, setting),
                          setting.source))
         for hname, setting in profile.headers.items():
