@@ -457,3 +457,8 @@ def delete_cmd(make, as_json, basket_id) -> None:
         click.echo("true" if existed else "false")
     else:
         click.echo(f"Basket {basket_id} {'deleted' if existed else 'did not exist'}.")
+
+
+from .diff_cmd import diff as _diff  # noqa: E402 - `basket diff` lives in its own module
+
+basket.add_command(_diff)
