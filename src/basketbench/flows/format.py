@@ -275,6 +275,9 @@ class InstructionsStep(_Step):
     basket: BasketRef
     text: Annotated[str, Field(max_length=500, description='"" clears it.')]
 
+    def describe(self) -> str:
+        return f"set delivery instructions on {self.basket}"
+
 
 class ClickCollectStep(_Step):
     op: Literal["click_collect"]
@@ -299,6 +302,9 @@ class CustomInfoStep(_Step):
     basket: BasketRef
     info: CustomInfo = Field(default_factory=dict)
     lines: list[LineInfo] = Field(default_factory=list)
+
+    def describe(self) -> str:
+        return f"set custom info on {self.basket}"
 
 
 class BulkItem(_Strict):
@@ -326,6 +332,9 @@ class DisplayOrderStep(_Step):
     op: Literal["display_order"]
     basket: BasketRef
     order: Annotated[list[ProductRef], Field(min_length=1)]
+
+    def describe(self) -> str:
+        return f"reorder lines of {self.basket}: {', '.join(self.order)}"
 
 
 class LockStep(_Step):
