@@ -1,0 +1,858 @@
+"""The workbench app: four panes (baskets, lines, totals, delivery) and a status bar over one
+`Backend`.
+
+Data flow of a key: binding -> action -> worker (calls the backend) -> message -> handler
+renders the panes from the one `wire.Basket` the backend returned. Loads may cancel older
+loads; mutations are never cancelled, run one at a time per basket (mutating keys are refused
+with "busy" meanwhile), and every error becomes a notification or an error dialog.
+"""
+
+from __future__ import annotations
+
+import traceback
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer
+
+from .. import jsonio
+from ..backends import Backend, BackendError, BasketPage
+from ..redact import redact_text
+from ..wire import Basket, PromoResult, dump_wire
+from . import actions, diff
+from .commands import BasketCommands
+from .format import ZERO_GUID, is_top_level, raw, short_id, user_label
+from .messages import (
+    BasketChanged,
+    BasketDeleted,
+    BasketLoaded,
+    BasketsPageLoaded,
+    CallFailed,
+    MutationFinished,
+)
+from .panes import BasketsPane, BenchTable, DeliveryPane, LinesPane, StatusBar, TotalsPane
+from .panes.baskets import PAGE_SIZE, summary_of_short
+from .screens import (
+    AddItemScreen,
+    ChildLineScreen,
+    Choice,
+    ChoiceScreen,
+    ConfirmScreen,
+    CustomInfoScreen,
+    ErrorScreen,
+    HelpScreen,
+    MergeScreen,
+    Picked,
+    PromoScreen,
+    QuantityScreen,
+    ShippingScreen,
+    TextPromptScreen,
+)
+from .screens.add_item import GUID
+from .screens.promo import promo_ok
+
+HIGHLIGHT_SECONDS = 2.0  # how long changed lines and totals stay highlighted
+FILTER_DELAY = 0.2  # seconds of quiet typing before the basket list is filtered
+LONG_ERROR = 240  # longer messages (or many field errors) get a dialog, not a toast
+
+# A mutation: given the backend and the basket id, make one call and return its result.
+Call = Callable[[Backend, str], Awaitable[Any]]
+After = Callable[[Any, BackendError | None], None]
+
+
+def basket_in(result: Any) -> Basket | None:
+    """The basket a mutation returned, if it returned one (PromoResult carries one)."""
+    if isinstance(result, Basket):
+        return result
+    if isinstance(result, PromoResult) and isinstance(result.basket, Basket):
+        return result.basket
+    return None
+
+
+class BasketBench(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "basketbench"
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("app")
+    COMMANDS = App.COMMANDS | {BasketCommands}
+
+    def __init__(self, backend: Backend, *, profile_name: str = "local",
+                 keymap: dict[str, str] | None = None, read_only: bool | None = None,
+                 user_id: str | None = None) -> None:
+        super().__init__()
+        self.backend = backend
+        self.profile_name = profile_name
+        self.keymap = actions.normalise_keymap(keymap)
+        self.read_only = backend.capabilities.read_only if read_only is None else read_only
+        self.user_id = user_id  # list only this user's baskets
+        self.basket: Basket | None = None
+        self.basket_id: str | None = None
+        self.busy: set[str] = set()
+        self._filter_timer: Timer | None = None
+        self._highlight_timer: Timer | None = None
+        self._last_table: str = "baskets-table"
+        # Every notification shown (severity, title, message), newest last: tests and the
+        # error history read it; toasts themselves disappear.
+        self.notices: deque[tuple[str, str, str]] = deque(maxlen=200)
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        self.notices.append((severity, title, message))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield BasketsPane(id="baskets")
+            with Vertical(id="right"):
+                yield LinesPane(id="lines")
+                with Horizontal(id="bottom"):
+                    yield TotalsPane(id="totals")
+                    yield DeliveryPane(id="delivery")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self.status.set_backend(self.backend.kind, self.backend.label, self.profile_name,
+                                self.read_only)
+        self.status.set_basket(None, None)
+        self.lines_pane.show(None)
+        self.baskets_pane.table.focus()
+        # First paint never waits for the backend: the list loads in a worker.
+        self.load_baskets()
+
+    @property
+    def baskets_pane(self) -> BasketsPane:
+        return self.query_one(BasketsPane)
+
+    @property
+    def lines_pane(self) -> LinesPane:
+        return self.query_one(LinesPane)
+
+    @property
+    def totals_pane(self) -> TotalsPane:
+        return self.query_one(TotalsPane)
+
+    @property
+    def delivery_pane(self) -> DeliveryPane:
+        return self.query_one(DeliveryPane)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def load_baskets(self, *, append: bool = False, offset: int = 0) -> None:
+        pane = self.baskets_pane
+        query = pane.filter_input.value.strip()
+        if not append:
+            pane.loading_more = False
+        self._loading(pane, True)
+        self.run_worker(self._load_baskets(query, self.user_id, offset, append),
+                        group="baskets", exclusive=True, exit_on_error=False)
+
+    async def _load_baskets(self, query: str, user_id: str | None, offset: int,
+                            append: bool) -> None:
+        note = ""
+        try:
+            if self.backend.capabilities.list_all:
+                page = await self.backend.list_baskets(user_id=user_id, query=query or None,
+                                                       offset=offset, limit=PAGE_SIZE)
+            else:
+                # Endpoint 01 lists one user's baskets: the user is the profile's, or the
+                # filter when it is a user id.
+                uid = query if GUID.match(query) else user_id
+                rows = []
+                if uid:
+                    rows = [summary_of_short(b) for b in await self.backend.list_user_baskets(uid)]
+                    if query and query != uid:
+                        rows = [r for r in rows if query.lower() in r.id.lower()]
+                else:
+                    note = "this backend lists one user's baskets: / then a user id"
+                page = BasketPage(total=len(rows), offset=0, rows=rows)
+        except BackendError as exc:
+            self.post_message(CallFailed("list baskets", exc))
+            return
+        except Exception as exc:  # a bug: shown in a dialog, the app keeps running
+            self.post_message(CallFailed("list baskets", exc))
+            return
+        self.post_message(BasketsPageLoaded(page, query, user_id, append, note))
+
+    def open_basket(self, basket_id: str) -> None:
+        self.basket_id = basket_id.lower()
+        for pane in (self.lines_pane, self.totals_pane, self.delivery_pane):
+            self._loading(pane, True)
+        self.status.set_basket(self.basket_id, None, busy=self.basket_id in self.busy)
+        self.run_worker(self._load_basket(self.basket_id), group="basket", exclusive=True,
+                        exit_on_error=False)
+
+    async def _load_basket(self, basket_id: str) -> None:
+        try:
+            basket = await self.backend.get_basket(basket_id)
+        except Exception as exc:
+            self.post_message(CallFailed("open basket", exc, basket_id))
+            return
+        self.post_message(BasketLoaded(basket))
+
+    def _loading(self, pane, on: bool) -> None:
+        pane.set_class(on, "-loading")
+        pane.border_subtitle = "loading…" if on else ""
+
+    # -- mutations --------------------------------------------------------------------------
+
+    def can_mutate(self, what: str, basket_id: str | None = None) -> bool:
+        """Refuse (with a message) on read-only profiles, with no basket, or while busy."""
+        bid = basket_id or self.basket_id
+        if self.read_only:
+            self.notify(f"{what} refused: profile {self.profile_name!r} is read-only",
+                        title="Read-only", severity="warning", markup=False)
+            return False
+        if bid is None:
+            self.notify("Open a basket first (enter in pane 1, or n for a new one).",
+                        severity="warning", markup=False)
+            return False
+        if bid in self.busy:
+            self.notify(f"busy: a change to basket {short_id(bid)} is still in flight",
+                        severity="warning", markup=False)
+            return False
+        return True
+
+    def mutate(self, label: str, call: Call, *, basket_id: str | None = None,
+               after: After | None = None) -> bool:
+        """Start one change of a basket in a worker; False if it was refused."""
+        bid = basket_id or self.basket_id
+        if not self.can_mutate(label, bid):
+            return False
+        assert bid is not None
+        self.busy.add(bid)
+        self._show_busy(bid)
+        before = self.basket if self.basket is not None and self.basket.id == bid else None
+        self.run_worker(self._mutation(bid, label, call, before, after),
+                        group=f"mutate-{bid}", exit_on_error=False)
+        return True
+
+    async def _mutation(self, bid: str, label: str, call: Call, before: Basket | None,
+                        after: After | None) -> None:
+        try:
+            result = await call(self.backend, bid)
+            basket = basket_in(result)
+            if basket is None:  # RecordResult / bool: read the basket the change left
+                basket = await self.backend.get_basket(bid)
+        except Exception as exc:
+            self.post_message(CallFailed(label, exc, bid, after))
+        else:
+            self.post_message(BasketChanged(basket, label, before, result, after))
+        finally:
+            self.post_message(MutationFinished(bid))
+
+    def delete(self, basket_id: str) -> None:
+        if not self.can_mutate("delete", basket_id):
+            return
+        self.busy.add(basket_id)
+        self._show_busy(basket_id)
+        self.run_worker(self._delete(basket_id), group=f"mutate-{basket_id}",
+                        exit_on_error=False)
+
+    async def _delete(self, basket_id: str) -> None:
+        try:
+            existed = await self.backend.delete_basket(basket_id)
+        except Exception as exc:
+            self.post_message(CallFailed("delete basket", exc, basket_id))
+        else:
+            self.post_message(BasketDeleted(basket_id, bool(existed)))
+        finally:
+            self.post_message(MutationFinished(basket_id))
+
+    def _show_busy(self, basket_id: str) -> None:
+        if basket_id == self.basket_id:
+            self.lines_pane.border_subtitle = "saving…"
+            self.lines_pane.add_class("-busy")
+            version = self.basket.version if self.basket is not None else None
+            self.status.set_basket(basket_id, version, busy=True,
+                                   new=bool(self.basket and self.basket.is_new))
+
+    # -- message handlers: the only code that touches the panes -----------------------------
+
+    def on_baskets_page_loaded(self, message: BasketsPageLoaded) -> None:
+        pane = self.baskets_pane
+        self._loading(pane, False)
+        pane.show_page(message.page, query=message.query, user_id=message.user_id,
+                       append=message.append, note=message.note)
+        self._show_last_call()
+
+    def on_basket_loaded(self, message: BasketLoaded) -> None:
+        basket = message.basket
+        if (basket.id or "").lower() != self.basket_id:
+            return  # an older load finished after the user moved on
+        self.render_basket(basket)
+        self._show_last_call()
+
+    def on_basket_changed(self, message: BasketChanged) -> None:
+        basket = message.basket
+        bid = (basket.id or "").lower()
+        result = message.result
+        if isinstance(result, PromoResult) and not promo_ok(result):
+            reason = result.message or "refused"
+            self.status.say(f"{message.label} refused: {reason}")
+            self.notify(reason, title=f"{message.label} refused", severity="warning",
+                        markup=False)
+        else:
+            self.status.say(f"{message.label}: {diff.describe(message.before, basket)}")
+        if bid == self.basket_id:
+            self.render_basket(basket, before=message.before)
+        pane = self.baskets_pane
+        if not pane.upsert(basket):
+            if pane.new_id == bid:
+                pane.new_id = None
+            self.load_baskets()
+        self._show_last_call()
+        if message.after is not None:
+            message.after(result, None)
+
+    def on_basket_deleted(self, message: BasketDeleted) -> None:
+        bid = message.basket_id
+        self.baskets_pane.remove(bid)
+        if bid == self.basket_id:
+            self.basket, self.basket_id = None, None
+            self.render_basket(None)
+        what = "deleted" if message.existed else "was not saved (nothing to delete)"
+        self.status.say(f"basket {short_id(bid)} {what}")
+        self.notify(f"Basket {short_id(bid)} {what}.", markup=False)
+        self._show_last_call()
+
+    def on_mutation_finished(self, message: MutationFinished) -> None:
+        self.busy.discard(message.basket_id)
+        if message.basket_id == self.basket_id:
+            self.lines_pane.border_subtitle = ""
+            self.lines_pane.remove_class("-busy")
+            basket = self.basket
+            self.status.set_basket(self.basket_id, basket.version if basket else None,
+                                   new=bool(basket and basket.is_new))
+
+    def on_call_failed(self, message: CallFailed) -> None:
+        error = message.error
+        if message.what == "list baskets":
+            self._loading(self.baskets_pane, False)
+            self.baskets_pane.loading_more = False
+        if message.what == "open basket":
+            for pane in (self.lines_pane, self.totals_pane, self.delivery_pane):
+                self._loading(pane, False)
+        secrets = getattr(self.backend.log, "secrets", [])
+        if isinstance(error, BackendError):
+            text = redact_text(error.message or error.code, secrets)
+            details = [redact_text(d, secrets) for d in error.field_errors
+                       if d and d not in text]
+            status = f" {error.status}" if error.status else ""
+            title = f"{message.what} failed: {error.code}{status}"
+            self.status.say(f"{message.what} failed: {error.code}")
+            if len(text) > LONG_ERROR or len(details) > 3:
+                self.push_screen(ErrorScreen(title, text, details))
+            else:
+                body = "\n".join([text, *details])
+                self.notify(body, title=title, severity="error", markup=False, timeout=8)
+            backend_error = error
+        else:
+            # Not a backend error: a bug. Show it and keep running.
+            self.log.error("".join(traceback.format_exception(error)))
+            text = redact_text(f"{type(error).__name__}: {error}", secrets)
+            self.status.say(f"{message.what} failed: unexpected {type(error).__name__}")
+            self.push_screen(ErrorScreen(f"{message.what}: unexpected error", text,
+                                         ["The workbench keeps running; nothing was lost.",
+                                          "Please report this with the steps that led here."]))
+            backend_error = BackendError(0, "UNEXPECTED", text)
+        self._show_last_call()
+        if message.after is not None:
+            message.after(None, backend_error)
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def render_basket(self, basket: Basket | None, *, before: Basket | None = None) -> None:
+        self.basket = basket
+        lines, totals, delivery = self.lines_pane, self.totals_pane, self.delivery_pane
+        for pane in (lines, totals, delivery):
+            self._loading(pane, False)
+        if basket is None:
+            lines.show(None)
+            totals.show(None)
+            delivery.show(None)
+            self.status.set_basket(None, None)
+            lines.border_title = "2 Lines"
+            return
+        changed_lines = diff.changed_lines(before, basket) if before is not None else set()
+        changed_totals = diff.changed_totals(before, basket) if before is not None else set()
+        delivery_changed = before is not None and (
+            delivery.render_text(before).plain != delivery.render_text(basket).plain)
+        lines.show(basket, changed_lines)
+        totals.show(basket, changed_totals)
+        delivery.show(basket, changed=delivery_changed)
+        who = user_label(basket.user_email, basket.user_id)
+        state = " · new, not saved" if basket.is_new else ""
+        state += " · locked" if basket.is_locked else ""
+        state += " · quote" if basket.is_quote else ""
+        lines.border_title = f"2 Lines · {short_id(basket.id)} · {who}{state}"
+        self.status.set_basket(basket.id, basket.version, new=basket.is_new,
+                               busy=(basket.id or "").lower() in self.busy)
+        if changed_lines or changed_totals or delivery_changed:
+            if self._highlight_timer is not None:
+                self._highlight_timer.stop()
+            self._highlight_timer = self.set_timer(HIGHLIGHT_SECONDS, self.clear_highlights)
+
+    def clear_highlights(self) -> None:
+        self.lines_pane.clear_highlight()
+        self.totals_pane.clear_highlight()
+        self.delivery_pane.remove_class("-changed")
+
+    def _show_last_call(self) -> None:
+        calls = getattr(self.backend.log, "calls", None)
+        if not calls:
+            return
+        call = calls[-1]
+        result = f"{call.status}" if call.status is not None else "no response"
+        if call.error:
+            result += " error"
+        self.status.set_call(f"{call.method} {result} {call.duration_ms:.0f} ms")
+
+    # -- pane events ------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "baskets-table" and event.row_key.value:
+            self.open_basket(event.row_key.value)
+
+    def on_baskets_pane_need_more(self, message: BasketsPane.NeedMore) -> None:
+        self.load_baskets(append=True, offset=message.offset)
+
+    def on_baskets_pane_filter_changed(self, message: BasketsPane.FilterChanged) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self.load_baskets)
+
+    def on_descendant_focus(self, event) -> None:
+        if isinstance(event.widget, BenchTable) and event.widget.id:
+            self._last_table = event.widget.id
+
+    # -- actions: navigation ----------------------------------------------------------------
+
+    def action_focus_pane(self, name: str) -> None:
+        targets = {"baskets": "#baskets-table", "lines": "#lines-table",
+                   "totals": "#totals", "delivery": "#delivery"}
+        self.query_one(targets[name]).focus()
+
+    def action_filter(self) -> None:
+        self.baskets_pane.open_filter()
+
+    def action_back(self) -> None:
+        pane = self.baskets_pane
+        if pane.filter_input.display or pane.query_text or pane.filter_input.value:
+            pane.close_filter(clear=True)
+
+    def action_refresh(self) -> None:
+        self.load_baskets()
+        if self.basket_id:
+            self.open_basket(self.basket_id)
+
+    def run_palette_action(self, binding_id: str) -> None:
+        """Run a registry action chosen in the command palette; cursor actions go to the
+        table that last had focus."""
+        spec = actions.BY_ID[binding_id]
+        target = self.query_one(f"#{self._last_table}") if spec.scope == "table" else self
+        self.call_later(self.run_action, spec.action, target)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.keymap))
+
+    # -- actions: baskets -------------------------------------------------------------------
+
+    def action_new_basket(self) -> None:
+        basket_id = str(uuid.uuid4())
+        self.baskets_pane.set_new(basket_id)
+        self.open_basket(basket_id)
+        self.status.say(f"new basket {short_id(basket_id)}: not saved until the first change")
+
+    def action_delete_basket(self) -> None:
+        target = self.basket_id
+        if self.focused is self.baskets_pane.table:
+            target = self.baskets_pane.highlighted_id() or target
+        if not self.can_mutate("delete", target):
+            return
+        assert target is not None
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.delete(target)
+
+        self.push_screen(ConfirmScreen("Delete basket", f"Delete basket {target}? "
+                                       "This cannot be undone.", yes="Delete"), answered)
+
+    def action_merge(self) -> None:
+        if not self.can_mutate("merge") or self.basket is None:
+            return
+        target = self.basket
+
+        def chosen(answer: dict | None) -> None:
+            if not answer:
+                return
+            source, strategy = answer["source"], answer["strategy"]
+
+            def merged(result: Any, error: BackendError | None) -> None:
+                if error is None:
+                    self.baskets_pane.remove(source)
+
+            self.mutate(f"merge {short_id(source)} ({strategy})",
+                        lambda b, bid: b.merge(bid, source, strategy=strategy), after=merged)
+
+        self.push_screen(MergeScreen(self.backend, target), chosen)
+
+    def action_assign_user(self) -> None:
+        if not self.can_mutate("assign user"):
+            return
+        loader = None
+        if self.backend.capabilities.reference:
+            async def loader() -> list[Choice]:
+                users = await self.backend.list_users()
+                return [Choice(u.get("userId"), f"{u.get('email')}  {u.get('name') or ''}")
+                        for u in users]
+
+        def chosen(picked: Picked | None) -> None:
+            if picked is None:
+                return
+            user_id = str(picked.value)
+            self.mutate(f"assign user {user_id if picked.typed else short_id(user_id)}",
+                        lambda b, bid: b.assign_user(bid, user_id))
+
+        self.push_screen(ChoiceScreen("Assign the basket to a user", loader=loader,
+                                      allow_text=True,
+                                      placeholder="filter by email, or type a user id"),
+                         chosen)
+
+    def _text_field(self, what: str, title: str, current: str | None, max_length: int,
+                    call: Callable[[Backend, str, str | None], Awaitable[Any]]) -> None:
+        if not self.can_mutate(what):
+            return
+
+        def entered(value: str | None) -> None:
+            if value is None:
+                return
+            label = f"{what} {value!r}" if value else f"{what} cleared"
+            self.mutate(label, lambda b, bid: call(b, bid, value or None))
+
+        self.push_screen(TextPromptScreen(title, current, max_length=max_length), entered)
+
+    def action_campaign(self) -> None:
+        current = getattr(self.basket, "campaign_code", None) if self.basket else None
+        self._text_field("campaign", "Campaign code", current, 100,
+                         lambda b, bid, v: b.set_campaign(bid, v))
+
+    def action_po(self) -> None:
+        self._text_field("PO", "Purchase order number", self.basket and self.basket.po_number,
+                         50, lambda b, bid, v: b.set_po(bid, v))
+
+    def action_instruction(self) -> None:
+        self._text_field("instruction", "Delivery instruction",
+                         self.basket and self.basket.delivery_instruction, 500,
+                         lambda b, bid, v: b.set_delivery_instruction(bid, v))
+
+    def action_custom_info(self) -> None:
+        if not self.can_mutate("custom info") or self.basket is None:
+            return
+        basket = self.basket
+        basket_values = {f"customInfo{n}": getattr(basket, f"custom_info{n}") or ""
+                         for n in range(1, 6)}
+        line = self.lines_pane.selected() if self.focused is self.lines_pane.table else None
+        if line is None:
+            def saved(values: dict | None) -> None:
+                if values is not None:
+                    self.mutate("basket custom info",
+                                lambda b, bid: b.set_custom_info(bid, dict(values)))
+
+            self.push_screen(CustomInfoScreen("Custom info of the basket", basket_values),
+                             saved)
+            return
+        line_values = {f"customInfo{n}": getattr(line, f"custom_info{n}") or ""
+                       for n in range(1, 6)}
+
+        def saved_line(values: dict | None) -> None:
+            if values is None:
+                return
+            entry = {"lineId": line.id, "productId": line.product_id,
+                     "parentProductId": line.parent_product_id or ZERO_GUID, **values}
+            charge = raw(line.additional_charge)
+            if charge:  # the endpoint replaces the line's additional charge: keep it
+                entry["additionalCharge"] = charge
+            # ...and replaces the basket's own custom info: send it unchanged.
+            body = {**basket_values, "lineInfo": [entry]}
+            self.mutate(f"custom info {line.stock_code}",
+                        lambda b, bid: b.set_custom_info(bid, body))
+
+        self.push_screen(CustomInfoScreen(f"Custom info of line {line.stock_code} "
+                                          f"({line.name})", line_values), saved_line)
+
+    def action_lock(self) -> None:
+        if self.basket is None or not self.can_mutate("lock"):
+            return
+        if not self.backend.capabilities.lock:
+            self.notify(f"The {self.backend.kind} backend cannot lock baskets.",
+                        severity="warning", markup=False)
+            return
+        locked = not bool(self.basket.is_locked)
+        self.mutate("lock" if locked else "unlock", lambda b, bid: b.set_locked(bid, locked))
+
+    def action_copy_json(self) -> None:
+        if self.basket is None:
+            self.notify("Open a basket first.", severity="warning", markup=False)
+            return
+        text = jsonio.dumps(dump_wire(self.basket), indent=2)
+        self.copy_to_clipboard(text)
+        self.status.say(f"copied basket {short_id(self.basket.id)} JSON ({len(text)} chars)")
+        self.notify(f"Copied the basket's JSON ({len(text)} characters).", markup=False)
+
+    # -- actions: lines ---------------------------------------------------------------------
+
+    def _selected_line(self):
+        line = self.lines_pane.selected()
+        if line is None:
+            self.notify("Select a line first (pane 2).", severity="warning", markup=False)
+        return line
+
+    @staticmethod
+    def _line_body(line, qty: int) -> dict:
+        body = {"productId": line.product_id, "qty": qty}
+        if not is_top_level(line.parent_product_id):
+            body["parentProductId"] = line.parent_product_id
+        return body
+
+    def _qty_delta(self, delta: int) -> None:
+        if not self.can_mutate("quantity"):
+            return
+        line = self._selected_line()
+        if line is None:
+            return
+        body = self._line_body(line, delta)
+        sign = "+" if delta > 0 else ""
+        self.mutate(f"qty {sign}{delta} {line.stock_code}",
+                    lambda b, bid: b.add_item(bid, body))
+
+    def action_qty_inc(self) -> None:
+        self._qty_delta(1)
+
+    def action_qty_dec(self) -> None:
+        self._qty_delta(-1)
+
+    def action_qty_set(self) -> None:
+        if not self.can_mutate("quantity"):
+            return
+        line = self._selected_line()
+        if line is None:
+            return
+
+        def entered(qty: int | None) -> None:
+            if qty is None:
+                return
+            current = line.qty or 0
+            if qty == current:
+                self.status.say(f"{line.stock_code} qty unchanged ({qty})")
+                return
+            if is_top_level(line.parent_product_id):
+                call = lambda b, bid: b.set_qty(bid, line.product_id, qty)  # noqa: E731
+            else:  # child lines have no absolute endpoint: send the difference
+                body = self._line_body(line, qty - current)
+                call = lambda b, bid: b.add_item(bid, body)  # noqa: E731
+            self.mutate(f"qty {current} -> {qty} {line.stock_code}", call)
+
+        self.push_screen(QuantityScreen(f"Quantity of {line.stock_code} ({line.name})",
+                                        line.qty or 0), entered)
+
+    def action_remove_line(self) -> None:
+        if not self.can_mutate("remove line"):
+            return
+        line = self._selected_line()
+        if line is None:
+            return
+        if is_top_level(line.parent_product_id):
+            call = lambda b, bid: b.remove_item(bid, line.product_id)  # noqa: E731
+        else:
+            body = self._line_body(line, -(line.qty or 0))
+            call = lambda b, bid: b.add_item(bid, body)  # noqa: E731
+        self.mutate(f"remove {line.stock_code}", call)
+
+    def action_add_item(self) -> None:
+        if not self.can_mutate("add item"):
+            return
+        currency = self.basket.currency_code if self.basket else None
+
+        def chosen(answer: dict | None) -> None:
+            if not answer:
+                return
+            label = answer.pop("label", "item")
+            self.mutate(f"add {answer['qty']} {label}", lambda b, bid: b.add_item(bid, answer))
+
+        self.push_screen(AddItemScreen(self.backend, currency), chosen)
+
+    def action_add_child(self) -> None:
+        if not self.can_mutate("add personalisation"):
+            return
+        line = self._selected_line()
+        if line is None or self.basket is None:
+            return
+        if not is_top_level(line.parent_product_id):  # personalise the parent of a child
+            parent_id = (line.parent_product_id or "").lower()
+            line = next((ln for ln in self.lines_pane.lines
+                         if (ln.product_id or "").lower() == parent_id
+                         and is_top_level(ln.parent_product_id)), line)
+
+        def chosen(answer: dict | None) -> None:
+            if not answer:
+                return
+            item = answer["item"]
+            self.mutate(f"add {answer['label']} under {line.stock_code}",
+                        lambda b, bid: b.add_bulk(bid, [item]))
+
+        self.push_screen(ChildLineScreen(self.backend, line, self.basket.currency_code), chosen)
+
+    def _move(self, step: int) -> None:
+        if not self.can_mutate("move line"):
+            return
+        line = self._selected_line()
+        if line is None:
+            return
+        parent = (line.parent_product_id or ZERO_GUID).lower() \
+            if not is_top_level(line.parent_product_id) else None
+        siblings = [ln for ln in self.lines_pane.lines
+                    if ((ln.parent_product_id or "").lower() if not is_top_level(
+                        ln.parent_product_id) else None) == parent]
+        index = siblings.index(line)
+        if not 0 <= index + step < len(siblings):
+            self.status.say(f"{line.stock_code} is already {'first' if step < 0 else 'last'}")
+            return
+        other = siblings[index + step]
+        mine, theirs = line.display_order or 0, other.display_order or 0
+        if mine == theirs:  # equal orders: push this line just past the other
+            entries = [{"id": line.id, "displayOrder": max(0, theirs + step)}]
+        else:
+            entries = [{"id": line.id, "displayOrder": theirs},
+                       {"id": other.id, "displayOrder": mine}]
+        self.mutate(f"move {line.stock_code} {'up' if step < 0 else 'down'}",
+                    lambda b, bid: b.set_display_order(bid, entries))
+
+    def action_move_up(self) -> None:
+        self._move(-1)
+
+    def action_move_down(self) -> None:
+        self._move(1)
+
+    # -- actions: promotions ----------------------------------------------------------------
+
+    def action_promo_apply(self) -> None:
+        if not self.can_mutate("promo") or self.basket_id is None:
+            return
+        applied = [p.voucher_code for p in (self.basket.promotions_applied or [])
+                   if p.voucher_code] if self.basket else []
+
+        def apply(code: str, done: After) -> bool:
+            return self.mutate(f"promo {code}", lambda b, bid: b.apply_promo(bid, code),
+                               after=done)
+
+        self.push_screen(PromoScreen(self.backend, self.basket_id, apply, applied))
+
+    def action_promo_remove(self) -> None:
+        if not self.can_mutate("remove promo") or self.basket is None:
+            return
+        codes = [p.voucher_code for p in (self.basket.promotions_applied or [])
+                 if p.voucher_code]
+        if not codes:
+            self.notify("No promo code is applied to this basket.", markup=False)
+            return
+
+        def remove(code: str) -> None:
+            self.mutate(f"remove promo {code}", lambda b, bid: b.remove_promo(bid, code))
+
+        if len(codes) == 1:
+            remove(codes[0])
+            return
+        self.push_screen(ChoiceScreen("Remove which promo code?",
+                                      [Choice(c, c) for c in codes]),
+                         lambda picked: picked and remove(picked.value))
+
+    # -- actions: delivery ------------------------------------------------------------------
+
+    def action_shipping(self) -> None:
+        if not self.can_mutate("shipping") or self.basket is None:
+            return
+
+        def chosen(answer: dict | None) -> None:
+            if not answer:
+                return
+            method, country, nominated = answer["method"], answer["country"], answer["nominated"]
+            self.mutate(f"shipping {answer['label']} ({country})",
+                        lambda b, bid: b.set_shipping_method(bid, method, country, nominated))
+
+        self.push_screen(ShippingScreen(self.backend, self.basket), chosen)
+
+    def action_store(self) -> None:
+        if not self.can_mutate("click & collect"):
+            return
+        off = Choice("__off__", "(none) turn click & collect off")
+        loader = None
+        if self.backend.capabilities.reference:
+            async def loader() -> list[Choice]:
+                stores = await self.backend.list_stores()
+                return [Choice(s.get("id"), f"{s.get('code')}  {s.get('name')}  "
+                               f"{s.get('city') or ''}") for s in stores] + [off]
+
+        def chosen(picked: Picked | None) -> None:
+            if picked is None:
+                return
+            if picked.value == "__off__":
+                body, label = {"enableClickCollect": False}, "click & collect off"
+            else:
+                body = {"id": str(picked.value)}
+                label = f"click & collect {picked.value if picked.typed else 'store set'}"
+            self.mutate(label, lambda b, bid: b.set_click_collect_store(bid, body))
+
+        self.push_screen(ChoiceScreen("Click & collect store", [off], loader=loader,
+                                      allow_text=True,
+                                      placeholder="filter by code or name, or type a store "
+                                      "id or code"), chosen)
+
+
+def _open_backend(db: str | None, profile: str | None, api: str | None):
+    """The backend the command line asked for: through the profiles factory when it exists,
+    else the local engine (the only backend that needs no configuration)."""
+    try:
+        from ..backends.factory import open_backend
+    except ImportError:
+        open_backend = None
+    if open_backend is not None:
+        return open_backend(profile=profile, db=db, api=api)
+    if profile or api:
+        raise SystemExit("--profile and --api need the backend factory, which is not "
+                         "installed in this build")
+    from pathlib import Path
+
+    from ..backends.local import LocalBackend
+    from ..paths import default_db
+
+    path = Path(db) if db else default_db()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return LocalBackend(path)
+
+
+def run(db: str | None = None, profile: str | None = None, api: str | None = None,
+        keymap: dict[str, str] | None = None) -> None:
+    """Open the workbench (`basketbench` with no command)."""
+    import asyncio
+
+    backend = _open_backend(db, profile, api)
+    profile_name = getattr(backend, "profile", None) or profile or "local"
+    try:
+        BasketBench(backend, profile_name=str(profile_name), keymap=keymap).run()
+    finally:
+        asyncio.run(backend.close())

@@ -1,0 +1,76 @@
+"""What a change did to a basket: the lines and totals that moved, and one sentence for the
+status bar ("POLO-NAVY-L qty 2 -> 3, grand total £41.50 -> £55.00")."""
+
+from __future__ import annotations
+
+from ..wire import Basket, LineItem
+from .format import ZERO_GUID, custom_info, price
+
+TOTAL_FIELDS = (
+    ("sub_total", "sub total"), ("discount", "discount"),
+    ("additional_charge", "additional charges"), ("shipping_charge", "shipping"),
+    ("grand_total", "grand total"),
+)
+
+
+def line_key(line: LineItem) -> str:
+    """Lines are keyed by (productId, parentProductId), as the engine keys them."""
+    parent = line.parent_product_id or ZERO_GUID
+    return f"{(line.product_id or '').lower()}|{parent.lower()}"
+
+
+def lines_by_key(basket: Basket | None) -> dict[str, LineItem]:
+    return {line_key(ln): ln for ln in (basket.line_items or [])} if basket else {}
+
+
+def _line_fingerprint(line: LineItem) -> tuple:
+    return (line.qty, price(line.total_price), price(line.discount), price(line.price),
+            line.display_order, custom_info(line))
+
+
+def changed_lines(before: Basket | None, after: Basket) -> set[str]:
+    """Keys of lines that are new or differ in quantity, money, order or custom info."""
+    old = lines_by_key(before)
+    return {key for key, line in lines_by_key(after).items()
+            if key not in old or _line_fingerprint(old[key]) != _line_fingerprint(line)}
+
+
+def total_values(basket: Basket) -> dict[str, str]:
+    values = {name: price(getattr(basket, name)) for name, _ in TOTAL_FIELDS}
+    for promo in basket.promotions_applied or []:
+        code = promo.voucher_code or promo.promo_code or promo.name or "auto"
+        values[f"promo:{code}"] = (f"{price(promo.discount_amt)}|{promo.is_applicable}|"
+                                   f"{promo.reason}")
+    return values
+
+
+def changed_totals(before: Basket | None, after: Basket) -> set[str]:
+    old = total_values(before) if before else {}
+    return {k for k, v in total_values(after).items() if old.get(k) != v}
+
+
+def describe(before: Basket | None, after: Basket) -> str:
+    """The change in words, most telling first: quantities, lines added or removed, promo
+    codes, then the totals that moved."""
+    parts: list[str] = []
+    old, new = lines_by_key(before), lines_by_key(after)
+    for key, line in new.items():
+        name = line.stock_code or line.name or key
+        if key not in old:
+            parts.append(f"+{line.qty} {name}")
+        elif old[key].qty != line.qty:
+            parts.append(f"{name} qty {old[key].qty} -> {line.qty}")
+    for key, line in old.items():
+        if key not in new:
+            parts.append(f"removed {line.stock_code or line.name or key}")
+    old_codes = {p.voucher_code for p in (before.promotions_applied or [])} if before else set()
+    new_codes = {p.voucher_code for p in (after.promotions_applied or [])}
+    parts += [f"promo {c} added" for c in sorted(filter(None, new_codes - old_codes))]
+    parts += [f"promo {c} removed" for c in sorted(filter(None, old_codes - new_codes))]
+    if before is not None:
+        for name, label in (("shipping_charge", "shipping"), ("discount", "discount"),
+                            ("grand_total", "grand total")):
+            a, b = price(getattr(before, name)), price(getattr(after, name))
+            if a != b:
+                parts.append(f"{label} {a} -> {b}")
+    return ", ".join(parts) if parts else "no change to lines or totals"

@@ -1,0 +1,64 @@
+"""Messages that workers post to the app. Workers never touch widgets: they call the backend
+and post one of these; the app's handlers update the panes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+from ..backends import BasketPage, BackendError
+from ..wire import Basket
+
+
+@dataclass
+class BasketLoaded(Message):
+    """A fresh read of a basket (opening it, or refresh)."""
+
+    basket: Basket
+
+
+@dataclass
+class BasketChanged(Message):
+    """A mutation finished: `basket` is what the backend returned (or read back after it)."""
+
+    basket: Basket
+    label: str  # what was done, e.g. "qty +1 POLO-NAVY-L"
+    before: Basket | None = None
+    result: Any = None
+    after: Callable[[Any, BackendError | None], None] | None = None
+
+
+@dataclass
+class BasketsPageLoaded(Message):
+    page: BasketPage
+    query: str
+    user_id: str | None
+    append: bool
+    note: str = ""  # e.g. why the list is empty on a backend that cannot list every basket
+
+
+@dataclass
+class BasketDeleted(Message):
+    basket_id: str
+    existed: bool
+
+
+@dataclass
+class CallFailed(Message):
+    """A backend call failed. `error` is a BackendError, or any other exception (a bug)."""
+
+    what: str
+    error: BaseException
+    basket_id: str | None = None
+    after: Callable[[Any, BackendError | None], None] | None = None
+
+
+@dataclass
+class MutationFinished(Message):
+    """Posted last by every mutation worker, success or not: the basket is free again."""
+
+    basket_id: str
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,237 @@
+"""Pane 1: the basket list, paged (200 rows at a time, more as the cursor nears the end) so a
+database of 100,000 baskets opens as fast as one of ten."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
+
+from ...backends import BasketPage, BasketSummary
+from ...wire import Basket
+from ..format import amount, flags, literal, price, raw, short_id, user_label, when
+from .table import BenchTable
+
+PAGE_SIZE = 200
+# Ask for the next page when the cursor comes this close to the last loaded row.
+PREFETCH_MARGIN = 25
+
+COLUMNS = (("id", "id"), ("user", "user"), ("lines", "lines"), ("total", "total"),
+           ("flags", "flags"), ("updated", "updated"))
+USER_WIDTH = 20  # longer emails are cut with "…" so the totals stay in view
+
+
+def summary_of(basket: Basket) -> BasketSummary:
+    """The list row of a full basket (after a change, the row is updated in place)."""
+    return BasketSummary(
+        id=basket.id or "", user_id=basket.user_id, user_email=basket.user_email,
+        currency_code=basket.currency_code or "", line_count=len(basket.line_items or []),
+        grand_total=raw(basket.grand_total),
+        grand_total_formatted=price(basket.grand_total, code=basket.currency_code),
+        last_updated=basket.last_updated or "", is_locked=bool(basket.is_locked),
+        is_quote=bool(basket.is_quote), version=basket.version)
+
+
+def summary_of_short(short) -> BasketSummary:
+    """A row from endpoint 01's short basket (backends that cannot list every basket)."""
+    return BasketSummary(
+        id=short.id or "", user_id=short.user_id, user_email=short.user_email,
+        currency_code=short.currency_code or "", line_count=len(short.line_items or []),
+        grand_total=raw(short.grand_total),
+        grand_total_formatted=price(short.grand_total, code=short.currency_code),
+        last_updated=short.last_updated or "", is_locked=bool(short.is_locked),
+        is_quote=bool(short.is_quote), version=getattr(short, "version", None)
+        or (short.model_extra or {}).get("version"))
+
+
+class BasketsPane(Vertical):
+    """The list. It only shows rows; the app loads pages and tells it what to show."""
+
+    @dataclass
+    class NeedMore(Message):
+        """The cursor is near the end of the loaded rows and there are more."""
+
+        offset: int
+
+    @dataclass
+    class FilterChanged(Message):
+        query: str
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rows: list[BasketSummary] = []
+        self.total = 0
+        self.query_text = ""
+        self.user_id: str | None = None
+        self.new_id: str | None = None  # a basket opened with `n` and not saved yet
+        self.loading_more = False
+        self.note = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: id prefix, user email or id, stock code or product",
+                    id="basket-filter")
+        yield BenchTable(id="baskets-table")
+        yield Static(id="baskets-info", markup=False)
+
+    def on_mount(self) -> None:
+        self.border_title = "1 Baskets"
+        table = self.table
+        for label, key in COLUMNS:
+            table.add_column(label, key=key)
+        self.filter_input.display = False
+
+    @property
+    def table(self) -> BenchTable:
+        return self.query_one("#baskets-table", BenchTable)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#basket-filter", Input)
+
+    # -- what the app tells it --------------------------------------------------------------
+
+    def show_page(self, page: BasketPage, *, query: str, user_id: str | None, append: bool,
+                  note: str = "") -> None:
+        self.loading_more = False
+        self.note = note
+        if append and (query, user_id) == (self.query_text, self.user_id):
+            known = {r.id for r in self.rows}
+            fresh = [r for r in page.rows if r.id not in known]
+            self.rows.extend(fresh)
+            self.total = page.total
+            for row in fresh:
+                self._add(row)
+        else:
+            keep = self.highlighted_id()
+            self.rows, self.total = list(page.rows), page.total
+            self.query_text, self.user_id = query, user_id
+            self._rebuild(keep)
+        self._update_info()
+
+    def set_new(self, basket_id: str | None) -> None:
+        """Show (or stop showing) the new, unsaved basket as the first row."""
+        if self.new_id == basket_id:
+            return
+        self.new_id = basket_id
+        self._rebuild(basket_id or self.highlighted_id())
+
+    def upsert(self, basket: Basket) -> bool:
+        """Update the row of a changed basket in place. False when it is not listed (the app
+        then reloads the list, e.g. after the first change saved a new basket)."""
+        if not basket.id:
+            return False
+        if basket.id == self.new_id and not getattr(basket, "is_new", False):
+            return False
+        summary = summary_of(basket)
+        for i, row in enumerate(self.rows):
+            if row.id == basket.id:
+                self.rows[i] = summary
+                if self.is_mounted and basket.id in self.table.rows:
+                    for (key, value) in zip((k for _, k in COLUMNS), self._cells(summary)):
+                        self.table.update_cell(basket.id, key, value)
+                return True
+        return basket.id == self.new_id
+
+    def remove(self, basket_id: str) -> None:
+        if basket_id == self.new_id:
+            self.new_id = None
+        before = len(self.rows)
+        self.rows = [r for r in self.rows if r.id != basket_id]
+        self.total -= before - len(self.rows)
+        if basket_id in self.table.rows:
+            self.table.remove_row(basket_id)
+        self._update_info()
+
+    def highlighted_id(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:  # cursor outside the rows while the table is being rebuilt
+            return None
+        return key.value
+
+    def select(self, basket_id: str) -> None:
+        if basket_id in self.table.rows:
+            self.table.move_cursor(row=self.table.get_row_index(basket_id))
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def _cells(self, s: BasketSummary, *, new: bool = False) -> list[Text]:
+        total = s.grand_total_formatted or amount(s.grand_total, s.currency_code)
+        user = user_label(s.user_email, s.user_id)
+        if len(user) > USER_WIDTH:
+            user = user[: USER_WIDTH - 1] + "…"
+        return [literal(short_id(s.id)), literal(user),
+                Text(str(s.line_count), justify="right"), Text(total, justify="right"),
+                literal(flags(locked=s.is_locked, quote=s.is_quote, new=new)),
+                literal(when(s.last_updated))]
+
+    def _add(self, s: BasketSummary, *, new: bool = False) -> None:
+        self.table.add_row(*self._cells(s, new=new), key=s.id)
+
+    def _rebuild(self, keep: str | None) -> None:
+        table = self.table
+        table.clear()
+        if self.new_id and all(r.id != self.new_id for r in self.rows):
+            self._add(BasketSummary(id=self.new_id, user_id=None, user_email=None,
+                                    currency_code="", line_count=0, grand_total=None,
+                                    grand_total_formatted="-", last_updated=""), new=True)
+        for row in self.rows:
+            self._add(row)
+        if keep and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), scroll=True)
+        self._update_info()
+
+    def _update_info(self) -> None:
+        shown = len(self.rows)
+        parts = [f"{shown} of {self.total} baskets" if shown < self.total
+                 else f"{self.total} baskets"]
+        if self.user_id:
+            parts.append(f"user {short_id(self.user_id)}")
+        if self.query_text:
+            parts.append(f"filter: {self.query_text}")
+        if self.note:
+            parts.append(self.note)
+        self.query_one("#baskets-info", Static).update(literal(" · ".join(parts)))
+
+    # -- events -----------------------------------------------------------------------------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table is not self.table:
+            return
+        near_end = event.cursor_row >= self.table.row_count - PREFETCH_MARGIN
+        if near_end and len(self.rows) < self.total and not self.loading_more:
+            self.loading_more = True
+            self.post_message(self.NeedMore(len(self.rows)))
+
+    def open_filter(self) -> None:
+        self.filter_input.display = True
+        self.filter_input.focus()
+
+    def close_filter(self, *, clear: bool) -> bool:
+        """Hide the filter box; True when that cleared an active filter."""
+        box = self.filter_input
+        had = bool(box.value or self.query_text)
+        box.display = False
+        if clear and had:
+            box.value = ""
+            self.post_message(self.FilterChanged(""))
+        self.table.focus()
+        return clear and had
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self.filter_input:
+            event.stop()
+            self.post_message(self.FilterChanged(event.value.strip()))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input is self.filter_input:
+            event.stop()
+            self.filter_input.display = bool(event.value)
+            self.table.focus()

@@ -1,0 +1,124 @@
+"""Pane 2: the basket's lines, each child line (personalisation) indented under its parent."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from ...wire import Basket, LineItem
+from ..diff import line_key
+from ..format import custom_info, is_top_level, literal, negated, price, short_id
+from .table import BenchTable
+
+COLUMNS = (("product", "product"), ("stock code", "code"), ("qty", "qty"),
+           ("unit price", "unit"), ("discount", "discount"), ("line total", "total"),
+           ("custom info", "info"))
+
+
+def display_order(lines: list[LineItem]) -> list[LineItem]:
+    """Top-level lines by displayOrder, each followed by its children; children whose parent
+    is missing come last, so nothing the backend sent is hidden."""
+    def order(ln: LineItem) -> tuple:
+        return (ln.display_order or 0, int(ln.id) if (ln.id or "").isdigit() else 0)
+
+    tops = sorted((ln for ln in lines if is_top_level(ln.parent_product_id)), key=order)
+    children: dict[str, list[LineItem]] = {}
+    for ln in lines:
+        if not is_top_level(ln.parent_product_id):
+            children.setdefault((ln.parent_product_id or "").lower(), []).append(ln)
+    out: list[LineItem] = []
+    for top in tops:
+        out.append(top)
+        out.extend(sorted(children.pop((top.product_id or "").lower(), []), key=order))
+    for orphans in children.values():
+        out.extend(sorted(orphans, key=order))
+    return out
+
+
+class LinesPane(Vertical):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.basket: Basket | None = None
+        self.lines: list[LineItem] = []
+        self.changed: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield BenchTable(id="lines-table")
+        yield Static(id="lines-info", markup=False)
+
+    def on_mount(self) -> None:
+        self.border_title = "2 Lines"
+        for label, key in COLUMNS:
+            self.table.add_column(label, key=key)
+
+    @property
+    def table(self) -> BenchTable:
+        return self.query_one("#lines-table", BenchTable)
+
+    def show(self, basket: Basket | None, changed: set[str] | None = None,
+             *, keep: str | None = None) -> None:
+        """Draw the lines of `basket`; `changed` line keys are highlighted; the cursor stays on
+        `keep` (a line key), else on the line it was on, else at the same index."""
+        table = self.table
+        same = basket is not None and self.basket is not None and basket.id == self.basket.id
+        previous_key = keep or (self.selected_key() if same else None)
+        previous_row = table.cursor_row if same else 0
+        self.basket = basket
+        self.changed = set(changed or ())
+        self.lines = display_order(list(basket.line_items or [])) if basket else []
+        table.clear()
+        changed_style = table.style_of("changed")
+        muted = table.style_of("muted")
+        code = basket.currency_code if basket else None
+        for ln in self.lines:
+            key = line_key(ln)
+            top = is_top_level(ln.parent_product_id)
+            name = literal(ln.name or ln.stock_code or short_id(ln.product_id))
+            if not top:
+                name = Text.assemble(("  └ ", muted), name)
+            cells = [name, literal(ln.stock_code), Text(str(ln.qty or 0), justify="right"),
+                     Text(price(ln.price, code=code), justify="right"),
+                     Text(negated(price(ln.discount, code=code)), justify="right"),
+                     Text(price(ln.total_price, code=code), justify="right"),
+                     literal(custom_info(ln), style=muted)]
+            if key in self.changed:
+                for cell in cells:
+                    cell.stylize(changed_style)
+            table.add_row(*cells, key=key)
+        if previous_key and previous_key in table.rows:
+            table.move_cursor(row=table.get_row_index(previous_key))
+        elif self.lines:
+            table.move_cursor(row=min(previous_row, len(self.lines) - 1))
+        self._update_info(basket)
+
+    def _update_info(self, basket: Basket | None) -> None:
+        info = self.query_one("#lines-info", Static)
+        if basket is None:
+            info.update(literal("no basket open: choose one in pane 1 (enter), or n for new"))
+            return
+        units = sum(ln.qty or 0 for ln in basket.line_items or [])
+        text = f"{len(self.lines)} lines, {units} units"
+        basket_info = custom_info(basket)
+        if basket_info:
+            text += f" · basket info: {basket_info}"
+        info.update(literal(text))
+
+    def clear_highlight(self) -> None:
+        if self.changed and self.basket is not None:
+            self.show(self.basket, set())
+
+    def selected(self) -> LineItem | None:
+        if not self.lines or not self.table.row_count:
+            return None
+        row = self.table.cursor_row
+        return self.lines[row] if 0 <= row < len(self.lines) else None
+
+    def selected_key(self) -> str | None:
+        line = self.selected()
+        return line_key(line) if line is not None else None
+
+    def select(self, key: str) -> None:
+        if key in self.table.rows:
+            self.table.move_cursor(row=self.table.get_row_index(key))

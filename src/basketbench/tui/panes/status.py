@@ -1,0 +1,62 @@
+"""The status bar: backend and profile, basket id and version, the last call's result and
+duration, what the last action did, and the read-only marker."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..format import literal, short_id
+
+
+class StatusBar(Static):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(markup=False, **kwargs)
+        self.backend = ""
+        self.profile = ""
+        self.read_only = False
+        self.basket = ""
+        self.call = ""
+        self.message = ""
+        self.text = Text()
+
+    @property
+    def plain(self) -> str:
+        return self.text.plain
+
+    def set_backend(self, kind: str, label: str, profile: str, read_only: bool) -> None:
+        self.backend, self.profile, self.read_only = f"{kind} {label}", profile, read_only
+        self._draw()
+
+    def set_basket(self, basket_id: str | None, version: int | None, *, new: bool = False,
+                   busy: bool = False) -> None:
+        if not basket_id:
+            self.basket = "no basket"
+        else:
+            self.basket = f"basket {short_id(basket_id)}"
+            if new:
+                self.basket += " new, not saved"
+            elif version is not None:
+                self.basket += f" v{version}"
+            if busy:
+                self.basket += " (saving…)"
+        self._draw()
+
+    def set_call(self, text: str) -> None:
+        self.call = text
+        self._draw()
+
+    def say(self, message: str) -> None:
+        self.message = message
+        self._draw()
+
+    def _draw(self) -> None:
+        text = Text()
+        if self.read_only:
+            text.append(" READ-ONLY ", style="reverse bold")
+            text.append(" ")
+        parts = [f"{self.backend} · profile {self.profile}", self.basket, self.call,
+                 self.message]
+        text.append_text(literal(" │ ".join(p for p in parts if p)))
+        self.text = text
+        self.update(text)

@@ -1,0 +1,249 @@
+"""Add an item: search the catalogue by name or stock code (where the backend has one), or
+type a product id or stock code; and the personalisation child line of a selected line."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...backends import Backend, BackendError
+from ...wire import LineItem, Product
+from ..format import amount, extra, literal, price
+from .base import Dialog
+
+GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                  r"[0-9a-fA-F]{12}$")
+SEARCH_DELAY = 0.2  # seconds of quiet typing before the catalogue is asked
+
+
+def product_id(p: Product) -> str | None:
+    return extra(p, "productId") or p.record_id
+
+
+def product_price(p: Product, currency: str | None) -> str:
+    value = p.price
+    if isinstance(value, Decimal):
+        return amount(value, currency)
+    if isinstance(value, str):
+        return value
+    return price(value, code=currency) if value is not None else ""
+
+
+def product_label(p: Product, currency: str | None = None) -> str:
+    parts = [p.stock_code or "?", p.name or ""]
+    shown = product_price(p, currency)
+    if shown:
+        parts.append(shown)
+    if p.current_stock is not None:
+        parts.append(f"stock {p.current_stock}")
+    return "  ".join(parts)
+
+
+def typed_product(text: str) -> dict:
+    """What a typed value names: a GUID is a productId, anything else a stockCode."""
+    text = text.strip()
+    return {"productId": text} if GUID.match(text) else {"stockCode": text}
+
+
+def parse_qty(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text.isdigit() and int(text) > 0 else None
+
+
+class AddItemScreen(Dialog[dict]):
+    """Answers {"productId" | "stockCode": ..., "qty": n, "label": "..."}."""
+
+    def __init__(self, backend: Backend, currency: str | None = None) -> None:
+        super().__init__()
+        self.backend = backend
+        self.currency = currency
+        self.results: list[Product] = []
+        self._timer: Timer | None = None
+
+    @property
+    def has_catalogue(self) -> bool:
+        return bool(self.backend.capabilities.catalogue)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-wide"):
+            yield self.title_line("Add item")
+            with Horizontal(classes="dialog-row"):
+                yield Input(placeholder="name or stock code" if self.has_catalogue
+                            else "product id (GUID) or stock code", id="search")
+                yield Input("1", id="qty", restrict=r"[0-9]*", max_length=3,
+                            classes="dialog-qty")
+            yield OptionList(id="results", markup=False)
+            yield self.message_line()
+            yield self.hint_line(
+                "type to search · down: results · enter: add · tab: quantity · esc: cancel"
+                if self.has_catalogue else
+                "this backend has no catalogue: type a product id or a stock code, enter: add")
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).focus()
+        if self.has_catalogue:
+            self.search("")
+
+    # -- search -----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        if not self.has_catalogue:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SEARCH_DELAY, lambda: self.search(event.value))
+
+    def search(self, text: str) -> None:
+        self.run_worker(self._search(text.strip()), group="search", exclusive=True,
+                        exit_on_error=False)
+
+    async def _search(self, text: str) -> None:
+        try:
+            found = await self.backend.search_products(text, limit=50)
+        except BackendError as exc:
+            self.say(f"search failed: {exc.message}", kind="error")
+            return
+        self.show_results(found, text)
+
+    def show_results(self, found: list[Product], text: str) -> None:
+        self.results = found
+        options = self.query_one("#results", OptionList)
+        options.clear_options()
+        options.add_options([Option(product_label(p, self.currency)) for p in found])
+        if found:
+            options.highlighted = 0
+            self.say(f"{len(found)} products" + (f" matching {text!r}" if text else ""))
+        else:
+            self.say(f"no product matches {text!r}: enter adds it as typed (id or stock code)"
+                     if text else "the catalogue is empty")
+
+    # -- choosing ---------------------------------------------------------------------------
+
+    def on_key(self, event) -> None:
+        if event.key == "down" and self.focused is self.query_one("#search") and self.results:
+            event.stop()
+            self.query_one("#results", OptionList).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        options = self.query_one("#results", OptionList)
+        text = self.query_one("#search", Input).value.strip()
+        exact = [p for p in self.results if (p.stock_code or "").lower() == text.lower()]
+        if exact:
+            self.choose(exact[0])
+        elif self.results and options.highlighted is not None and not (
+                text and GUID.match(text)):
+            self.choose(self.results[options.highlighted])
+        elif text:
+            self.finish({**typed_product(text), "label": text})
+        else:
+            self.say("type a name, stock code or product id", kind="error")
+
+    @on(OptionList.OptionSelected, "#results")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.choose(self.results[event.option_index])
+
+    def choose(self, p: Product) -> None:
+        pid = product_id(p)
+        body = {"productId": pid} if pid else {"stockCode": p.stock_code}
+        self.finish({**body, "label": p.stock_code or p.name or pid})
+
+    def finish(self, body: dict) -> None:
+        qty = parse_qty(self.query_one("#qty", Input).value)
+        if qty is None:
+            self.say("quantity must be a whole number of 1 or more", kind="error")
+            self.query_one("#qty", Input).focus()
+            return
+        self.dismiss({**body, "qty": qty})
+
+
+class ChildLineScreen(Dialog[dict]):
+    """A personalisation child line under `parent`: the child product, its text (stored as
+    customInfo1) and the quantity. Answers the add-bulk element."""
+
+    def __init__(self, backend: Backend, parent: LineItem, currency: str | None = None) -> None:
+        super().__init__()
+        self.backend, self.parent, self.currency = backend, parent, currency
+        self.products: list[Product] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-wide"):
+            yield self.title_line("Add personalisation under "
+                                  f"{self.parent.stock_code or self.parent.name}")
+            yield OptionList(id="children", markup=False)
+            yield Static(literal("Text (engraving, message...):"), markup=False)
+            yield Input(placeholder="personalisation text (customInfo1)", id="text",
+                        max_length=2000)
+            with Horizontal(classes="dialog-row"):
+                yield Static(literal("Quantity:"), markup=False, classes="dialog-label")
+                yield Input("1", id="qty", restrict=r"[0-9]*", max_length=3,
+                            classes="dialog-qty")
+            yield self.message_line()
+            yield self.hint_line("enter on a product: next · enter on the text: add · "
+                                 "esc: cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#children", OptionList).focus()
+        if self.backend.capabilities.catalogue:
+            self.run_worker(self._load(), group="children", exclusive=True, exit_on_error=False)
+        else:
+            self.say("this backend has no catalogue: type the child's stock code as "
+                     "'CODE: text' in the text box", kind="info")
+            self.query_one("#text", Input).focus()
+
+    async def _load(self) -> None:
+        try:
+            found = await self.backend.search_products("", limit=500)
+        except BackendError as exc:
+            self.say(f"could not load the catalogue: {exc.message}", kind="error")
+            return
+        flagged = [p for p in found if extra(p, "childOnly")]
+        # A backend that does not flag child-only products offers every product.
+        self.products = flagged or found
+        options = self.query_one("#children", OptionList)
+        options.clear_options()
+        options.add_options([Option(product_label(p, self.currency)) for p in self.products])
+        if self.products:
+            options.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#children")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#text", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = self.query_one("#text", Input).value
+        qty = parse_qty(self.query_one("#qty", Input).value)
+        if qty is None:
+            self.say("quantity must be a whole number of 1 or more", kind="error")
+            return
+        options = self.query_one("#children", OptionList)
+        if self.products and options.highlighted is not None:
+            chosen = self.products[options.highlighted]
+            pid = product_id(chosen)
+            body = {"productId": pid} if pid else {"stockCode": chosen.stock_code}
+            label = chosen.stock_code or chosen.name
+        elif ":" in text:
+            code, text = (part.strip() for part in text.split(":", 1))
+            body, label = typed_product(code), code
+        else:
+            self.say("choose a product (or type 'CODE: text')", kind="error")
+            return
+        element = {**body, "qty": qty, "parentProductId": self.parent.product_id}
+        if text.strip():
+            element["customInfo1"] = text.strip()
+        self.dismiss({"item": element, "label": label})
