@@ -79,6 +79,8 @@ def test_cli_diff_exit_status_and_output(engine, db_path):
     assert "- POLO-NAVY-L" in result.output and "+ CANDLE-FIG" in result.output
     same = runner.invoke(cli, ["basket", "diff", a, a.upper(), "--db", str(db_path)])
     assert same.exit_code == 0 and "The baskets are the same." in same.output
+    group_option = runner.invoke(cli, ["basket", "--db", str(db_path), "diff", a, b])
+    assert group_option.exit_code == 1 and "+ CANDLE-FIG" in group_option.output
     bad = runner.invoke(cli, ["basket", "diff", a, "not-a-guid", "--db", str(db_path)])
     assert bad.exit_code == 2
     assert "not-a-guid" in bad.output and "Traceback" not in bad.output
