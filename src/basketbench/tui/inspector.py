@@ -194,7 +194,7 @@ class RequestInspector(Vertical):
     def __init__(self, log: RequestLog, *, kind: str | None = None, **kwargs) -> None:
         kwargs.setdefault("id", "inspector")
         super().__init__(**kwargs)
-        self.log = log
+        self.request_log = log
         self.kind = kind
         self.calls: dict[int, LoggedCall] = {}
         self.shown: Detail | None = None
@@ -210,11 +210,11 @@ class RequestInspector(Vertical):
         table = self.table
         for name in COLUMNS:
             table.add_column(name, key=name)
-        self._title()
-        self._attach()
+        self._set_titles()
+        self._listen()
 
     def on_unmount(self) -> None:
-        self._detach()
+        self._stop_listening()
 
     @property
     def table(self) -> DataTable:
@@ -234,23 +234,23 @@ class RequestInspector(Vertical):
 
     def set_log(self, log: RequestLog, *, kind: str | None = None) -> None:
         """Show another log (after a backend switch): the list starts again from its calls."""
-        self._detach()
-        self.log, self.kind = log, kind
+        self._stop_listening()
+        self.request_log, self.kind = log, kind
         self.table.clear()
         self.calls.clear()
         self.shown = None
         self.query_one("#inspector-text", Static).update("")
-        self._title()
-        self._attach()
+        self._set_titles()
+        self._listen()
 
-    def _attach(self) -> None:
-        for call in list(self.log.calls):
-            self._add(call)
-        self._unsubscribe = self.log.subscribe(self._on_log_record)
+    def _listen(self) -> None:
+        for call in list(self.request_log.calls):
+            self._add_row(call)
+        self._unsubscribe = self.request_log.subscribe(self._on_log_record)
         if self.table.row_count:
             self.table.move_cursor(row=self.table.row_count - 1)
 
-    def _detach(self) -> None:
+    def _stop_listening(self) -> None:
         if self._unsubscribe is not None:
             try:
                 self._unsubscribe()
@@ -258,7 +258,7 @@ class RequestInspector(Vertical):
                 pass
             self._unsubscribe = None
 
-    def _title(self) -> None:
+    def _set_titles(self) -> None:
         local = self.kind == "local"
         self.border_title = "Engine operations (l)" if local else "Requests (l)"
         self.border_subtitle = "Y curl · R response · v pager · C clear"
@@ -267,7 +267,7 @@ class RequestInspector(Vertical):
         # Called by the backend on whatever thread made the call: never touch widgets here.
         self.post_message(self.CallRecorded(call))
 
-    def _add(self, call: LoggedCall) -> None:
+    def _add_row(self, call: LoggedCall) -> None:
         failed = not call.ok
         style = self.get_component_rich_style("inspector--failed", partial=True) \
             if failed else ""
@@ -277,7 +277,7 @@ class RequestInspector(Vertical):
             Text(status_text(call), style=style), literal(duration_text(call.duration_ms)),
             literal(size_text(call.response_size) if is_http(call) else DASH),
             key=str(call.id))
-        limit = self.log.calls.maxlen
+        limit = self.request_log.calls.maxlen
         while limit and self.table.row_count > limit:  # the log forgets the oldest: so do we
             oldest = self.table.coordinate_to_cell_key((0, 0)).row_key
             self.table.remove_row(oldest)
@@ -287,7 +287,7 @@ class RequestInspector(Vertical):
     def _recorded(self, message: CallRecorded) -> None:
         table = self.table
         following = not table.row_count or table.cursor_row >= table.row_count - 1
-        self._add(message.call)
+        self._add_row(message.call)
         if following:  # keep showing the newest call unless the user moved up the list
             table.move_cursor(row=table.row_count - 1)
 
@@ -295,9 +295,9 @@ class RequestInspector(Vertical):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         call = self.calls.get(int(event.row_key.value)) if event.row_key.value else None
         if call is not None:
-            self._format(call, "show")
+            self._format_in_thread(call, "show")
 
-    def _format(self, call: LoggedCall, purpose: str) -> None:
+    def _format_in_thread(self, call: LoggedCall, purpose: str) -> None:
         full = purpose == "pager"
 
         def work() -> None:
@@ -309,7 +309,7 @@ class RequestInspector(Vertical):
     @on(DetailReady)
     def _detail_ready(self, message: DetailReady) -> None:
         if message.purpose == "pager":
-            self._page(message.detail.text)
+            self._show_in_pager(message.detail.text)
             return
         current = self.selected()
         if current is None or current.id != message.detail.call_id:
@@ -352,9 +352,9 @@ class RequestInspector(Vertical):
     def action_open_pager(self) -> None:
         call = self._need_call()
         if call is not None:
-            self._format(call, "pager")
+            self._format_in_thread(call, "pager")
 
-    def _page(self, text: str) -> None:
+    def _show_in_pager(self, text: str) -> None:
         command = pager_command()
         if command is None:
             self.app.notify("No pager found: set $PAGER (e.g. PAGER=less).", severity="warning",
@@ -372,7 +372,7 @@ class RequestInspector(Vertical):
                             severity="warning", markup=False)
 
     def action_clear(self) -> None:
-        self.log.clear()
+        self.request_log.clear()
         self.table.clear()
         self.calls.clear()
         self.shown = None
