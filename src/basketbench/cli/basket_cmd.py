@@ -397,6 +397,7 @@ def promo_validate(make, as_json, basket_id, code) -> None:
         click.echo(f"{code}: {'valid' if check.valid else 'not valid'}"
                    + (f" ({check.message})" if check.message else ""))
     if not check.valid:
+        click.echo(f"promo not valid: {check.message or code}", err=True)
         sys.exit(EXIT_PROMO_REFUSED)
 
 
