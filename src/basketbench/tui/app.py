@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
+import click
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -824,33 +825,45 @@ class BasketBench(App):
 
 
 def _open_backend(db: str | None, profile: str | None, api: str | None):
-    """The backend the command line asked for: through the profiles factory when it exists,
-    else the local engine (the only backend that needs no configuration)."""
+    """The backend the command line asked for, through the profiles factory (which falls back
+    to the local engine on the default database when nothing is chosen)."""
     try:
         from ..backends.factory import open_backend
-    except ImportError:
-        open_backend = None
-    if open_backend is not None:
-        return open_backend(profile=profile, db=db, api=api)
-    if profile or api:
-        raise SystemExit("--profile and --api need the backend factory, which is not "
-                         "installed in this build")
-    from pathlib import Path
+    except ImportError:  # a build without the live backends: the local engine only
+        if profile or api:
+            raise click.ClickException("--profile and --api need the live backends, which are "
+                                       "not installed in this build") from None
+        from ..backends.local import LocalBackend
+        from ..paths import default_db
 
-    from ..backends.local import LocalBackend
-    from ..paths import default_db
+        return LocalBackend(db or default_db())
+    return open_backend(profile=profile, db=db, api=api)
 
-    path = Path(db) if db else default_db()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return LocalBackend(path)
+
+def _config_keymap() -> dict[str, str]:
+    """The `[keys]` table of the config file, if the config module can read one."""
+    from ..config import load_config
+
+    return {str(k): str(v) for k, v in (load_config().keys or {}).items()}
 
 
 def run(db: str | None = None, profile: str | None = None, api: str | None = None,
         keymap: dict[str, str] | None = None) -> None:
-    """Open the workbench (`basketbench` with no command)."""
+    """Open the workbench (`basketbench` with no command). Bad choices (an unknown profile, a
+    bad URL, an unknown binding id in [keys]) end with a one-line message, not a traceback."""
     import asyncio
 
-    backend = _open_backend(db, profile, api)
+    from ..config import ConfigError
+
+    try:
+        if keymap is None:
+            keymap = _config_keymap()
+        actions.normalise_keymap(keymap)  # refuse a bad [keys] table before the screen opens
+        backend = _open_backend(db, profile, api)
+    except BackendError as exc:
+        raise click.ClickException(exc.message) from None
+    except (ConfigError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
     profile_name = getattr(backend, "profile", None) or profile or "local"
     try:
         BasketBench(backend, profile_name=str(profile_name), keymap=keymap).run()
