@@ -335,7 +335,7 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
 # -- writing ------------------------------------------------------------------------------------
 
 STARTER = """\
-# basketbench configuration (https://github.com/ - see docs/backends.md)
+# basketbench configuration: profiles, theme and key bindings (see docs/backends.md).
 # This file may hold secrets: keep it private (mode 0600). Prefer env:VAR references,
 # e.g. client_secret = "env:BC_STAGING_SECRET", so the secret itself is not stored here.
 
