@@ -29,7 +29,9 @@ catalogue listings, basket listing, merge strategy and dry run, If-Match/ETag) a
 def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bool = True,
                max_body: int = MAX_BODY, cache_ttl: float = 1.0) -> FastAPI:
     app = FastAPI(title="basketbench sandbox", version=VERSION, description=DESCRIPTION,
-                  docs_url="/docs", redoc_url=None)
+                  docs_url="/docs", redoc_url=None,
+                  # A trailing-slash redirect would answer 307 with no envelope: 404 instead.
+                  redirect_slashes=False)
     app.state.engine = engine
     app.state.auth = auth
     errors.install(app)

@@ -53,7 +53,7 @@ def _unb64(text: str) -> bytes:
 
 def check_hash(stored: str) -> None:
     parts = stored.split("$")
-    if len(parts) != 4 or parts[0] != ALGO or not parts[1].isdigit():
+    if len(parts) != 4 or parts[0] != ALGO or not (parts[1].isascii() and parts[1].isdigit()):
         raise AuthConfigError(f"not a {ALGO}$iterations$salt$hash value")
     try:
         _unb64(parts[2]), _unb64(parts[3])

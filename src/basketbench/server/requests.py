@@ -121,7 +121,7 @@ def if_match(request: Request) -> int | None:
         return None
     text = value[2:] if value.startswith("W/") else value
     text = text.strip().strip('"')
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise field_error("If-Match", f"{value!r} is not a basket version (expected e.g. \"3\")")
     return int(text)
 
@@ -146,7 +146,7 @@ def whole(value: str | None, name: str, *, default: int, minimum: int = 0,
     if value is None:
         return default
     text = value.strip()
-    if not text.lstrip("-").isdigit() or len(text) > 12:
+    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
         raise field_error(name, f"must be a whole number (got {value!r})")
     number = int(text)
     if number < minimum or number > maximum:

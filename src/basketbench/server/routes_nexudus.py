@@ -27,7 +27,7 @@ def _problem(prop: str, value: object, message: str) -> ValidationError:
 
 def _record_id(value: object) -> int:
     text = str(value).strip() if value is not None else ""
-    if not text.isdigit() or len(text) > 18 or int(text) <= 0:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18 or int(text) <= 0:
         raise _problem("Id", value, "must be a positive integer")
     return int(text)
 
