@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from textual import events
 from textual.pilot import Pilot
 
 from basketbench.engine import demo
@@ -84,6 +85,12 @@ def notices(app: BasketBench, severity: str | None = None) -> list[str]:
 
 async def type_text(pilot: Pilot, text: str) -> None:
     await pilot.press(*[c for c in text])
+
+
+async def paste(pilot: Pilot, text: str) -> None:
+    """Paste into the focused widget, as a terminal's bracketed paste does (long ids)."""
+    pilot.app.focused.post_message(events.Paste(text))
+    await pilot.pause()
 
 
 def screen_text(app: BasketBench) -> str:

@@ -9,6 +9,7 @@ with "busy" meanwhile), and every error becomes a notification or an error dialo
 
 from __future__ import annotations
 
+import functools
 import traceback
 import uuid
 from collections import deque
@@ -67,6 +68,28 @@ Call = Callable[[Backend, str], Awaitable[Any]]
 After = Callable[[Any, BackendError | None], None]
 
 
+def guarded(method: Callable) -> Callable:
+    """Run an action, handler or dialog callback so that a bug in it shows an error dialog
+    instead of ending the app (Textual exits on an exception in a handler)."""
+    @functools.wraps(method)
+    def wrapper(self: "BasketBench", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - a bug: report it, keep running
+            self.show_bug(method.__name__, exc)
+            return None
+
+    return wrapper
+
+
+def guard_handlers(cls: type) -> type:
+    """Apply `guarded` to every action_* and on_* method the class defines."""
+    for name, value in list(vars(cls).items()):
+        if callable(value) and name.startswith(("action_", "on_")) and name != "on_mount":
+            setattr(cls, name, guarded(value))
+    return cls
+
+
 def basket_in(result: Any) -> Basket | None:
     """The basket a mutation returned, if it returned one (PromoResult carries one)."""
     if isinstance(result, Basket):
@@ -76,6 +99,7 @@ def basket_in(result: Any) -> Basket | None:
     return None
 
 
+@guard_handlers
 class BasketBench(App):
     CSS_PATH = "app.tcss"
     TITLE = "basketbench"
@@ -105,6 +129,30 @@ class BasketBench(App):
                timeout: float | None = None, markup: bool = True) -> None:
         self.notices.append((severity, title, message))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def show_bug(self, where: str, error: BaseException) -> None:
+        """An exception that is not a BackendError: log it, show it, keep running."""
+        self.log.error("".join(traceback.format_exception(error)))
+        secrets = getattr(self.backend.log, "secrets", [])
+        text = redact_text(f"{type(error).__name__}: {error}", secrets)
+        self.status.say(f"{where} failed: unexpected {type(error).__name__}")
+        self.push_screen(ErrorScreen(f"{where}: unexpected error", text,
+                                     ["The workbench keeps running; nothing was lost.",
+                                      "Please report this with the steps that led here."]))
+
+    def push_screen(self, screen: Any, callback: Callable | None = None, **kwargs: Any) -> Any:
+        # Dialog callbacks run app code: guard them like actions.
+        if callback is not None:
+            inner = callback
+
+            def callback(result: Any, inner: Callable = inner) -> Any:
+                try:
+                    return inner(result)
+                except Exception as exc:  # noqa: BLE001
+                    self.show_bug("dialog", exc)
+                    return None
+
+        return super().push_screen(screen, callback, **kwargs)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -363,12 +411,8 @@ class BasketBench(App):
             backend_error = error
         else:
             # Not a backend error: a bug. Show it and keep running.
-            self.log.error("".join(traceback.format_exception(error)))
+            self.show_bug(message.what, error)
             text = redact_text(f"{type(error).__name__}: {error}", secrets)
-            self.status.say(f"{message.what} failed: unexpected {type(error).__name__}")
-            self.push_screen(ErrorScreen(f"{message.what}: unexpected error", text,
-                                         ["The workbench keeps running; nothing was lost.",
-                                          "Please report this with the steps that led here."]))
             backend_error = BackendError(0, "UNEXPECTED", text)
         self._show_last_call()
         if message.after is not None:

@@ -175,13 +175,13 @@ class ChildLineScreen(Dialog[dict]):
 
     def __init__(self, backend: Backend, parent: LineItem, currency: str | None = None) -> None:
         super().__init__()
-        self.backend, self.parent, self.currency = backend, parent, currency
+        self.backend, self.parent_line, self.currency = backend, parent, currency
         self.products: list[Product] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_line("Add personalisation under "
-                                  f"{self.parent.stock_code or self.parent.name}")
+                                  f"{self.parent_line.stock_code or self.parent_line.name}")
             yield OptionList(id="children", markup=False)
             yield Static(literal("Text (engraving, message...):"), markup=False)
             yield Input(placeholder="personalisation text (customInfo1)", id="text",
@@ -243,7 +243,7 @@ class ChildLineScreen(Dialog[dict]):
         else:
             self.say("choose a product (or type 'CODE: text')", kind="error")
             return
-        element = {**body, "qty": qty, "parentProductId": self.parent.product_id}
+        element = {**body, "qty": qty, "parentProductId": self.parent_line.product_id}
         if text.strip():
             element["customInfo1"] = text.strip()
         self.dismiss({"item": element, "label": label})
