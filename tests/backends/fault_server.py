@@ -12,6 +12,7 @@ answers according to `server.mode`:
   refused     200 with `success: false` and an error envelope
   drop        headers and part of the body, then the connection is closed
   not-json    200 with a JSON document that is not an envelope
+  address     like ok, but `/campaign` answers with an Address (as the documented API does)
 
 `/oAuth/Token` hands out tok-1, tok-2, ... (or 401 when `token_refused`); basket routes answer
 401 to any token in `server.rejected_tokens` (all tokens when it holds "*"), and to a missing
@@ -102,7 +103,11 @@ class Handler(BaseHTTPRequestHandler):
                                          message="try again"))
                 return
             mode = "ok"
-        if mode == "ok":
+        if mode == "address" and path.endswith("/campaign"):
+            self._send(200, envelope({"customerId": BASKET_ID, "isDefault": False, "id": 0,
+                                      "firstName": "", "countryCode": "UK"}))
+            return
+        if mode in ("ok", "address"):
             self._send(200, envelope(OK_BASKET))
         elif mode == "error500":
             self._send(500, envelope(None, success=False, status=500, code="ERROR",
