@@ -20,6 +20,7 @@ import click
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer
 
@@ -443,7 +444,8 @@ class BasketBench(App):
         state = " · new, not saved" if basket.is_new else ""
         state += " · locked" if basket.is_locked else ""
         state += " · quote" if basket.is_quote else ""
-        lines.border_title = f"2 Lines · {short_id(basket.id)} · {who}{state}"
+        # Border titles are read as markup: the email is user data, so escape it.
+        lines.border_title = escape(f"2 Lines · {short_id(basket.id)} · {who}{state}")
         self.status.set_basket(basket.id, basket.version, new=basket.is_new,
                                busy=(basket.id or "").lower() in self.busy)
         if changed_lines or changed_totals or delivery_changed:

@@ -97,8 +97,7 @@ class TotalsPane(VerticalScroll, can_focus=True):
         footer = f"{basket.currency_code or '?'} ({basket.currency_symbol or ''}){tax_rate}"
         if campaign:
             footer += f" · campaign {campaign}"
-        table.caption = footer
-        table.caption_style = muted
+        table.caption = literal(footer, style=muted)  # a str caption would be read as markup
         table.caption_justify = "left"
         self.text = "\n".join(" ".join(str(v) for v in row if v)
                               for row in self.values.values()) + "\n" + footer
