@@ -37,7 +37,7 @@ class FaultyBackend:
         self.failures: dict[str, list[BaseException]] = {}
         self.delays: dict[str, float] = {}
         self.gates: dict[str, asyncio.Event] = {}
-        self.calls: list[str] = []
+        self.calls: list[tuple[str, tuple, dict]] = []  # (operation, args, kwargs)
 
     def fail(self, operation: str, error: BaseException, times: int = 1) -> None:
         """The next `times` calls of `operation` raise `error`."""
@@ -58,7 +58,7 @@ class FaultyBackend:
             return attr
 
         async def call(*args: Any, **kwargs: Any) -> Any:
-            self.calls.append(name)
+            self.calls.append((name, args, kwargs))
             if name in self.delays:
                 await asyncio.sleep(self.delays[name])
             if name in self.gates:
