@@ -145,3 +145,19 @@ def test_all_baskets_listing(api):
     assert second["offset"] == 1 and len(second["rows"]) == 1
     error_body(api.get("/all", params={"offset": "-1"}), 400, "VALIDATION", "offset")
     error_body(api.get("/all", params={"userId": "u1"}), 400, "VALIDATION", "userId")
+
+
+def test_get_cache_sees_writes_from_another_process(api, sandbox):
+    """GET bodies are cached per version; a write made by another connection to the same
+    database file (the CLI, the workbench in local mode) shows at once."""
+    from basketbench.engine import BasketEngine
+
+    bid = new_id()
+    add(api, bid, "MUG-WHITE")
+    first = ok_result(api.get(f"/{bid}"))
+    assert ok_result(api.get(f"/{bid}")) == first  # served from the cache
+    with BasketEngine(sandbox.db_path) as other:
+        other.add_item(bid, {"productId": PRODUCTS["CANDLE-FIG"], "qty": 2})
+    after = ok_result(api.get(f"/{bid}"))
+    assert after["version"] == first["version"] + 1
+    assert lines(after) == {"MUG-WHITE": 1, "CANDLE-FIG": 2}

@@ -35,11 +35,13 @@ def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bo
     app.state.engine = engine
     app.state.auth = auth
     errors.install(app)
-    app.include_router(routes_auth.build(auth))
-    # Extensions first: /basket/all and /basket/catalogue/... must not be read as ids.
-    app.include_router(routes_extensions.build(engine))
-    app.include_router(routes_basket.build(engine, BasketCache(engine, ttl=cache_ttl)))
-    app.include_router(routes_nexudus.build(engine))
+    # Order matters: /basket/all must come before /basket/{id}; the hot GET basket route is
+    # matched second. Routes sit on the app itself (see routing.py).
+    routes_extensions.build_listing(app, engine)
+    routes_basket.build(app, engine, BasketCache(engine, ttl=cache_ttl))
+    routes_extensions.build(app, engine)
+    routes_nexudus.build(app, engine)
+    routes_auth.build(app, auth)
     openapi_docs.install(app, auth=auth is not None)
     if auth is not None:
         app.add_middleware(AuthGate, auth=auth)

@@ -15,7 +15,6 @@ from collections import OrderedDict
 from starlette.responses import Response
 
 from ..engine import BasketEngine
-from ..engine import catalogue as catalogue_mod
 from ..engine.ids import normalise_guid
 from .. import jsonio
 from ..wire.envelope import ok_envelope
@@ -29,23 +28,52 @@ class BasketCache:
         self.size = size
         self._entries: OrderedDict[str, tuple[tuple, float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
+        # One render at a time: when an entry expires under load, the first request renders
+        # and the ones queued behind it find the fresh body (no stampede of renders).
+        self._render_lock = threading.Lock()
+
+    _STAMP_SQL = ("SELECT b.version, b.last_updated, (SELECT value FROM meta WHERE key = "
+                  "'catalogue_rev') FROM baskets b WHERE b.id = ?")
 
     def _stamp(self, basket_id: str) -> tuple:
-        """(version, lastUpdated, catalogue revision): a deleted and re-created basket at
-        the same version still differs by lastUpdated."""
-        def read(conn):
-            row = conn.execute("SELECT version, last_updated FROM baskets WHERE id = ?",
-                               (basket_id,)).fetchone()
-            return (row[0] if row else 0, row[1] if row else None,
-                    catalogue_mod.read_rev(conn))
+        """(version, lastUpdated, catalogue revision), in one statement (atomic on its own,
+        so no transaction is needed). lastUpdated tells a deleted and re-created basket at
+        the same version apart. Callers hold the store lock."""
+        row = self.engine.store.conn.execute(self._STAMP_SQL, (basket_id,)).fetchone()
+        return tuple(row) if row else (0, None, None)
 
-        return self.engine.store.read(read)
+    def try_hit(self, basket_id: object) -> Response | None:
+        """The cached body if it is current, checked without ever waiting: None when the
+        engine is busy (its lock is held) or the body is stale. Safe on the event loop: the
+        check is one indexed read on a WAL database, which never waits for writers."""
+        if self.ttl <= 0:
+            return None
+        bid = normalise_guid(basket_id, "id")
+        with self._lock:
+            hit = self._entries.get(bid)
+        if hit is None or time.monotonic() - hit[1] >= self.ttl:
+            return None
+        lock = self.engine.store.lock
+        if not lock.acquire(blocking=False):
+            return None
+        try:
+            stamp = self._stamp(bid)
+        finally:
+            lock.release()
+        if stamp != hit[0]:
+            return None
+        return raw_json_response(hit[2], headers=etag_header(stamp[0]))
 
     def get_response(self, basket_id: object) -> Response:
         bid = normalise_guid(basket_id, "id")
         if self.ttl <= 0:
             return self._render(bid)[1]
-        stamp = self._stamp(bid)
+        with self._render_lock:
+            return self._get_or_render(bid)
+
+    def _get_or_render(self, bid: str) -> Response:
+        with self.engine.store.lock:
+            stamp = self._stamp(bid)
         version = stamp[0]
         now = time.monotonic()
         with self._lock:
@@ -54,7 +82,9 @@ class BasketCache:
             return raw_json_response(hit[2], headers=etag_header(version))
         basket, response, body = self._render(bid)
         # Cache only what matches the stamp read first (a write in between is not cached).
-        if version and basket.get("version") == version and self._stamp(bid) == stamp:
+        with self.engine.store.lock:
+            unchanged = self._stamp(bid) == stamp
+        if version and basket.get("version") == version and unchanged:
             with self._lock:
                 self._entries[bid] = (stamp, now, body)
                 self._entries.move_to_end(bid)

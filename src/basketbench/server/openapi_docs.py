@@ -168,6 +168,11 @@ CURRENCY = {"name": "Currency", "in": "header", "required": False,
             "description": "Currency of a basket this call creates (GBP default)."}
 
 
+def path_param(name: str, text: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"},
+            "description": text}
+
+
 def params(*extra: dict) -> dict:
     return {"parameters": list(extra)}
 

@@ -9,12 +9,13 @@ a token work against an open sandbox.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ..engine.errors import ValidationError
 from . import openapi_docs as docs
+from .routing import Routes
 from . import requests as rq
 from .auth import Auth, Principal
 from .responses import bc_error, json_response, nexudus_error
@@ -31,8 +32,8 @@ def _form_doc(fields: dict[str, str], required: list[str]) -> dict:
         "application/json": {"schema": schema}}}}
 
 
-def build(auth: Auth | None) -> APIRouter:
-    router = APIRouter(tags=["Auth"], default_response_class=docs.JSONBytes)
+def build(app: FastAPI, auth: Auth | None) -> None:
+    router = Routes(app, "", "Auth")
 
     async def read_form(request: Request, fail) -> dict | Response:
         try:
@@ -126,4 +127,3 @@ def build(auth: Auth | None) -> APIRouter:
                               "refresh_token": auth.tokens.issue_refresh(principal)},
                              headers=_NO_STORE)
 
-    return router

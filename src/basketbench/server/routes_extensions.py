@@ -2,19 +2,20 @@
 lock/unlock, a basket listing for the workbench, and catalogue listings (products,
 promotions, shipping methods, stores, users) so a client can offer choices.
 
-Registered before the documented routes so `/basket/all` and `/basket/catalogue/...` are never
-taken for a basket id.
+`/basket/all` is registered before the documented routes so it is never taken for a basket id
+(`/basket/catalogue/...` has two segments, which no documented GET route has).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import FastAPI, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ..engine import BasketEngine
 from ..wire import Envelope, Product
 from . import openapi_docs as docs
+from .routing import Routes
 from . import requests as rq
 from .responses import basket_ok, ok
 
@@ -26,8 +27,9 @@ def _blank(value: str | None) -> str | None:
     return value if value not in (None, "") else None
 
 
-def build(engine: BasketEngine) -> APIRouter:
-    router = APIRouter(prefix=PREFIX, tags=[TAG], default_response_class=docs.JSONBytes)
+def build_listing(app: FastAPI, engine: BasketEngine) -> None:
+    """`GET /basket/all`: registered before `GET /basket/{id}`, which would take "all"."""
+    router = Routes(app, PREFIX, TAG)
     reads = docs.READ_ERRORS
 
     @router.get("/all", summary="Page through every basket (summaries, newest first)",
@@ -42,6 +44,11 @@ def build(engine: BasketEngine) -> APIRouter:
         page = await run_in_threadpool(engine.list_baskets, user_id=_blank(userId),
                                        query=_blank(q), offset=off, limit=lim)
         return ok(page)
+
+
+def build(app: FastAPI, engine: BasketEngine) -> None:
+    router = Routes(app, PREFIX, TAG)
+    reads = docs.READ_ERRORS
 
     @router.get("/catalogue/products", summary="Search the product catalogue",
                 responses=docs.ok_doc(Envelope[list[Product]], "Matching products",
@@ -92,4 +99,3 @@ def build(engine: BasketEngine) -> APIRouter:
         return basket_ok(await run_in_threadpool(engine.set_locked, id, False,
                                                  expected_version=rq.if_match(request)))
 
-    return router

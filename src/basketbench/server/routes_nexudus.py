@@ -3,7 +3,7 @@ envelopes, list (paged, SessionId filter), get, update, delete. Errors use Nexud
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import FastAPI, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -11,6 +11,7 @@ from ..engine import BasketEngine
 from ..engine.errors import NotFound, ValidationError
 from ..wire import BasketSession, BasketSessionCreate, BasketSessionPage, NexudusEnvelope
 from . import openapi_docs as docs
+from .routing import Routes
 from . import requests as rq
 from .responses import json_response, nexudus_ok
 
@@ -53,8 +54,8 @@ async def _body(request: Request) -> dict:
             {"AttemptedValue": None, "Message": message, "PropertyName": prop}]) from None
 
 
-def build(engine: BasketEngine) -> APIRouter:
-    router = APIRouter(prefix=PREFIX, tags=[TAG], default_response_class=docs.JSONBytes)
+def build(app: FastAPI, engine: BasketEngine) -> None:
+    router = Routes(app, PREFIX, TAG)
     errors = docs.NEXUDUS_ERRORS
 
     def envelope_doc(text: str) -> dict:
@@ -137,4 +138,3 @@ def build(engine: BasketEngine) -> APIRouter:
         return nexudus_ok("BasketSession was successfully deleted.", {"Id": record_id},
                           updated_by=_user(request))
 
-    return router
