@@ -122,6 +122,7 @@ class BasketBench(App):
         self._filter_timer: Timer | None = None
         self._highlight_timer: Timer | None = None
         self._last_table: str = "baskets-table"
+        self._list_query: str | None = None  # the filter of the last list load started
         # Every notification shown (severity, title, message), newest last: tests and the
         # error history read it; toasts themselves disappear.
         self.notices: deque[tuple[str, str, str]] = deque(maxlen=200)
@@ -204,6 +205,7 @@ class BasketBench(App):
     def load_baskets(self, *, append: bool = False, offset: int = 0) -> None:
         pane = self.baskets_pane
         query = pane.filter_input.value.strip()
+        self._list_query = query
         if not append:
             pane.loading_more = False
         self._loading(pane, True)
@@ -480,7 +482,15 @@ class BasketBench(App):
     def on_baskets_pane_filter_changed(self, message: BasketsPane.FilterChanged) -> None:
         if self._filter_timer is not None:
             self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DELAY, self.load_baskets)
+        if message.immediate:
+            self.load_baskets()
+        else:
+            self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_due)
+
+    def _filter_due(self) -> None:
+        # Typing paused: load, unless enter (or escape) already loaded this very filter.
+        if self.baskets_pane.filter_input.value.strip() != self._list_query:
+            self.load_baskets()
 
     def on_descendant_focus(self, event) -> None:
         if isinstance(event.widget, BenchTable) and event.widget.id:

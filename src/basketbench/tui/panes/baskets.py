@@ -60,6 +60,7 @@ class BasketsPane(Vertical):
     @dataclass
     class FilterChanged(Message):
         query: str
+        immediate: bool = False  # enter: filter now; typing: after a short pause
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -221,7 +222,7 @@ class BasketsPane(Vertical):
         box.display = False
         if clear and had:
             box.value = ""
-            self.post_message(self.FilterChanged(""))
+            self.post_message(self.FilterChanged("", immediate=True))
         self.table.focus()
         return clear and had
 
@@ -235,3 +236,4 @@ class BasketsPane(Vertical):
             event.stop()
             self.filter_input.display = bool(event.value)
             self.table.focus()
+            self.post_message(self.FilterChanged(event.value.strip(), immediate=True))
