@@ -65,6 +65,7 @@ class AddItemScreen(Dialog[dict]):
         self.backend = backend
         self.currency = currency
         self.results: list[Product] = []
+        self.results_for: str | None = None  # the search text the results answer
         self._timer: Timer | None = None
 
     @property
@@ -105,16 +106,19 @@ class AddItemScreen(Dialog[dict]):
         self.run_worker(self._search(text.strip()), group="search", exclusive=True,
                         exit_on_error=False)
 
-    async def _search(self, text: str) -> None:
+    async def _search(self, text: str, *, then_choose: bool = False) -> None:
         try:
             found = await self.backend.search_products(text, limit=50)
         except BackendError as exc:
             self.say(f"search failed: {exc.message}", kind="error")
             return
         self.show_results(found, text)
+        if then_choose:
+            self.choose_for(text)
 
     def show_results(self, found: list[Product], text: str) -> None:
         self.results = found
+        self.results_for = text
         options = self.query_one("#results", OptionList)
         options.clear_options()
         options.add_options([Option(product_label(p, self.currency)) for p in found])
@@ -137,8 +141,16 @@ class AddItemScreen(Dialog[dict]):
         event.stop()
         if self._timer is not None:
             self._timer.stop()
-        options = self.query_one("#results", OptionList)
         text = self.query_one("#search", Input).value.strip()
+        if self.has_catalogue and text != self.results_for and not GUID.match(text):
+            # enter came before the search for this text: search now, then choose
+            self.run_worker(self._search(text, then_choose=True), group="search",
+                            exclusive=True, exit_on_error=False)
+            return
+        self.choose_for(text)
+
+    def choose_for(self, text: str) -> None:
+        options = self.query_one("#results", OptionList)
         exact = [p for p in self.results if (p.stock_code or "").lower() == text.lower()]
         if exact:
             self.choose(exact[0])

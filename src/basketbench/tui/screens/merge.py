@@ -36,6 +36,7 @@ class MergeScreen(Dialog[dict]):
         self.strategies = tuple(backend.capabilities.merge_strategies) or ("sum",)
         self.strategy = "sum" if "sum" in self.strategies else self.strategies[0]
         self.candidates: list[BasketSummary] = []
+        self.candidates_for: str | None = None  # the filter the candidates answer
         self.source: str | None = None
         self.preview: Basket | None = None
         self._timer: Timer | None = None
@@ -78,7 +79,7 @@ class MergeScreen(Dialog[dict]):
         self.run_worker(self._candidates(text.strip()), group="sources", exclusive=True,
                         exit_on_error=False)
 
-    async def _candidates(self, text: str) -> None:
+    async def _candidates(self, text: str, *, then_choose: bool = False) -> None:
         try:
             if self.backend.capabilities.list_all:
                 page = await self.backend.list_baskets(query=text or None, limit=50)
@@ -98,8 +99,11 @@ class MergeScreen(Dialog[dict]):
         options = self.query_one("#sources", OptionList)
         options.clear_options()
         options.add_options([Option(source_label(s)) for s in self.candidates])
+        self.candidates_for = text
         if self.candidates:
             options.highlighted = 0
+        if then_choose:
+            self.choose_for(text)
 
     def on_key(self, event) -> None:
         if (event.key == "down" and self.focused is self.query_one("#source-filter")
@@ -113,6 +117,14 @@ class MergeScreen(Dialog[dict]):
         text = event.value.strip()
         if self._timer is not None:
             self._timer.stop()
+        if text != self.candidates_for and not GUID.match(text):
+            # enter came before the list for this filter: load it, then choose
+            self.run_worker(self._candidates(text, then_choose=True), group="sources",
+                            exclusive=True, exit_on_error=False)
+            return
+        self.choose_for(text)
+
+    def choose_for(self, text: str) -> None:
         options = self.query_one("#sources", OptionList)
         if GUID.match(text):
             self.choose(text.lower())
