@@ -4,7 +4,7 @@ status bar ("POLO-NAVY-L qty 2 -> 3, grand total £41.50 -> £55.00")."""
 from __future__ import annotations
 
 from ..wire import Basket, LineItem
-from .format import ZERO_GUID, custom_info, price
+from .format import ZERO_GUID, custom_info, extra, price, user_label
 
 TOTAL_FIELDS = (
     ("sub_total", "sub total"), ("discount", "discount"),
@@ -49,6 +49,46 @@ def changed_totals(before: Basket | None, after: Basket) -> set[str]:
     return {k for k, v in total_values(after).items() if old.get(k) != v}
 
 
+def _shown(value: object) -> str:
+    return repr(value) if value not in (None, "") else "none"
+
+
+def field_changes(before: Basket, after: Basket) -> list[str]:
+    """Basket fields a person would want named: user, PO, instruction, campaign, lock,
+    shipping method, country, store, basket custom info."""
+    parts = []
+    if (before.user_id, before.user_email) != (after.user_id, after.user_email):
+        parts.append(f"user {user_label(before.user_email, before.user_id)} -> "
+                     f"{user_label(after.user_email, after.user_id)}")
+    for attr, label in (("po_number", "PO"), ("delivery_instruction", "instruction"),
+                        ("campaign_code", "campaign")):
+        a, b = getattr(before, attr, None), getattr(after, attr, None)
+        if a != b:
+            parts.append(f"{label} {_shown(a)} -> {_shown(b)}")
+    if bool(before.is_locked) != bool(after.is_locked):
+        parts.append("locked" if after.is_locked else "unlocked")
+    if (before.shipping_method_id or "") != (after.shipping_method_id or ""):
+        parts.append(f"shipping method {_method_name(after)}")
+    for key, label in (("countryCode", "country"), ("clickCollectStore", "store"),
+                       ("nominatedDelivery", "nominated day")):
+        a, b = extra(before, key), extra(after, key)
+        if a != b:
+            if isinstance(b, dict):
+                b = b.get("name") or b.get("deliveryDate") or b.get("code")
+            parts.append(f"{label} {_shown(b)}" if b else f"{label} cleared")
+    if custom_info(before) != custom_info(after):
+        parts.append("basket custom info changed")
+    return parts
+
+
+def _method_name(basket: Basket) -> str:
+    chosen = (basket.shipping_method_id or "").lower()
+    for m in basket.shipping_methods or []:
+        if chosen in ((m.id or "").lower(), (m.shipping_code or "").lower()):
+            return m.display_name or m.shipping_code or chosen
+    return chosen or "none"
+
+
 def describe(before: Basket | None, after: Basket) -> str:
     """The change in words, most telling first: quantities, lines added or removed, promo
     codes, then the totals that moved."""
@@ -63,6 +103,15 @@ def describe(before: Basket | None, after: Basket) -> str:
     for key, line in old.items():
         if key not in new:
             parts.append(f"removed {line.stock_code or line.name or key}")
+    if before is not None:
+        common = [k for k in sorted(old, key=lambda k: old[k].display_order or 0) if k in new]
+        if common != [k for k in sorted(new, key=lambda k: new[k].display_order or 0)
+                      if k in old]:
+            parts.append("line order changed")
+        for key in common:
+            if custom_info(old[key]) != custom_info(new[key]):
+                parts.append(f"{new[key].stock_code or key} custom info changed")
+        parts += field_changes(before, after)
     old_codes = {p.voucher_code for p in (before.promotions_applied or [])} if before else set()
     new_codes = {p.voucher_code for p in (after.promotions_applied or [])}
     parts += [f"promo {c} added" for c in sorted(filter(None, new_codes - old_codes))]
