@@ -59,3 +59,26 @@ def test_an_unknown_binding_id_is_refused_by_name():
         actions.normalise_keymap({"line.qty_inc": " "})
     assert actions.normalise_keymap({"line.qty_inc": "+, ="}) == {"line.qty_inc":
                                                                    "plus,equals_sign"}
+
+
+async def test_the_palette_offers_every_action_and_runs_it(make_app):
+    from basketbench.tui.commands import BasketCommands
+
+    from .helpers import SIZE, settle
+
+    app = make_app(keymap={"basket.merge": "M"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        provider = BasketCommands(app.screen)
+        hits = [hit async for hit in provider.discover()]
+        offered = {hit.text for hit in hits}
+        wanted = {s.command for s in actions.ACTIONS} - {"app: command palette", "dialog: close"}
+        assert offered == wanted
+        merge = next(hit for hit in hits if hit.text == "basket: merge…")
+        assert "(key: M)" in merge.help  # the key in effect, after the keymap
+        found = [hit async for hit in provider.search("cursor: last")]
+        assert found and found[0].text == "cursor: last row"
+        found[0].command()
+        await pilot.pause()
+        table = app.baskets_pane.table
+        assert table.cursor_row == table.row_count - 1
