@@ -92,8 +92,13 @@ class Terminal:
                              lambda text: all(n in text for n in needles), timeout)
 
     def close(self) -> None:
+        found = subprocess.run(["tmux", "-L", self.socket, "display", "-p", "#{socket_path}"],
+                               capture_output=True, text=True, timeout=10, env=clean_env())
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
-                       timeout=10)
+                       timeout=10, env=clean_env())
+        socket_path = found.stdout.strip()
+        if found.returncode == 0 and socket_path:  # tmux leaves its socket file behind
+            Path(socket_path).unlink(missing_ok=True)
 
 
 def grand_total(screen: str) -> str:
