@@ -231,10 +231,7 @@ class BasketBench(App):
                 else:
                     note = "this backend lists one user's baskets: / then a user id"
                 page = BasketPage(total=len(rows), offset=0, rows=rows)
-        except BackendError as exc:
-            self.post_message(CallFailed("list baskets", exc))
-            return
-        except Exception as exc:  # a bug: shown in a dialog, the app keeps running
+        except Exception as exc:  # BackendError, or a bug: both are shown, the app carries on
             self.post_message(CallFailed("list baskets", exc))
             return
         self.post_message(BasketsPageLoaded(page, query, user_id, append, note))
@@ -287,7 +284,8 @@ class BasketBench(App):
         assert bid is not None
         self.busy.add(bid)
         self._show_busy(bid)
-        before = self.basket if self.basket is not None and self.basket.id == bid else None
+        before = self.basket if self.basket is not None and \
+            (self.basket.id or "").lower() == bid else None
         self.run_worker(self._mutation(bid, label, call, before, after),
                         group=f"mutate-{bid}", exit_on_error=False)
         return True
@@ -307,6 +305,7 @@ class BasketBench(App):
             self.post_message(MutationFinished(bid))
 
     def delete(self, basket_id: str) -> None:
+        basket_id = basket_id.lower()  # ids are compared case-insensitively (engine-rules §1)
         if not self.can_mutate("delete", basket_id):
             return
         self.busy.add(basket_id)

@@ -100,8 +100,8 @@ class BasketsPane(Vertical):
         self.loading_more = False
         self.note = note
         if append and (query, user_id) == (self.query_text, self.user_id):
-            known = {r.id for r in self.rows}
-            fresh = [r for r in page.rows if r.id not in known]
+            known = {r.id.lower() for r in self.rows}
+            fresh = [r for r in page.rows if r.id.lower() not in known]
             self.rows.extend(fresh)
             self.total = page.total
             for row in fresh:
@@ -125,23 +125,25 @@ class BasketsPane(Vertical):
         then reloads the list, e.g. after the first change saved a new basket)."""
         if not basket.id:
             return False
-        if basket.id == self.new_id and not getattr(basket, "is_new", False):
+        bid = basket.id.lower()
+        if bid == self.new_id and not getattr(basket, "is_new", False):
             return False
         summary = summary_of(basket)
         for i, row in enumerate(self.rows):
-            if row.id == basket.id:
+            if row.id.lower() == bid:
                 self.rows[i] = summary
-                if self.is_mounted and basket.id in self.table.rows:
+                if self.is_mounted and bid in self.table.rows:
                     for (key, value) in zip((k for _, k in COLUMNS), self._cells(summary)):
-                        self.table.update_cell(basket.id, key, value)
+                        self.table.update_cell(bid, key, value)
                 return True
-        return basket.id == self.new_id
+        return bid == self.new_id
 
     def remove(self, basket_id: str) -> None:
+        basket_id = basket_id.lower()
         if basket_id == self.new_id:
             self.new_id = None
         before = len(self.rows)
-        self.rows = [r for r in self.rows if r.id != basket_id]
+        self.rows = [r for r in self.rows if r.id.lower() != basket_id]
         self.total -= before - len(self.rows)
         if basket_id in self.table.rows:
             self.table.remove_row(basket_id)
@@ -158,6 +160,7 @@ class BasketsPane(Vertical):
         return key.value
 
     def select(self, basket_id: str) -> None:
+        basket_id = basket_id.lower()
         if basket_id in self.table.rows:
             self.table.move_cursor(row=self.table.get_row_index(basket_id))
 
@@ -174,12 +177,13 @@ class BasketsPane(Vertical):
                 literal(when(s.last_updated))]
 
     def _add(self, s: BasketSummary, *, new: bool = False) -> None:
-        self.table.add_row(*self._cells(s, new=new), key=s.id)
+        # Rows are keyed by the lower-case id: GUIDs compare case-insensitively.
+        self.table.add_row(*self._cells(s, new=new), key=s.id.lower())
 
     def _rebuild(self, keep: str | None) -> None:
         table = self.table
         table.clear()
-        if self.new_id and all(r.id != self.new_id for r in self.rows):
+        if self.new_id and all(r.id.lower() != self.new_id for r in self.rows):
             self._add(BasketSummary(id=self.new_id, user_id=None, user_email=None,
                                     currency_code="", line_count=0, grand_total=None,
                                     grand_total_formatted="-", last_updated=""), new=True)
