@@ -60,18 +60,16 @@ class LocalBackend:
     # -- reads ------------------------------------------------------------------------------
 
     async def get_basket(self, basket_id: str) -> Basket:
-        data = await self._call("get_basket", basket_id, lambda: self.engine.get_basket(basket_id))
-        return Basket.model_validate(data)
+        return await self._basket("get_basket", basket_id,
+                                  lambda: self.engine.get_basket(basket_id))
 
     async def list_user_baskets(self, user_id: str) -> list[BasketShort]:
-        data = await self._call("list_user_baskets", user_id,
-                                lambda: self.engine.list_user_baskets(user_id))
-        return [BasketShort.model_validate(b) for b in data]
+        return await self._call("list_user_baskets", user_id, lambda: [
+            BasketShort.model_validate(b) for b in self.engine.list_user_baskets(user_id)])
 
     async def related_products(self, basket_id: str) -> list[Product]:
-        data = await self._call("related_products", basket_id,
-                                lambda: self.engine.related_products(basket_id))
-        return [Product.model_validate(p) for p in data]
+        return await self._call("related_products", basket_id, lambda: [
+            Product.model_validate(p) for p in self.engine.related_products(basket_id)])
 
     async def list_baskets(self, *, user_id: str | None = None, query: str | None = None,
                            offset: int = 0, limit: int = 100) -> BasketPage:
@@ -87,9 +85,8 @@ class LocalBackend:
             for r in data["rows"]])
 
     async def search_products(self, query: str = "", *, limit: int = 50) -> list[Product]:
-        data = await self._call("search_products", query,
-                                lambda: self.engine.search_products(query, limit=limit))
-        return [Product.model_validate(p) for p in data]
+        return await self._call("search_products", query, lambda: [
+            Product.model_validate(p) for p in self.engine.search_products(query, limit=limit)])
 
     async def list_promotions(self) -> list[dict]:
         return await self._call("list_promotions", "*", self.engine.list_promotions)
@@ -111,14 +108,16 @@ class LocalBackend:
 
     # -- mutations --------------------------------------------------------------------------
 
+    # Models are validated in the worker thread too: a 500-line basket takes a noticeable
+    # time to validate, and the event loop must stay free for the UI.
     async def _basket(self, op: str, basket_id: str, fn: Callable[[], dict]) -> Basket:
-        return Basket.model_validate(await self._call(op, basket_id, fn))
+        return await self._call(op, basket_id, lambda: Basket.model_validate(fn()))
 
     async def _record(self, op: str, basket_id: str, fn: Callable[[], dict]) -> RecordResult:
-        return RecordResult.model_validate(await self._call(op, basket_id, fn))
+        return await self._call(op, basket_id, lambda: RecordResult.model_validate(fn()))
 
     async def _promo(self, op: str, basket_id: str, fn: Callable[[], dict]) -> PromoResult:
-        return PromoResult.model_validate(await self._call(op, basket_id, fn))
+        return await self._call(op, basket_id, lambda: PromoResult.model_validate(fn()))
 
     async def delete_basket(self, basket_id: str) -> bool:
         return await self._call("delete_basket", basket_id,

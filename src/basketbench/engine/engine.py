@@ -143,13 +143,7 @@ class BasketEngine:
             where.append("b.user_id = ?")
             params.append(normalise_guid(user_id, "userId"))
         if query and query.strip():
-            q = query.strip().lower()
-            like = f"%{q}%"
-            where.append(
-                "(b.id LIKE ? OR lower(coalesce(b.user_email, '')) LIKE ? OR b.user_id LIKE ? OR "
-                "EXISTS (SELECT 1 FROM lines l JOIN products p ON p.product_id = l.product_id "
-                "WHERE l.basket_id = b.id AND (lower(p.stock_code) LIKE ? OR lower(p.name) LIKE ?)))")
-            params += [q + "%", like, q + "%", like, like]
+            where.append(self._filter_clause(query.strip().lower(), params))
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         limit = max(1, min(int(limit), 1000))
         offset = max(0, int(offset))
@@ -173,6 +167,28 @@ class BasketEngine:
             return {"total": total, "offset": offset, "rows": rows}
 
         return self._read(fn)
+
+    def _filter_clause(self, q: str, params: list) -> str:
+        """Baskets whose id starts with q, whose user's email or name contains q, or that hold
+        a product whose stock code or name contains q. Users and products are matched in the
+        in-memory catalogue first, so SQLite only does indexed lookups (no LIKE scans)."""
+        cat = self.catalogue()
+        users = [u["userId"] for u in cat.users.values()
+                 if q in (u["email"] or "").lower() or q in (u["name"] or "").lower()
+                 or u["userId"].startswith(q)]
+        products = [p.product_id for p in cat.products.values()
+                    if q in p.stock_code.lower() or q in p.name.lower()]
+        parts = ["SELECT id FROM baskets WHERE id >= ? AND id < ?",
+                 "SELECT id FROM baskets WHERE user_id >= ? AND user_id < ?"]
+        params += [q, q + "\uffff", q, q + "\uffff"]
+        if users:
+            parts.append(f"SELECT id FROM baskets WHERE user_id IN ({', '.join('?' * len(users))})")
+            params += users
+        if products:
+            parts.append("SELECT basket_id FROM lines WHERE product_id IN "
+                         f"({', '.join('?' * len(products))})")
+            params += products
+        return f"b.id IN ({' UNION '.join(parts)})"
 
     def related_products(self, basket_id: object) -> list[dict]:
         bid = normalise_guid(basket_id, "id")
