@@ -20,7 +20,8 @@ from basketbench import jsonio
 class WireBase(BaseModel):
     """Unknown keys are kept, and two class switches trim the output (see below)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # defer_build: schemas are built on first use, not at import, so start-up stays fast.
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     # Extension fields (not in the seed documents) listed here are left out of the output
     # while they hold their default, so a documented shape is written exactly as documented.
