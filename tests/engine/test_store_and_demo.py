@@ -135,3 +135,17 @@ def test_four_processes_lose_no_update(engine, ref, db_path):
     basket = engine.get_basket(bid)
     assert basket["lineItems"][0]["qty"] == 800
     assert basket["version"] == 801
+
+
+def test_big_scale_basket_goes_past_the_api_limit_but_stays_editable(engine):
+    from basketbench.engine import QuantityLimit
+
+    bid = demo.generate_big_basket(engine, 600)
+    basket = engine.get_basket(bid)
+    assert len(basket["lineItems"]) == 600
+    second = basket["lineItems"][1]["productId"]
+    assert next(ln for ln in engine.set_qty(bid, second, 4)["lineItems"]
+                if ln["productId"] == second)["qty"] == 4
+    with pytest.raises(QuantityLimit):
+        engine.add_item(bid, {"stockCode": "MUG-WHITE", "qty": 1})
+    assert engine.list_baskets(query=bid[:8])["rows"][0]["lineCount"] == 600

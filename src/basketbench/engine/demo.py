@@ -307,3 +307,40 @@ def generate(engine: BasketEngine, count: int, *, seed: int = 7, batch: int = 50
         engine.store.transaction(tx)
         made += n
     return made
+
+
+def generate_big_basket(engine: BasketEngine, lines: int = 2000, *,
+                        name: str = "scale-big") -> str:
+    """One basket with `lines` lines of distinct products, for scale tests of the workbench.
+
+    It adds `lines` synthetic products ("SCALE-0001"...) to the catalogue, then writes the
+    lines directly: the API's own limit is 500 lines a basket (engine-rules §2), so the
+    basket can be read, re-priced and edited (quantities, removal), while adding one more
+    line to it is refused with QUANTITY_LIMIT like any full basket.
+    """
+    bid = basket_id(name)
+    products = [(stable_guid("product", f"SCALE-{n:04d}"), f"SCALE-{n:04d}",
+                 f"Scale test item {n:04d}", 100 + (n * 37) % 5000) for n in range(1, lines + 1)]
+
+    def tx(conn):
+        conn.execute("DELETE FROM baskets WHERE id = ?", (bid,))
+        conn.executemany(
+            "INSERT OR IGNORE INTO products (product_id, stock_code, name, category, brand, "
+            "description, tax_bp, current_stock, personalisable, child_only, excluded, "
+            "related, position) VALUES (?, ?, ?, 'Scale test', 'Basket & Co', '', 2000, 999, "
+            "0, 0, 0, '[]', ?)", [(pid, code, title, 5000 + i)
+                                  for i, (pid, code, title, _) in enumerate(products)])
+        conn.executemany(
+            "INSERT OR IGNORE INTO product_prices (product_id, currency, price_minor) "
+            "VALUES (?, 'GBP', ?)", [(pid, minor) for pid, _, _, minor in products])
+        catalogue_mod.bump_rev(conn)
+
+    engine.store.transaction(tx)
+    engine.add_item(bid, {"productId": ZERO_GUID, "qty": 0})
+    rows = [(bid, pid, ZERO_GUID, 1, order) for order, (pid, *_rest) in enumerate(products, 1)]
+    engine.store.transaction(lambda conn: conn.executemany(
+        "INSERT INTO lines (basket_id, product_id, parent_product_id, qty, display_order) "
+        "VALUES (?, ?, ?, ?, ?)", rows))
+    # One real change through the engine, so the version and summary columns are current.
+    engine.set_qty(bid, products[0][0], 2)
+    return bid
