@@ -18,6 +18,7 @@ class StatusBar(Static):
         self.basket = ""
         self.call = ""
         self.message = ""
+        self.recording = ""  # e.g. "● REC 5 steps" while a checkout flow is being recorded
         self.text = Text()
 
     @property
@@ -50,10 +51,18 @@ class StatusBar(Static):
         self.message = message
         self._draw()
 
+    def set_recording(self, marker: str) -> None:
+        """The flow recording marker ("" when not recording)."""
+        self.recording = marker
+        self._draw()
+
     def _draw(self) -> None:
         text = Text()
         if self.read_only:
             text.append(" READ-ONLY ", style="reverse bold")
+            text.append(" ")
+        if self.recording:
+            text.append(f" {self.recording} ", style="reverse bold")
             text.append(" ")
         parts = [f"{self.backend} · profile {self.profile}", self.basket, self.call,
                  self.message]
