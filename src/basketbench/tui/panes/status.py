@@ -3,6 +3,9 @@ duration, what the last action did, and the read-only marker."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
@@ -10,11 +13,16 @@ from ..format import literal, short_id
 
 
 class StatusBar(Static):
+    # The markers' colours come from the theme (app.tcss): read-only profiles and Nexudus
+    # snapshots in the warning colour.
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"status--read-only", "status--snapshot"}
+
     def __init__(self, **kwargs) -> None:
         super().__init__(markup=False, **kwargs)
         self.backend = ""
         self.profile = ""
         self.read_only = False
+        self.snapshot = ""  # what is shown when it is not a basket of the backend
         self.basket = ""
         self.call = ""
         self.message = ""
@@ -27,6 +35,12 @@ class StatusBar(Static):
 
     def set_backend(self, kind: str, label: str, profile: str, read_only: bool) -> None:
         self.backend, self.profile, self.read_only = f"{kind} {label}", profile, read_only
+        self.set_class(read_only, "-read-only")
+        self._draw()
+
+    def set_snapshot(self, source: str) -> None:
+        """Mark the basket shown as a read-only snapshot ("" when it is the backend's)."""
+        self.snapshot = source
         self._draw()
 
     def set_basket(self, basket_id: str | None, version: int | None, *, new: bool = False,
@@ -59,7 +73,10 @@ class StatusBar(Static):
     def _draw(self) -> None:
         text = Text()
         if self.read_only:
-            text.append(" READ-ONLY ", style="reverse bold")
+            text.append(" READ-ONLY ", style=self._marker_style("read-only"))
+            text.append(" ")
+        if self.snapshot:
+            text.append(" SNAPSHOT ", style=self._marker_style("snapshot"))
             text.append(" ")
         if self.recording:
             text.append(f" {self.recording} ", style="reverse bold")
@@ -69,3 +86,8 @@ class StatusBar(Static):
         text.append_text(literal(" │ ".join(p for p in parts if p)))
         self.text = text
         self.update(text)
+
+    def _marker_style(self, name: str) -> Style | str:
+        if not self.is_mounted:  # styles come from the CSS, which needs the widget mounted
+            return "reverse bold"
+        return self.get_component_rich_style(f"status--{name}", partial=True)
