@@ -129,6 +129,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Set or clear the delivery instruction.", "delivery: instruction…",
                mutates=True),
     # -- app --------------------------------------------------------------------------------
+    ActionSpec("app.inspector", "l", "toggle_inspector", "Inspector",
+               "Show or hide the request inspector: every backend call with its status, "
+               "duration and size; Y copies the selected call as curl (redacted).",
+               "app: request inspector"),
+    ActionSpec("app.nexudus", "N", "nexudus_sessions", "Nexudus",
+               "Open the Nexudus basket sessions of the Nexudus profile: page, filter by "
+               "SessionId, open one read-only, send the current basket.",
+               "nexudus: basket sessions…"),
     ActionSpec("app.help", "question_mark,f1", "help", "Help",
                "Show every key, its binding id and what it does.", "app: help", show=True),
     ActionSpec("app.command_palette", "ctrl+p", "command_palette", "Commands",
@@ -164,11 +172,19 @@ def bindings(scope: str = "app") -> list[Binding]:
     ]
 
 
+def widget_binding_ids() -> set[str]:
+    """Ids of the bindings declared on widgets outside this registry (the request inspector,
+    the Nexudus view): the keymap may remap them too. `basketbench keys` lists them."""
+    from ..cli.keys_cmd import widget_bindings
+
+    return {row[0] for row in widget_bindings()}
+
+
 def normalise_keymap(keymap: Mapping[str, str] | None) -> dict[str, str]:
     """A user keymap (binding id -> keys) in Textual's key names ('+' -> 'plus'). Unknown ids
     are a ValueError naming them, so a typo in the config is reported, not ignored."""
     keymap = dict(keymap or {})
-    unknown = sorted(set(keymap) - set(BY_ID))
+    unknown = sorted(set(keymap) - set(BY_ID) - widget_binding_ids())
     if unknown:
         raise ValueError(f"unknown binding id(s) in keymap: {', '.join(unknown)} "
                          f"(see `basketbench keys`)")
