@@ -128,6 +128,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("delivery.instruction", "i", "instruction", "Instruction",
                "Set or clear the delivery instruction.", "delivery: instruction…",
                mutates=True),
+    # -- checkout flows ---------------------------------------------------------------------
+    ActionSpec("flow.record", "R", "flow_record", "Record flow",
+               "Start recording a checkout flow (every change becomes a step, with the "
+               "basket's totals as expectations); press again to stop and save it.",
+               "flow: start or stop recording"),
+    ActionSpec("flow.replay", "F", "flow_replay", "Replay flow",
+               "Replay a flow file against this backend step by step, showing the basket "
+               "after each step and each expectation that failed.", "flow: replay…"),
+    ActionSpec("basket.diff", "D", "basket_diff", "Diff",
+               "Show the open basket and another one side by side: lines added, removed and "
+               "changed, and every total that differs.", "basket: diff with…"),
     # -- app --------------------------------------------------------------------------------
     ActionSpec("app.inspector", "l", "toggle_inspector", "Inspector",
                "Show or hide the request inspector: every backend call with its status, "

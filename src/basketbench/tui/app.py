@@ -30,6 +30,7 @@ from ..redact import redact_text
 from ..wire import Basket, PromoResult, dump_wire
 from . import actions, diff
 from .commands import BasketCommands
+from .flow_commands import FlowCommands
 from .format import ZERO_GUID, is_top_level, raw, short_id, user_label
 from .messages import (
     BasketChanged,
@@ -126,6 +127,7 @@ class BasketBench(App):
         # Every notification shown (severity, title, message), newest last: tests and the
         # error history read it; toasts themselves disappear.
         self.notices: deque[tuple[str, str, str]] = deque(maxlen=200)
+        self.flow_tools = FlowCommands(self)  # R recording, flow replay, basket diff
 
     def notify(self, message: str, *, title: str = "", severity: str = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -293,7 +295,8 @@ class BasketBench(App):
     async def _mutation(self, bid: str, label: str, call: Call, before: Basket | None,
                         after: After | None) -> None:
         try:
-            result = await call(self.backend, bid)
+            # While a flow is recorded, the change runs through the recorder (a pass-through).
+            result = await call(self.flow_tools.backend_for(self.backend, before), bid)
             basket = basket_in(result)
             if basket is None:  # RecordResult / bool: read the basket the change left
                 basket = await self.backend.get_basket(bid)
@@ -315,7 +318,7 @@ class BasketBench(App):
 
     async def _delete(self, basket_id: str) -> None:
         try:
-            existed = await self.backend.delete_basket(basket_id)
+            existed = await self.flow_tools.backend_for(self.backend).delete_basket(basket_id)
         except Exception as exc:
             self.post_message(CallFailed("delete basket", exc, basket_id))
         else:
@@ -524,6 +527,17 @@ class BasketBench(App):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.keymap))
+
+    # -- actions: checkout flows (flow_commands.py) -----------------------------------------
+
+    def action_flow_record(self) -> None:
+        self.flow_tools.toggle_recording()
+
+    def action_flow_replay(self) -> None:
+        self.flow_tools.replay()
+
+    def action_basket_diff(self) -> None:
+        self.flow_tools.diff()
 
     # -- actions: baskets -------------------------------------------------------------------
 

@@ -1,0 +1,67 @@
+"""Two baskets side by side: `render_diff` of the open basket (A) and another one (B), read
+fresh from the backend, in a wide scrollable dialog. The text is shown literally, in the
+terminal's monospace, and scrolls both ways (long ids and many lines)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import ScrollableContainer, Vertical
+from textual.widgets import Static
+
+from ...backends import Backend, BackendError
+from ...flows.diff import diff_baskets, render_diff
+from ..format import literal, short_id
+from .base import Dialog
+
+
+class BasketDiffScreen(Dialog[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter,q", "close", "Close")]
+    DEFAULT_CSS = """
+    BasketDiffScreen #diff-scroll {
+        height: 1fr;
+    }
+    BasketDiffScreen #diff-text {
+        width: auto;
+    }
+    """
+
+    def __init__(self, backend: Backend, a_id: str, b_id: str) -> None:
+        super().__init__()
+        self.backend, self.a_id, self.b_id = backend, a_id, b_id
+        self.text = ""  # the rendered diff, once loaded
+        self.diff = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-full"):
+            yield self.title_line(f"Diff: A {short_id(self.a_id)} · B {short_id(self.b_id)}")
+            with ScrollableContainer(id="diff-scroll"):
+                yield Static(literal("loading both baskets…"), markup=False, id="diff-text")
+            yield self.message_line()
+            yield self.hint_line("+ only in B · - only in A · ~ changed · arrows scroll · "
+                                 "enter / esc: close")
+
+    def on_mount(self) -> None:
+        self.query_one("#diff-scroll").focus()
+        self.run_worker(self._load(), group="basket-diff", exclusive=True, exit_on_error=False)
+
+    async def _load(self) -> None:
+        try:
+            a = await self.backend.get_basket(self.a_id)
+            b = await self.backend.get_basket(self.b_id)
+        except BackendError as exc:
+            self.query_one("#diff-text", Static).update(literal(""))
+            self.say(f"could not read a basket: {exc.code}: {exc.message}", kind="error")
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug: shown in the dialog, never a crash
+            self.query_one("#diff-text", Static).update(literal(""))
+            self.say(f"could not read a basket: {type(exc).__name__}: {exc}", kind="error")
+            return
+        self.diff = diff_baskets(a, b)
+        self.text = render_diff(self.diff)
+        self.query_one("#diff-text", Static).update(literal(self.text))
+        self.say("the baskets are the same" if self.diff.same else
+                 f"{len(self.diff.lines)} line change(s), {len(self.diff.totals)} total(s) "
+                 "differ", kind="ok" if self.diff.same else "info")
