@@ -3,6 +3,8 @@ factory, [keys] from the config; bad choices end with a one-line message."""
 
 from __future__ import annotations
 
+import asyncio
+
 from click.testing import CliRunner
 
 from basketbench.cli import cli
@@ -23,8 +25,11 @@ def test_the_workbench_opens_on_the_chosen_database_with_the_config_keys(tmp_pat
                                                                           monkeypatch):
     seen = {}
 
-    def fake_run(self):  # no terminal in tests: record what would have opened
-        seen.update(kind=self.backend.kind, label=self.backend.label, keymap=self.keymap)
+    def fake_run(self):  # no terminal in tests: open what the worker would open
+        assert self.backend.kind == "connecting"  # the screen opens before the backend
+        backend = self._opener()
+        seen.update(kind=backend.kind, label=backend.label, keymap=self.keymap)
+        asyncio.run(backend.close())
 
     monkeypatch.setattr(BasketBench, "run", fake_run)
     db = tmp_path / "mine.db"

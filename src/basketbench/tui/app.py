@@ -14,9 +14,9 @@ import traceback
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, ClassVar
 
-import click
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -30,8 +30,16 @@ from ..redact import redact_text
 from ..wire import Basket, PromoResult, dump_wire
 from . import actions, diff
 from .commands import BasketCommands
+from .connect import (
+    BackendOpened,
+    BackendOpenFailed,
+    Opener,
+    PendingBackend,
+    open_backend_worker,
+)
 from .flow_commands import FlowCommands
 from .format import ZERO_GUID, is_top_level, raw, short_id, user_label
+from .inspector import RequestInspector
 from .messages import (
     BasketChanged,
     BasketDeleted,
@@ -59,7 +67,10 @@ from .screens import (
     TextPromptScreen,
 )
 from .screens.add_item import GUID
+from .nexudus_view import SessionBasketOpened, open_sessions_view
+from .profile_commands import ProfileCommands
 from .screens.promo import promo_ok
+from .themes import ThemePersistence, choose_theme, register_themes
 
 HIGHLIGHT_SECONDS = 2.0  # how long changed lines and totals stay highlighted
 FILTER_DELAY = 0.2  # seconds of quiet typing before the basket list is filtered
@@ -106,16 +117,34 @@ class BasketBench(App):
     CSS_PATH = "app.tcss"
     TITLE = "basketbench"
     BINDINGS: ClassVar[list[BindingType]] = actions.bindings("app")
-    COMMANDS = App.COMMANDS | {BasketCommands}
+    COMMANDS = App.COMMANDS | {BasketCommands, ProfileCommands}
 
-    def __init__(self, backend: Backend, *, profile_name: str = "local",
+    def __init__(self, backend: Backend | None = None, *, profile_name: str = "local",
                  keymap: dict[str, str] | None = None, read_only: bool | None = None,
-                 user_id: str | None = None) -> None:
+                 user_id: str | None = None, opener: Opener | None = None,
+                 theme: str | None = None, persist_theme: bool = False,
+                 config_dir: str | Path | None = None) -> None:
+        """`backend`, or an `opener` that returns one: it is then opened in a thread after
+        the first paint. `theme` is the configured theme (None: the default); with
+        `persist_theme` a theme chosen while running is saved in the config file.
+        `config_dir` holds the user's themes (default: the config directory)."""
         super().__init__()
-        self.backend = backend
+        if backend is None and opener is None:
+            raise ValueError("BasketBench needs a backend or an opener")
+        self._opener = opener if backend is None else None
+        self.backend = backend if backend is not None else PendingBackend(profile_name,
+                                                                          profile_name)
         self.profile_name = profile_name
         self.keymap = actions.normalise_keymap(keymap)
-        self.read_only = backend.capabilities.read_only if read_only is None else read_only
+        self._read_only_override = read_only
+        self.read_only = self.backend.capabilities.read_only if read_only is None else read_only
+        self._open_token = 0  # the newest backend open; older ones are dropped
+        self.snapshot: str | None = None  # a Nexudus session's basket shown read-only
+        # Themes: ours and the user's registered up front, chosen on mount.
+        self.theme_problems: list[str] = []
+        register_themes(self, config_dir, problems=self.theme_problems)
+        self._wanted_theme = theme
+        self._persist_theme = persist_theme
         self.user_id = user_id  # list only this user's baskets
         self.basket: Basket | None = None
         self.basket_id: str | None = None
@@ -168,19 +197,107 @@ class BasketBench(App):
                 with Horizontal(id="bottom"):
                     yield TotalsPane(id="totals")
                     yield DeliveryPane(id="delivery")
+        # Hidden until `l`; it follows the backend's request log.
+        yield RequestInspector(self.backend.log, kind=self.backend.kind, id="inspector")
         yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
-        self.status.set_backend(self.backend.kind, self.backend.label, self.profile_name,
-                                self.read_only)
+        self._start_theme()
         self.status.set_basket(None, None)
         self.lines_pane.show(None)
         self.baskets_pane.table.focus()
-        # First paint never waits for the backend: the list loads in a worker.
+        # First paint never waits for the backend: it is opened, and the list loaded, in
+        # workers.
+        if self._opener is not None:
+            self.status.set_backend("connecting", "…", self.profile_name, self.read_only)
+            self._open_backend(self._opener, what=f"open profile {self.profile_name!r}",
+                               profile_name=self.profile_name, switching=False)
+        else:
+            self.status.set_backend(self.backend.kind, self.backend.label, self.profile_name,
+                                    self.read_only)
+            self.load_baskets()
+
+    def _start_theme(self) -> None:
+        name, note = choose_theme(self._wanted_theme, self.available_themes)
+        self.theme = name
+        if self._persist_theme:
+            # Saved only when it changes from the one just chosen (the palette's "theme").
+            ThemePersistence(saved=name, on_error=self._theme_not_saved).attach(self)
+        for problem in ([note] if note else []) + self.theme_problems:
+            self.notify(problem, title="Themes", severity="warning", markup=False, timeout=10)
+
+    def _theme_not_saved(self, message: str) -> None:
+        self.notify(message, title="Themes", severity="warning", markup=False)
+
+    @property
+    def inspector(self) -> RequestInspector:
+        return self.query_one(RequestInspector)
+
+    # -- backends: opened after the first paint, switched without a restart ------------------
+
+    @property
+    def connecting(self) -> bool:
+        return isinstance(self.backend, PendingBackend)
+
+    def _open_backend(self, opener: Opener, *, what: str, profile_name: str,
+                      switching: bool) -> None:
+        self._open_token += 1
+        open_backend_worker(self, opener, what=what, profile_name=profile_name,
+                            switching=switching, token=self._open_token)
+
+    def switch_backend(self, profile: str | None = None, *, db: str | None = None,
+                       api: str | None = None) -> None:
+        """Open another profile, local database or API URL (in a thread) and swap it in when
+        it is open; the current backend stays in use until then, and if opening fails."""
+        where = api or (str(db) if db else None) or profile or "the default backend"
+        name = api or profile or ("local" if db else "default")
+        self.status.say(f"connecting to {where}…")
+        self._open_backend(functools.partial(_open_backend, db, profile, api),
+                           what=f"switch to {where}", profile_name=name, switching=True)
+
+    def on_backend_opened(self, message: BackendOpened) -> None:
+        new = message.backend
+        if message.token != self._open_token:  # a newer switch was asked for meanwhile
+            self.run_worker(new.close(), exit_on_error=False)
+            return
+        old = self.backend
+        self.backend = new
+        self.profile_name = str(getattr(new, "profile", None) or message.profile_name)
+        override = None if message.switching else self._read_only_override
+        self.read_only = new.capabilities.read_only if override is None else override
+        # Results still on their way from the old backend are no longer wanted.
+        self.workers.cancel_group(self, "baskets")
+        self.workers.cancel_group(self, "basket")
+        self.inspector.set_log(new.log, kind=new.kind)
+        self.status.set_backend(new.kind, new.label, self.profile_name, self.read_only)
+        self._leave_snapshot()
+        if message.switching:
+            self.basket_id = None
+            self.render_basket(None)
+            self.baskets_pane.set_new(None)
+            self.status.say(f"switched to profile {self.profile_name} ({new.kind} "
+                            f"{new.label})")
+            self.notify(f"Now on profile {self.profile_name}: {new.kind} {new.label}"
+                        + (" (read-only)" if self.read_only else ""), markup=False)
         self.load_baskets()
+        if old is not new:
+            self.run_worker(old.close(), exit_on_error=False)
+
+    def on_backend_open_failed(self, message: BackendOpenFailed) -> None:
+        if message.token != self._open_token:
+            return
+        if isinstance(self.backend, PendingBackend):  # nothing open: say so where it shows
+            self.backend.problem = message.message
+            self.status.set_backend("not connected", "", self.profile_name, self.read_only)
+        self.status.say(f"{message.what} failed")
+        hints = ["Switch profile or backend from the command palette (ctrl+p, then "
+                 "\"profile\" or \"backend\"), or quit with q."]
+        if message.switching and not isinstance(self.backend, PendingBackend):
+            hints.insert(0, f"Still on profile {self.profile_name} ({self.backend.label}).")
+        self.push_screen(ErrorScreen(f"{message.what} failed", message.message, hints))
 
     @property
     def baskets_pane(self) -> BasketsPane:
@@ -239,6 +356,7 @@ class BasketBench(App):
         self.post_message(BasketsPageLoaded(page, query, user_id, append, note))
 
     def open_basket(self, basket_id: str) -> None:
+        self._leave_snapshot()
         self.basket_id = basket_id.lower()
         for pane in (self.lines_pane, self.totals_pane, self.delivery_pane):
             self._loading(pane, True)
@@ -263,8 +381,17 @@ class BasketBench(App):
     def can_mutate(self, what: str, basket_id: str | None = None) -> bool:
         """Refuse (with a message) on read-only profiles, with no basket, or while busy."""
         bid = basket_id or self.basket_id
+        if self.connecting:
+            self.notify(f"{what} refused: not connected to a backend yet",
+                        severity="warning", markup=False)
+            return False
         if self.read_only:
             self.notify(f"{what} refused: profile {self.profile_name!r} is read-only",
+                        title="Read-only", severity="warning", markup=False)
+            return False
+        if self.snapshot and basket_id is None:
+            self.notify(f"{what} refused: the basket shown is a read-only snapshot of "
+                        f"{self.snapshot}; open a basket in pane 1 to change it",
                         title="Read-only", severity="warning", markup=False)
             return False
         if bid is None:
@@ -515,7 +642,7 @@ class BasketBench(App):
 
     def action_refresh(self) -> None:
         self.load_baskets()
-        if self.basket_id:
+        if self.basket_id and not self.snapshot:
             self.open_basket(self.basket_id)
 
     def run_palette_action(self, binding_id: str) -> None:
@@ -527,6 +654,39 @@ class BasketBench(App):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.keymap))
+
+    # -- actions: request inspector and Nexudus sessions -------------------------------------
+
+    def action_toggle_inspector(self) -> None:
+        inspector = self.inspector
+        inspector.toggle_class("-shown")
+        if inspector.has_class("-shown"):
+            inspector.table.focus()
+        else:
+            self.query_one(f"#{self._last_table}").focus()
+
+    def action_nexudus_sessions(self) -> None:
+        open_sessions_view(self, self.basket)
+
+    def on_session_basket_opened(self, message: SessionBasketOpened) -> None:
+        """Show a Nexudus session's basket: a read-only snapshot, not a basket of the
+        backend (changes are refused until a basket is opened from pane 1)."""
+        self.workers.cancel_group(self, "basket")  # an older open must not replace it
+        self.basket_id = None
+        self.render_basket(message.basket)
+        self.snapshot = message.source
+        self.status.set_snapshot(message.source)
+        self.lines_pane.border_title = escape(
+            f"2 Lines · {short_id(message.basket.id)} · snapshot of Nexudus session "
+            f"{message.record_id} (read-only)")
+        self.status.say(f"showing {message.source} (read-only)")
+        self.notify(f"Showing {message.source}, read-only. Open a basket in pane 1 to "
+                    "edit again.", title="Nexudus", markup=False)
+
+    def _leave_snapshot(self) -> None:
+        if self.snapshot:
+            self.snapshot = None
+            self.status.set_snapshot("")
 
     # -- actions: checkout flows (flow_commands.py) -----------------------------------------
 
@@ -895,13 +1055,16 @@ class BasketBench(App):
 
 def _open_backend(db: str | None, profile: str | None, api: str | None):
     """The backend the command line asked for, through the profiles factory (which falls back
-    to the local engine on the default database when nothing is chosen)."""
+    to the local engine on the default database when nothing is chosen). Runs in a thread
+    worker after the first paint."""
     try:
         from ..backends.factory import open_backend
     except ImportError:  # a build without the live backends: the local engine only
+        from ..config import ConfigError
+
         if profile or api:
-            raise click.ClickException("--profile and --api need the live backends, which are "
-                                       "not installed in this build") from None
+            raise ConfigError("--profile and --api need the live backends, which are not "
+                              "installed in this build") from None
         from ..backends.local import LocalBackend
         from ..paths import default_db
 
@@ -909,32 +1072,72 @@ def _open_backend(db: str | None, profile: str | None, api: str | None):
     return open_backend(profile=profile, db=db, api=api)
 
 
-def _config_keymap() -> dict[str, str]:
-    """The `[keys]` table of the config file, if the config module can read one."""
+def check_choice(config: Any, db: str | None, profile: str | None, api: str | None) -> str:
+    """Check what can be checked without the network before the screen opens (both --api and
+    --profile, an unknown or Nexudus profile, an unset env: secret, a URL that is not http);
+    ConfigError naming it. Returns the profile name the status bar shows until connected."""
+    from ..config import ConfigError
+
+    if api and profile:
+        raise ConfigError("give --api or --profile, not both")
+    if not (api or profile or db):
+        if config.api is not None:
+            api = config.api.value
+        elif config.default_profile is not None:
+            profile = config.default_profile.value
+    if api:
+        if not api.startswith(("http://", "https://")):
+            raise ConfigError(f"--api: {api!r} is not an http:// or https:// URL")
+        return api
+    if profile:
+        chosen = config.profile(profile)
+        if chosen.kind == "nexudus":
+            raise ConfigError(f"profile {profile!r} is a Nexudus profile (basket sessions, "
+                              "not a basket backend): press N in the workbench for its "
+                              "sessions")
+        for name in chosen.settings:  # env:VAR secrets: a missing variable is named now
+            chosen.get(name)
+        chosen.header_values()
+        return profile
+    return "local"
+
+
+def prepare(db: str | None = None, profile: str | None = None, api: str | None = None,
+            keymap: dict[str, str] | None = None) -> BasketBench:
+    """The workbench `run` starts: config read and checked, keys and theme from it, and the
+    backend left to open in a worker after the first paint. ConfigError or ValueError for a
+    bad choice."""
     from ..config import load_config
 
-    return {str(k): str(v) for k, v in (load_config().keys or {}).items()}
+    config = load_config()
+    if keymap is None:
+        keymap = {str(k): str(v) for k, v in (config.keys or {}).items()}
+    actions.normalise_keymap(keymap)  # refuse a bad [keys] table before the screen opens
+    name = check_choice(config, db, profile, api)
+    return BasketBench(opener=functools.partial(_open_backend, db, profile, api),
+                       profile_name=name, keymap=keymap,
+                       theme=config.theme.value if config.theme else None,
+                       persist_theme=True)
 
 
 def run(db: str | None = None, profile: str | None = None, api: str | None = None,
         keymap: dict[str, str] | None = None) -> None:
     """Open the workbench (`basketbench` with no command). Bad choices (an unknown profile, a
-    bad URL, an unknown binding id in [keys]) end with a one-line message, not a traceback."""
+    bad URL, an unknown binding id in [keys]) end with a one-line message, not a traceback;
+    a backend that fails to open (a server that does not answer) is shown in a dialog."""
     import asyncio
+
+    import click
 
     from ..config import ConfigError
 
     try:
-        if keymap is None:
-            keymap = _config_keymap()
-        actions.normalise_keymap(keymap)  # refuse a bad [keys] table before the screen opens
-        backend = _open_backend(db, profile, api)
+        app = prepare(db, profile, api, keymap)
     except BackendError as exc:
         raise click.ClickException(exc.message) from None
     except (ConfigError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    profile_name = getattr(backend, "profile", None) or profile or "local"
     try:
-        BasketBench(backend, profile_name=str(profile_name), keymap=keymap).run()
+        app.run()
     finally:
-        asyncio.run(backend.close())
+        asyncio.run(app.backend.close())
