@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import ScrollableContainer, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
@@ -29,7 +29,6 @@ from ...flows.runner import ERROR, FAILED, PASSED, SKIPPED, FlowRun, StepResult
 from ..format import literal
 from .base import Dialog
 
-LABEL_WIDTH = 40
 MARKS = {PASSED: "✓", FAILED: "✗", ERROR: "!", SKIPPED: "-"}
 WORDS = {PASSED: "ok", FAILED: "FAILED", ERROR: "ERROR", SKIPPED: "skipped"}
 
@@ -39,29 +38,25 @@ def _ms(seconds: float) -> str:
     return f"{ms:.0f} ms" if ms >= 10 else f"{ms:.1f} ms"
 
 
-def _label(text: str) -> str:
-    return text if len(text) <= LABEL_WIDTH else text[: LABEL_WIDTH - 1] + "…"
-
-
 def step_lines(flow: Flow, results: list[StepResult], *, running: int | None = None
                ) -> list[str]:
     """Every step of the flow: its outcome when run, under a failure the side-by-side
     expected/actual table, under an error its message; `…` for steps not run yet."""
     out = []
     for index, step in enumerate(flow.steps):
-        label = _label(step.name or step.describe())
+        label = step.name or step.describe()  # last: a long one scrolls, never hides the rest
         if index < len(results):
             r = results[index]
             time_text = "" if r.status == SKIPPED else _ms(r.duration)
-            out.append(f"{index + 1:>3} {MARKS[r.status]} {label:<{LABEL_WIDTH}} "
-                       f"{WORDS[r.status]:<7} {time_text:>8}".rstrip())
+            out.append(f"{index + 1:>3} {MARKS[r.status]} {WORDS[r.status]:<7} "
+                       f"{time_text:>8}  {label}")
             if r.status == FAILED:
                 out += ["        " + row for row in side_by_side(r)]
             elif r.status in (ERROR, SKIPPED) and r.message:
                 out.append(f"        {r.message}")
         else:
-            mark = "▶" if running == index else "·"
-            out.append(f"{index + 1:>3} {mark} {label}")
+            mark, word = ("▶", "running") if running == index else ("·", "")
+            out.append(f"{index + 1:>3} {mark} {word:<7} {'':>8}  {label}")
     return out
 
 
@@ -71,16 +66,15 @@ class FlowReplayScreen(Dialog[None]):
         Binding("a", "run_all", "Run to the end"),
         Binding("x", "stop", "Stop"),
     ]
+    # A panel over the baskets list, not the usual centred dialog: the other panes stay in
+    # view. (App CSS outranks DEFAULT_CSS, so the screen's own placement is set in on_mount.)
     DEFAULT_CSS = """
-    FlowReplayScreen {
-        align: left top;
-        background: $background 10%;
-    }
-    FlowReplayScreen > .dialog {
-        width: 42%;
-        min-width: 64;
+    FlowReplayScreen .replay-panel {
+        width: 36%;
+        min-width: 50;
         height: 100%;
-        max-height: 100%;
+        border: thick $primary;
+        background: $surface;
         padding: 0 1;
     }
     FlowReplayScreen #replay-steps {
@@ -120,10 +114,10 @@ class FlowReplayScreen(Dialog[None]):
     # -- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="replay-panel"):
             yield self.title_line(f"Replay: {self.flow.name}")
             yield Static(literal(self._header()), markup=False, id="replay-header")
-            with VerticalScroll(id="replay-steps"):
+            with ScrollableContainer(id="replay-steps"):
                 yield Static(literal(""), markup=False, id="replay-list")
             yield Static(literal(""), markup=False, id="replay-summary")
             yield self.message_line()
@@ -131,6 +125,8 @@ class FlowReplayScreen(Dialog[None]):
                                  "esc: stop and close")
 
     def on_mount(self) -> None:
+        self.styles.align = ("left", "top")
+        self.styles.background = "transparent"
         self._refresh()
         self.query_one("#replay-steps").focus()
 
@@ -179,8 +175,7 @@ class FlowReplayScreen(Dialog[None]):
         self.query_one("#replay-header", Static).update(literal(self._header()))
         summary = self._summary()
         self.query_one("#replay-summary", Static).update(Text(summary))
-        scroll = self.query_one("#replay-steps", VerticalScroll)
-        scroll.scroll_end(animate=False)
+        self.query_one("#replay-steps", ScrollableContainer).scroll_end(animate=False)
 
     # -- running ----------------------------------------------------------------------------
 
