@@ -119,6 +119,7 @@ class FlowRecording:
         self.recorder = FlowRecorder()
         self.on_change = on_change
         self.skipped: list[str] = []  # calls left out of the flow, and why
+        self.changes = 0  # changes recorded (the flow also holds setup steps)
         self._codes: dict[tuple[str, str], str] = {}  # (kind, id) -> code (STD, LDN1)
 
     @property
@@ -130,12 +131,13 @@ class FlowRecording:
         return self.recorder.step_count
 
     def marker(self) -> str:
-        n = self.step_count
+        n = self.changes
         return f"● REC {n} step{'s' if n != 1 else ''}" if self.active else ""
 
     def start(self) -> None:
         self.recorder.start(f"Recorded in the workbench on {datetime.now():%Y-%m-%d %H:%M}")
         self.skipped = []
+        self.changes = 0
         self._codes = {}
 
     def stop(self) -> int:
@@ -190,8 +192,9 @@ class FlowRecording:
                                  before=call.source_before, name="the merge source, as set up")
         before = call.before if call.before is not None and \
             (call.before.id or "").lower() == bid else None
-        self.recorder.record(op, args, basket, error, promo_valid=valid, promo_message=message,
-                             before=before)
+        if self.recorder.record(op, args, basket, error, promo_valid=valid,
+                                promo_message=message, before=before):
+            self.changes += 1
 
     async def _step(self, backend: Backend, call: StepCall, result: Any
                     ) -> tuple[str, dict[str, Any], str]:
