@@ -70,7 +70,7 @@ class FlowReplayScreen(Dialog[None]):
     # view. (App CSS outranks DEFAULT_CSS, so the screen's own placement is set in on_mount.)
     DEFAULT_CSS = """
     FlowReplayScreen .replay-panel {
-        width: 36%;
+        width: 33%;  /* the baskets pane's width: lines, totals, delivery stay whole */
         min-width: 50;
         height: 100%;
         border: thick $primary;
