@@ -169,6 +169,62 @@ async def test_recording_an_existing_basket_and_a_merge_replays_from_setup_steps
     assert remote.passed, render_report(remote)
 
 
+async def test_delivery_and_text_fields_are_recorded_by_code_and_replay(make_app, tmp_path,
+                                                                        clock):
+    """s, i, o, t, c and d: shipping methods and stores are written as their codes."""
+    app = make_app()
+    path = tmp_path / "delivery.toml"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("R")
+        await add_item(pilot, "LINEN-WHT-M")
+        await pilot.press("s")
+        await settle(pilot)
+        codes = [m.code for m in app.screen.methods]
+        await pilot.press(*["down"] * codes.index("NEXT"), "enter")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press(*["down"] * codes.index("NOM"), "enter", "ctrl+u")
+        await type_text(pilot, "2026-11-28")
+        await pilot.press("enter")
+        await settle(pilot)
+        for key, text in (("i", "Ring twice"), ("o", "PO-77"), ("t", "SPRING")):
+            await pilot.press(key)
+            await pilot.press("ctrl+u")
+            await type_text(pilot, text)
+            await pilot.press("enter")
+            await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "MAN1")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")  # a second basket, deleted: d asks first
+        await settle(pilot)
+        await add_item(pilot, "MUG-WHITE")
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("R")
+        await save_as(pilot, path)
+    flow = load_flow(path)
+    assert [s.op for s in flow.steps] == ["add", "ship", "ship", "instructions", "po",
+                                          "campaign", "click_collect", "add", "delete"]
+    ship, nominated, store = flow.steps[1], flow.steps[2], flow.steps[6]
+    assert (ship.method, ship.country, store.store) == ("NEXT", "GB", "MAN1")
+    assert str(ship.expect.shipping_charge) == "7.99"
+    assert nominated.method == "NOM" and nominated.nominated.date.startswith("2026-11-28")
+    assert nominated.nominated.day_text == "Saturday"
+    assert flow.steps[4].reference == "PO-77" and flow.steps[3].text == "Ring twice"
+    assert flow.steps[7].basket == flow.steps[8].basket == "$guest2"
+    local = await replay_local(path, tmp_path, clock)
+    assert local.passed, render_report(local)
+
+
 async def test_the_status_bar_counts_steps_and_unrecordable_changes_are_named(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
