@@ -225,6 +225,82 @@ async def test_delivery_and_text_fields_are_recorded_by_code_and_replay(make_app
     assert local.passed, render_report(local)
 
 
+async def test_lines_personalisation_order_custom_info_user_and_lock_are_recorded(
+        make_app, tmp_path, clock):
+    """b, [, f (line and basket), e, x, u, L, P: each becomes its flow step and replays."""
+    app = make_app()
+    path = tmp_path / "lines.toml"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("R")
+        for code in ("WALLET-BRN", "MUG-WHITE", "POLO-NAVY-L"):
+            await add_item(pilot, code)
+        select_line(app, "WALLET-BRN")
+        await pilot.press("b")  # an engraving under the wallet, with its text
+        await settle(pilot)
+        codes = [p.stock_code for p in app.screen.products]
+        await pilot.press(*["down"] * codes.index("ENGRAVE-TEXT"), "enter")
+        await type_text(pilot, "A.B. 2026")
+        await pilot.press("enter")
+        await settle(pilot)
+        select_line(app, "MUG-WHITE")
+        await pilot.press("left_square_bracket")  # the mug moves above the wallet
+        await settle(pilot)
+        select_line(app, "ENGRAVE-TEXT")
+        await pilot.press("f")  # the engraving's custom info 1
+        await settle(pilot)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "C.D. 2027")
+        await pilot.press("enter")
+        await settle(pilot)
+        app.baskets_pane.table.focus()
+        await pilot.press("f", "tab")  # the basket's custom info 2
+        await type_text(pilot, "gift order")
+        await pilot.press("enter")
+        await settle(pilot)
+        select_line(app, "POLO-NAVY-L")
+        await pilot.press("e", "ctrl+u", "3", "enter")
+        await settle(pilot)
+        select_line(app, "MUG-WHITE")
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        await type_text(pilot, "dave@")
+        await pilot.press("enter")
+        await settle(pilot)
+        await promo(pilot, "SAVE10")
+        await pilot.press("P")  # the only code: removed at once
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.press("R")
+        await save_as(pilot, path)
+        final = await app.backend.get_basket(app.basket_id)
+    flow = load_flow(path)
+    assert [s.op for s in flow.steps] == [
+        "add", "add", "add", "bulk_add", "display_order", "custom_info", "custom_info", "qty",
+        "remove", "user", "promo_apply", "promo_remove", "lock", "unlock"]
+    engraving = flow.steps[3].items[0]
+    assert (engraving.product, engraving.parent, engraving.custom_info) == (
+        "ENGRAVE-TEXT", "WALLET-BRN", {"1": "A.B. 2026"})
+    assert flow.steps[4].order[0] == "MUG-WHITE"
+    line_info = flow.steps[5].lines[0]
+    assert (line_info.product, line_info.parent, line_info.info) == (
+        "ENGRAVE-TEXT", "WALLET-BRN", {"1": "C.D. 2027"})
+    assert flow.steps[6].info == {"2": "gift order"} and flow.steps[6].lines == []
+    assert flow.steps[-1].basket == "$user"  # assigned to dave on the way
+    assert flow.steps[-1].expect.lines == {"WALLET-BRN": 1, "WALLET-BRN/ENGRAVE-TEXT": 1,
+                                           "POLO-NAVY-L": 3}
+    assert flow.steps[-1].expect.grand_total == final.grand_total.raw.with_tax
+    local = await replay_local(path, tmp_path, clock)
+    assert local.passed, render_report(local)
+
+
 async def test_the_status_bar_counts_steps_and_unrecordable_changes_are_named(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
