@@ -323,6 +323,31 @@ async def test_the_status_bar_counts_steps_and_unrecordable_changes_are_named(ma
         assert app.flow_tools.recording.step_count == 1 + 2  # setup (lines, user) + the step
 
 
+async def test_a_network_failure_is_not_recorded_as_an_expected_error(backend):
+    """Only refusals become `error` expectations: a network failure says nothing about the
+    flow (the fault is injected: a real network cannot be made to fail on cue)."""
+    from basketbench.tui.app import BasketBench
+
+    from .faulty import ERRORS, FaultyBackend
+
+    faulty = FaultyBackend(backend)
+    faulty.fail("add_item", ERRORS["NETWORK"])
+    app = BasketBench(faulty)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "guest-3")
+        await pilot.press("R")
+        select_line(app, app.lines_pane.lines[0].stock_code)
+        await pilot.press("plus")  # fails: NETWORK
+        await settle(pilot)
+        assert any("Not recorded" in n and "NETWORK" in n for n in notices(app, "warning"))
+        assert "● REC 0 steps" in app.status.plain
+        await pilot.press("plus")  # goes through
+        await settle(pilot)
+        assert "● REC 1 step" in app.status.plain
+        flow = app.flow_tools.recording.recorder.flow()
+        assert all(s.expect is None or s.expect.error is None for s in flow.steps)
+
+
 async def test_nothing_recorded_saves_nothing_and_escape_discards(make_app, tmp_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

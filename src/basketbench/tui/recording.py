@@ -21,7 +21,7 @@ from typing import Any
 
 from ..backends import Backend, BackendError
 from ..wire import Basket, PromoResult
-from .format import ZERO_GUID, short_id
+from .format import ZERO_GUID
 
 # Backend calls that change a basket, and so become steps.
 MUTATIONS = frozenset({
@@ -301,9 +301,6 @@ class FlowRecording:
         self._codes[key] = code
         return code
 
-    def describe_skipped(self) -> str:
-        return "; ".join(self.skipped)
-
 
 def _nominated(body: dict) -> dict[str, Any]:
     out: dict[str, Any] = {"date": str(body.get("deliveryDate", ""))}
@@ -331,4 +328,4 @@ def default_flow_path(now: datetime | None = None) -> str:
 
 
 __all__ = ["FlowRecording", "MUTATIONS", "NotRecordable", "RecordingBackend",
-           "default_flow_path", "is_refusal", "item_args", "short_id"]
+           "default_flow_path", "is_refusal", "item_args"]
