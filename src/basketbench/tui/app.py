@@ -455,8 +455,9 @@ class BasketBench(App):
 
     def _show_busy(self, basket_id: str) -> None:
         if basket_id == self.basket_id:
+            # The subtitle only (in the warning colour): a class on the pane would restyle,
+            # and so redraw, the whole lines table on every keypress.
             self.lines_pane.border_subtitle = "saving…"
-            self.lines_pane.add_class("-busy")
             version = self.basket.version if self.basket is not None else None
             self.status.set_basket(basket_id, version, busy=True,
                                    new=bool(self.basket and self.basket.is_new))
@@ -514,7 +515,6 @@ class BasketBench(App):
         self.busy.discard(message.basket_id)
         if message.basket_id == self.basket_id:
             self.lines_pane.border_subtitle = ""
-            self.lines_pane.remove_class("-busy")
             basket = self.basket
             self.status.set_basket(self.basket_id, basket.version if basket else None,
                                    new=bool(basket and basket.is_new))
@@ -659,8 +659,9 @@ class BasketBench(App):
 
     def action_toggle_inspector(self) -> None:
         inspector = self.inspector
-        inspector.toggle_class("-shown")
-        if inspector.has_class("-shown"):
+        inspector.display = not inspector.display
+        if inspector.display:
+            inspector.catch_up()
             inspector.table.focus()
         else:
             self.query_one(f"#{self._last_table}").focus()

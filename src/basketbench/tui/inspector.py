@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections import deque
 from dataclasses import dataclass
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -198,6 +199,8 @@ class RequestInspector(Vertical):
         self.kind = kind
         self.calls: dict[int, LoggedCall] = {}
         self.shown: Detail | None = None
+        # Calls recorded while hidden, listed when shown (no more than the log keeps).
+        self._behind: deque[LoggedCall] = deque(maxlen=log.calls.maxlen)
         self._unsubscribe = None
 
     def compose(self) -> ComposeResult:
@@ -236,6 +239,7 @@ class RequestInspector(Vertical):
         """Show another log (after a backend switch): the list starts again from its calls."""
         self._stop_listening()
         self.request_log, self.kind = log, kind
+        self._behind = deque(maxlen=log.calls.maxlen)
         self.table.clear()
         self.calls.clear()
         self.shown = None
@@ -285,9 +289,24 @@ class RequestInspector(Vertical):
 
     @on(CallRecorded)
     def _recorded(self, message: CallRecorded) -> None:
+        if not self.display:
+            # Hidden: no rows, no formatting, no layout per call; `catch_up` when shown.
+            self._behind.append(message.call)
+            return
+        self._show_calls([message.call])
+
+    def catch_up(self) -> None:
+        """List the calls recorded while the inspector was hidden."""
+        calls = list(self._behind)
+        self._behind.clear()
+        if calls:
+            self._show_calls(calls)
+
+    def _show_calls(self, calls: list[LoggedCall]) -> None:
         table = self.table
         following = not table.row_count or table.cursor_row >= table.row_count - 1
-        self._add_row(message.call)
+        for call in calls:
+            self._add_row(call)
         if following:  # keep showing the newest call unless the user moved up the list
             table.move_cursor(row=table.row_count - 1)
 
@@ -373,6 +392,7 @@ class RequestInspector(Vertical):
 
     def action_clear(self) -> None:
         self.request_log.clear()
+        self._behind.clear()
         self.table.clear()
         self.calls.clear()
         self.shown = None

@@ -54,8 +54,11 @@ class DeliveryPane(VerticalScroll, can_focus=True):
 
     def show(self, basket: Basket | None, changed: bool = False) -> None:
         self.basket = basket
-        self.text = self.render_text(basket) if basket is not None else Text()
-        self.query_one("#delivery-text", Static).update(self.text)
+        text = self.render_text(basket) if basket is not None else Text()
+        if text.plain != self.text.plain or text.spans != self.text.spans:
+            # Only a new text is drawn (a quantity change usually leaves delivery as it was).
+            self.query_one("#delivery-text", Static).update(text)
+        self.text = text
         self.set_class(changed, "-changed")
 
     def render_text(self, basket: Basket) -> Text:

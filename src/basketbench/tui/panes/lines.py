@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
+from textual.widgets.data_table import ColumnKey
 
 from ...wire import Basket, LineItem
 from ..diff import line_key
@@ -133,18 +134,21 @@ class LinesPane(Vertical):
             if key not in new:
                 table.remove_row(key)
                 del self._rows[key]
-        column_keys = [key for _, key in COLUMNS]
+        columns = [ColumnKey(key) for _, key in COLUMNS]
         for key, row in zip(keys, rows):
             old = self._rows.get(key)
             if old is None:
                 table.add_row(*self._cells(row), key=key)
             elif old != row:
                 cells = self._cells(row)
-                for index, column in enumerate(column_keys):
+                for index, column in enumerate(columns):
                     # A highlight restyles every cell; otherwise only the values that moved.
                     if old[-1] != row[-1] or old[index] != row[index] \
                             or (index == 0 and old[7] != row[7]):
-                        table.update_cell(key, column, cells[index], update_width=True)
+                        # Only a wider value resizes the column: asking the table to fit a
+                        # narrower one makes it measure the whole column.
+                        wider = cells[index].cell_len > table.columns[column].content_width
+                        table.update_cell(key, column, cells[index], update_width=wider)
             self._rows[key] = row
         self._keys = keys
         return True
@@ -159,7 +163,7 @@ class LinesPane(Vertical):
         basket_info = custom_info(basket)
         if basket_info:
             text += f" · basket info: {basket_info}"
-        info.update(literal(text))
+        info.update(literal(text), layout=False)  # one line: no layout pass per change
 
     def clear_highlight(self) -> None:
         if self.changed and self.basket is not None:

@@ -85,7 +85,7 @@ class StatusBar(Static):
                  self.message]
         text.append_text(literal(" │ ".join(p for p in parts if p)))
         self.text = text
-        self.update(text)
+        self.update(text, layout=False)  # one line, always: no layout pass per update
 
     def _marker_style(self, name: str) -> Style | str:
         if not self.is_mounted:  # styles come from the CSS, which needs the widget mounted

@@ -55,6 +55,7 @@ class TotalsPane(VerticalScroll, can_focus=True):
         self.changed: set[str] = set()
         # row key -> (label, with tax, without tax, tax, note): what is on screen, for tests
         self.values: dict[str, tuple[str, str, str, str, str]] = {}
+        self._shape: tuple[int, int] | None = None  # (rows, notes) last drawn
         self.text = ""
 
     def compose(self) -> ComposeResult:
@@ -70,6 +71,7 @@ class TotalsPane(VerticalScroll, can_focus=True):
         body = self.query_one("#totals-text", Static)
         if basket is None:
             self.text = ""
+            self._shape = None
             body.update("")
             return
         changed_style = self.get_component_rich_style("totals--changed", partial=True)
@@ -101,7 +103,11 @@ class TotalsPane(VerticalScroll, can_focus=True):
         table.caption_justify = "left"
         self.text = "\n".join(" ".join(str(v) for v in row if v)
                               for row in self.values.values()) + "\n" + footer
-        body.update(table)
+        # A layout pass only when the table's height may change (rows or notes added or
+        # removed), not on every new total.
+        shape = (len(self.values), sum(1 for row in self.values.values() if row[4]))
+        body.update(table, layout=shape != self._shape)
+        self._shape = shape
 
     def clear_highlight(self) -> None:
         if self.changed and self.basket is not None:
