@@ -49,12 +49,13 @@ def open_backend(profile: str | None = None, db: str | Path | None = None,
     Raises ConfigError for a bad choice (unknown profile, a Nexudus profile, both --api and
     --profile) and BackendError for a bad URL.
     """
-    from .http import HttpBackend
     from .local import LocalBackend
 
     if api and profile:
         raise ConfigError("give --api or --profile, not both")
     if api:
+        from .http import HttpBackend  # httpx only for live backends: local starts faster
+
         return HttpBackend(api, read_only=bool(read_only), profile=api,
                            extensions=sandbox if sandbox is not None
                            else _extensions("auto", api, True))
