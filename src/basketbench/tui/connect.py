@@ -29,7 +29,8 @@ class PendingBackend:
     def __init__(self, label: str, profile: str) -> None:
         self.label = label
         self.profile = profile
-        self.capabilities = Capabilities()
+        # list_all: the basket list asks it (and so says why it is empty) like any backend.
+        self.capabilities = Capabilities(list_all=True)
         self.log = RequestLog()
         self.problem: str | None = None  # why opening failed, once it has
 
