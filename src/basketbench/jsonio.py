@@ -18,8 +18,23 @@ _MARK = "\x00dec:"
 _MARKER_RE = re.compile(r'"\\u0000dec:(-?[0-9]+(?:\.[0-9]+)?(?:E[+-]?[0-9]+)?)"')
 
 
+# Integers longer than this are read as Decimal, so a bounds check can refuse them by value
+# instead of Python's int parser failing on them (or spending seconds on them).
+_MAX_INT_DIGITS = 30
+
+
+def _parse_int(text: str) -> int | Decimal:
+    return int(text) if len(text) <= _MAX_INT_DIGITS else Decimal(text)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a valid JSON number")
+
+
 def loads(data: str | bytes) -> Any:
-    return json.loads(data, parse_float=Decimal)
+    """Parse JSON: fractions as Decimal, huge integers as Decimal, NaN/Infinity refused."""
+    return json.loads(data, parse_float=Decimal, parse_int=_parse_int,
+                      parse_constant=_refuse_constant)
 
 
 def _decimal_text(d: Decimal) -> str:

@@ -53,6 +53,12 @@ class LocalBackend:
             raise BackendError(exc.status, exc.code, exc.message, exc.errors,
                                where=f"local engine {self.label}",
                                current_version=exc.extra.get("current_version")) from None
+        except Exception as exc:  # a bug or a broken database: still one typed error
+            message = f"{op} failed in the local engine ({self.label}): {exc}"
+            self.log.record(op, target, status=500,
+                            duration_ms=(time.perf_counter() - started) * 1000, error=message)
+            raise BackendError(500, "INTERNAL", message, where=f"local engine {self.label}"
+                               ) from exc
         self.log.record(op, target, status=200,
                         duration_ms=(time.perf_counter() - started) * 1000)
         return result

@@ -95,9 +95,7 @@ class ShippingMethod:
     code: str
     display_name: str
     countries: tuple[str, ...]
-    price_minor: int
-    free_over_minor: int | None
-    currency: str
+    prices: dict[str, tuple[int, int | None]]  # currency -> (price, free-over threshold)
     expected_days: int
     is_nominated: bool
     tax_bp: int
@@ -138,8 +136,10 @@ class Catalogue:
     def promotion(self, code: str) -> Promotion | None:
         return self.promotions.get(code.strip().upper())
 
-    def methods_for(self, country: str) -> list[ShippingMethod]:
-        return [m for m in self.shipping.values() if country in m.countries]
+    def methods_for(self, country: str, currency: str | None = None) -> list[ShippingMethod]:
+        """Methods offered in a country (and priced in a currency, when one is given)."""
+        return [m for m in self.shipping.values() if country in m.countries
+                and (currency is None or currency in m.prices)]
 
     def store(self, key: str) -> Store | None:
         key = key.strip()
@@ -204,15 +204,19 @@ def load(conn: sqlite3.Connection) -> Catalogue:
             cat.promotions[promo.code.upper()] = promo
         if promo.auto_apply:
             cat.auto_promotions.append(promo)
+    shipping_prices: dict[str, dict[str, tuple[int, int | None]]] = {}
+    for mid, cur, minor, free_over in conn.execute(
+        "SELECT method_id, currency, price_minor, free_over_minor FROM shipping_prices"
+    ):
+        shipping_prices.setdefault(mid, {})[cur] = (minor, free_over)
     for row in conn.execute(
-        "SELECT id, code, display_name, countries, price_minor, free_over_minor, currency,"
-        " expected_days, is_nominated, tax_bp, position FROM shipping_methods ORDER BY position"
+        "SELECT id, code, display_name, countries, expected_days, is_nominated, tax_bp, position"
+        " FROM shipping_methods ORDER BY position"
     ):
         m = ShippingMethod(
             id=row[0], code=row[1], display_name=row[2], countries=tuple(json.loads(row[3])),
-            price_minor=row[4], free_over_minor=row[5], currency=row[6] or "GBP",
-            expected_days=row[7] or 0, is_nominated=bool(row[8]), tax_bp=row[9] or 0,
-            position=row[10] or 0,
+            prices=shipping_prices.get(row[0], {}), expected_days=row[4] or 0,
+            is_nominated=bool(row[5]), tax_bp=row[6] or 0, position=row[7] or 0,
         )
         cat.shipping[m.id] = m
         cat.shipping_by_code[m.code.upper()] = m

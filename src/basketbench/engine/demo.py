@@ -12,7 +12,7 @@ import random
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 
-from ..money import currency, rate_to_bp, to_minor
+from ..money import currency, parse_decimal, rate_to_bp, to_minor
 from . import catalogue as catalogue_mod
 from .engine import BasketEngine
 from .ids import ZERO_GUID, stable_guid
@@ -22,10 +22,16 @@ from .state import BasketState, LineState
 GBP = currency("GBP")
 # Demo baskets are seeded as of this moment, so 'lastUpdated' and nominated dates are stable.
 SEED_TIME = datetime(2026, 11, 2, 9, 0, 0, tzinfo=timezone.utc)
-# EUR prices are derived from GBP at this fixed rate (percent), so EUR baskets can be tried.
+# EUR prices (products and shipping) are derived from GBP at this fixed rate (percent), so
+# EUR baskets can be tried.
 EUR_PERCENT = 115
 TABLES = ("basket_promos", "lines", "baskets", "sessions", "product_prices", "products",
-          "promotions", "shipping_methods", "stores", "users")
+          "promotions", "shipping_prices", "shipping_methods", "stores", "users")
+
+
+def percent_to_bp(percent: str) -> int:
+    """'10' (percent) -> 1000 (hundredths of a percent), exact."""
+    return int(parse_decimal(percent) * 100)
 
 
 def load_data(name: str) -> dict:
@@ -38,7 +44,8 @@ def reference_data() -> dict:
 
 def _catalogue_rows(data: dict, start: int) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {k: [] for k in ("products", "product_prices", "promotions",
-                                                    "shipping_methods", "stores", "users")}
+                                                    "shipping_methods", "shipping_prices",
+                                                    "stores", "users")}
     for i, p in enumerate(data["products"], start):
         rows["products"].append({
             "product_id": p["productId"].lower(), "stock_code": p["stockCode"], "name": p["name"],
@@ -63,7 +70,7 @@ def _catalogue_rows(data: dict, start: int) -> dict[str, list[dict]]:
     for p in data["promotions"]:
         rows["promotions"].append({
             "code": p.get("code"), "name": p["name"], "kind": p["kind"],
-            "percent_bp": int(to_minor(p["percent"], GBP)) if p.get("percent") else 0,
+            "percent_bp": percent_to_bp(p["percent"]) if p.get("percent") else 0,
             "amount_minor": to_minor(p["amount"], GBP) if p.get("amount") else 0,
             "currency": "GBP",
             "min_subtotal_minor": to_minor(p["minSubtotal"], GBP) if p.get("minSubtotal") else 0,
@@ -87,6 +94,13 @@ def _catalogue_rows(data: dict, start: int) -> dict[str, list[dict]]:
             "is_nominated": int(bool(m.get("isNominated"))), "tax_bp": rate_to_bp(m["taxRate"]),
             "position": i,
         })
+        price = to_minor(m["price"], GBP)
+        free_over = to_minor(m["freeOver"], GBP) if m.get("freeOver") else None
+        for code, factor in (("GBP", 100), ("EUR", EUR_PERCENT)):
+            rows["shipping_prices"].append({
+                "method_id": m["id"].lower(), "currency": code,
+                "price_minor": (price * factor + 50) // 100,
+                "free_over_minor": (free_over * factor + 50) // 100 if free_over else None})
     for s in data["stores"]:
         rows["stores"].append({
             "id": s["id"].lower(), "code": s["code"], "name": s["name"],

@@ -227,16 +227,22 @@ class BasketEngine:
 
         return self._read(fn)
 
-    def list_shipping_methods(self, country: str | None = None) -> list[dict]:
+    def list_shipping_methods(self, country: str | None = None, *,
+                              currency: str = "GBP") -> list[dict]:
+        """Methods (for a country) with their price and free-over threshold in `currency`."""
+        cur = lookup_currency_or_400(currency)
         cat = self._read(lambda conn, cat, now: cat)
-        methods = cat.methods_for(country.upper()) if country else list(cat.shipping.values())
-        return [{"id": m.id, "shippingCode": m.code, "displayName": m.display_name,
-                 "countries": list(m.countries), "price": from_minor(m.price_minor,
-                                                                     lookup_currency(m.currency)),
-                 "freeOver": from_minor(m.free_over_minor, lookup_currency(m.currency))
-                 if m.free_over_minor is not None else None,
-                 "isNominated": m.is_nominated, "expectedDaysToDeliver": m.expected_days}
-                for m in methods]
+        methods = cat.methods_for(country.upper(), cur.code) if country else [
+            m for m in cat.shipping.values() if cur.code in m.prices]
+        out = []
+        for m in methods:
+            price, free_over = m.prices[cur.code]
+            out.append({"id": m.id, "shippingCode": m.code, "displayName": m.display_name,
+                        "countries": list(m.countries), "currencyCode": cur.code,
+                        "price": from_minor(price, cur),
+                        "freeOver": from_minor(free_over, cur) if free_over is not None else None,
+                        "isNominated": m.is_nominated, "expectedDaysToDeliver": m.expected_days})
+        return out
 
     def list_stores(self) -> list[dict]:
         cat = self._read(lambda conn, cat, now: cat)

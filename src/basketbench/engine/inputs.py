@@ -8,21 +8,29 @@ from ..money import Currency, parse_decimal, to_minor
 from .errors import field_error
 
 
+# Whole numbers beyond this are refused before any conversion: they fit no column, and
+# turning a 10**100000 into an int (or a message) would cost seconds of CPU.
+INT_LIMIT = 2**31 - 1
+
+
 def whole_number(value: object, field: str, *, minimum: int | None = None,
                  maximum: int | None = None) -> int:
     """An integer from an int, an integral Decimal, or a string of digits ("3", "-1")."""
     if isinstance(value, bool) or value is None:
         raise field_error(field, f"must be a whole number (got {value!r})")
-    if isinstance(value, int):
-        number = value
-    else:
-        try:
-            d = parse_decimal(value)
-        except ValueError:
-            raise field_error(field, f"must be a whole number (got {value!r})") from None
-        if d != d.to_integral_value():
-            raise field_error(field, f"must be a whole number (got {value})")
-        number = int(d)
+    if isinstance(value, str) and len(value) > 40:
+        raise field_error(field, f"is not a usable number (got {len(value)} characters)")
+    try:
+        d = Decimal(value) if isinstance(value, int) else parse_decimal(value)
+    except ValueError:
+        raise field_error(field, f"must be a whole number (got {value!r})") from None
+    if d.is_finite() and d.adjusted() > 15:
+        raise field_error(field, f"is too large (at most {INT_LIMIT})")
+    if d != d.to_integral_value():
+        raise field_error(field, f"must be a whole number (got {d})")
+    number = int(d)
+    if abs(number) > INT_LIMIT:
+        raise field_error(field, f"is too large (at most {INT_LIMIT})")
     if minimum is not None and number < minimum:
         raise field_error(field, f"must be at least {minimum} (got {number})")
     if maximum is not None and number > maximum:
@@ -74,10 +82,10 @@ def money(value: object, field: str, cur: Currency, *, allow_negative: bool = Fa
         d: Decimal = parse_decimal(value)
     except ValueError:
         raise field_error(field, f"must be a number (got {value!r})") from None
+    if abs(d) >= Decimal(10) ** 12:
+        raise field_error(field, "is too large (at most 999,999,999,999.99)")
     if not allow_negative and d < 0:
         raise field_error(field, f"must not be negative (got {d})")
-    if abs(d) >= Decimal(10) ** 12:
-        raise field_error(field, f"is too large (got {d})")
     minor = to_minor(d, cur)
     if d.scaleb(cur.decimals) != minor:
         raise field_error(field, f"has more than {cur.decimals} decimals (got {d})")

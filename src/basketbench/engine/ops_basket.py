@@ -98,17 +98,18 @@ def merge_lines(w: Writer, cat: Catalogue, source: BasketState, strategy: str) -
     """Combine the source's lines into the target's (engine-rules §5)."""
     if strategy not in STRATEGIES:
         raise field_error("strategy", f"must be one of {', '.join(STRATEGIES)} (got {strategy!r})")
-    # Parents first, so a child line always finds its parent already in the target.
-    ordered = sorted(source.lines, key=lambda ln: (ln.is_child, ln.display_order, ln.id))
-    appended = 0
-    for src in ordered:
+    if source.currency != w.state.currency:
+        raise field_error("sourceBasketId",
+                          f"basket {source.id} is in {source.currency}, the target in "
+                          f"{w.state.currency}: baskets in different currencies cannot merge")
+    # In the source's display order, so appended lines keep their relative order.
+    for src in source.lines:
         mine = w.state.line(src.product.product_id, src.parent_product_id)
         if mine is None:
             if len(w.state.lines) >= MAX_LINES:
                 raise QuantityLimit(f"Merged basket would exceed {MAX_LINES} lines",
                                     [f"lineItems: at most {MAX_LINES} lines per basket"])
             _check_qty(w, src.product, src.qty, None)
-            appended += 1
             w.add_line(src.product, src.parent_product_id, src.qty,
                        w.state.next_display_order(),
                        manual_price_minor=src.manual_price_minor,

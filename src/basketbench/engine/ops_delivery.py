@@ -28,6 +28,10 @@ def set_shipping_method(w: Writer, cat: Catalogue, method_id: object, country_co
         raise field_error("shippingMethodId",
                           f"{method.code} is not offered in {country} "
                           f"(offered in {', '.join(method.countries)})")
+    if w.state.currency not in method.prices:
+        raise field_error("shippingMethodId",
+                          f"{method.code} has no price in {w.state.currency} "
+                          f"(priced in {', '.join(sorted(method.prices))})")
     stored = None
     if nominated not in (None, {}, ""):
         body = inputs.obj(nominated, "nominatedDelivery")

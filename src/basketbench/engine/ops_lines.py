@@ -97,8 +97,9 @@ def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "") -> None:
     qty = inputs.whole_number(body.get("qty", 1), prefix + "qty",
                               minimum=-100_000, maximum=100_000)
     pid = optional_guid(body.get("productId"), prefix + "productId")
-    if pid == ZERO_GUID and qty == 0:
-        # The all-zero product with qty 0 is how storefronts create an empty basket.
+    if pid == ZERO_GUID and (qty == 0 or body.get("stockCode") in (None, "")):
+        # The all-zero product is how storefronts create an empty basket (engine-rules §1);
+        # only a stock code with a quantity names a product instead.
         w.ensure_row()
         return
     product = resolve_product(cat, body, prefix)
@@ -124,6 +125,10 @@ def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "") -> None:
     elif product.child_only:
         raise field_error(prefix + "parentProductId",
                           f"{product.stock_code} can only be added under a parent line")
+    if cur.code not in product.prices:
+        raise field_error(prefix + "productId",
+                          f"{product.stock_code} has no price in {cur.code} "
+                          f"(priced in {', '.join(sorted(product.prices)) or 'no currency'})")
     if len(w.state.lines) >= MAX_LINES:
         raise QuantityLimit(f"A basket may hold at most {MAX_LINES} lines",
                             [f"lineItems: at most {MAX_LINES} lines per basket"])
@@ -145,9 +150,12 @@ def add_bulk(w: Writer, cat: Catalogue, items: object) -> None:
                 raise field_error(f"items[{index}]", "must be a JSON object")
             add_item(w, cat, body, prefix)
         except EngineError as exc:
+            # Name the element in the message and in every field error.
             if not exc.message.startswith(f"items[{index}]"):
                 exc.message = f"items[{index}]: {exc.message}"
                 exc.args = (exc.message,)
+            exc.errors = [e if e.startswith(f"items[{index}]") else f"items[{index}].{e}"
+                          for e in exc.errors]
             raise
 
 

@@ -72,13 +72,14 @@ def unit_price(line: LineState, cur: Currency) -> int:
 
 
 def shipping_charge(method: ShippingMethod, state: BasketState, subtotal_gross: int) -> int:
-    """What the method costs this basket before promotions: free over its threshold, and a
-    nominated method charges the nominated-day price when one was sent."""
-    if method.free_over_minor is not None and subtotal_gross >= method.free_over_minor:
+    """What the method costs this basket, in its currency, before promotions: free over its
+    threshold, and a nominated method charges the nominated-day price when one was sent."""
+    price, free_over = method.prices.get(state.currency, (0, None))
+    if free_over is not None and subtotal_gross >= free_over:
         return 0
     if method.is_nominated and state.nominated and state.nominated.get("price_minor") is not None:
         return state.nominated["price_minor"]
-    return method.price_minor
+    return price
 
 
 def context(state: BasketState, now: datetime) -> promos.Context:
@@ -137,10 +138,11 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
         rate = ln.product.tax_bp
         subtotal = Amount.of(gross_by_line[ln.id], rate)
         additional = Amount.of(ln.additional_charge_minor, rate)
-        disc_gross = gross_by_line[ln.id] - remaining[ln.id]
-        total = Amount.of(remaining[ln.id] + ln.additional_charge_minor, rate)
-        # The discount's tax is whatever makes subTotal - discount + additional == total.
-        discount = Amount(disc_gross, subtotal.tax + additional.tax - total.tax)
+        discounted = Amount.of(remaining[ln.id], rate)
+        # The discount is exactly what came off the goods, tax included; an undiscounted
+        # line has a zero discount in every component.
+        discount = subtotal - discounted
+        total = discounted + additional
         lines.append(LinePrice(
             line=ln, unit=Amount.of(unit_price(ln, cur), rate),
             list_unit=Amount.of(ln.product.prices.get(cur.code, 0), rate),

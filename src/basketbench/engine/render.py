@@ -183,7 +183,7 @@ def delivery_plan(plan: dict, cat: Catalogue, state: BasketState, cur: Currency)
 def basket(priced: Priced, cat: Catalogue, now: datetime) -> dict:
     """The full Basket (api.md §2.1) plus extension fields at the end."""
     s, cur = priced.state, priced.cur
-    methods = cat.methods_for(priced.country)
+    methods = cat.methods_for(priced.country, cur.code)
     store = cat.stores.get(s.store_id or "")
     promos = [
         _promo_entry(o.code or None, o.promo.name if o.promo else None,

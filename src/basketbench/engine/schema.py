@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -132,8 +132,35 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["sessions"].create_index(["session_id"])
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    """Session ids never reused (AUTOINCREMENT), and shipping prices per currency."""
+    db.execute(
+        """CREATE TABLE sessions_v2 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            business_id INTEGER, session_id TEXT, json_contents TEXT,
+            created_on TEXT, updated_on TEXT, updated_by TEXT
+        )"""
+    )
+    db.execute("INSERT INTO sessions_v2 SELECT id, business_id, session_id, json_contents, "
+               "created_on, updated_on, updated_by FROM sessions")
+    db.execute("DROP TABLE sessions")
+    db.execute("ALTER TABLE sessions_v2 RENAME TO sessions")
+    db["sessions"].create_index(["session_id"])
+    db.execute(
+        """CREATE TABLE shipping_prices (
+            method_id TEXT NOT NULL REFERENCES shipping_methods(id) ON DELETE CASCADE,
+            currency TEXT NOT NULL,
+            price_minor INTEGER NOT NULL,
+            free_over_minor INTEGER,
+            PRIMARY KEY (method_id, currency)
+        )"""
+    )
+    db.execute("INSERT INTO shipping_prices SELECT id, coalesce(currency, 'GBP'), price_minor, "
+               "free_over_minor FROM shipping_methods")
+
+
 # Each entry migrates from the version before it; append, never edit a released one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -11,6 +11,7 @@ import math
 import sqlite3
 
 from .errors import NotFound, ValidationError
+from .inputs import INT_LIMIT
 
 MAX_CONTENTS = 512 * 1024
 _COLUMNS = "id, business_id, session_id, json_contents, created_on, updated_on, updated_by"
@@ -31,6 +32,8 @@ def validate(fields: dict, *, partial: bool = False) -> tuple[int | None, str | 
         bad("BusinessId", business, "must be an integer")
     elif business is not None and business <= 0:
         bad("BusinessId", business, "must be a positive integer")
+    elif business is not None and business > INT_LIMIT:
+        bad("BusinessId", business, f"must be at most {INT_LIMIT}")
     session = fields.get("SessionId")
     if session is None or session == "":
         if not partial or "SessionId" in fields:

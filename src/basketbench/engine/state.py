@@ -6,10 +6,10 @@ the state always matches what will be committed and can be priced without a relo
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass, field
 
+from .. import jsonio
 from .catalogue import Catalogue, Product
 from .ids import ZERO_GUID
 
@@ -109,7 +109,7 @@ def load(conn: sqlite3.Connection, cat: Catalogue, basket_id: str) -> BasketStat
         return None
     values = dict(zip(BASKET_COLUMNS, row))
     for key in _JSON_BASKET:
-        values[key] = json.loads(values[key]) if values[key] else None
+        values[key] = jsonio.loads(values[key]) if values[key] else None
     state = BasketState(
         id=values["id"], currency=values["currency"], user_id=values["user_id"] or ZERO_GUID,
         user_email=values["user_email"], version=values["version"], created=values["created"],
@@ -136,8 +136,8 @@ def load(conn: sqlite3.Connection, cat: Catalogue, basket_id: str) -> BasketStat
                 id=lrow[0], product=product, parent_product_id=lrow[2], qty=lrow[3],
                 display_order=lrow[4], manual_price_minor=lrow[5],
                 additional_charge_minor=lrow[6] or 0,
-                custom_info=json.loads(lrow[7]) if lrow[7] else {}, item_type=lrow[8] or 0,
-                subscription=json.loads(lrow[9]) if lrow[9] else None,
+                custom_info=jsonio.loads(lrow[7]) if lrow[7] else {}, item_type=lrow[8] or 0,
+                subscription=jsonio.loads(lrow[9]) if lrow[9] else None,
                 gift_wrap_id=lrow[10], is_gift_wrap=bool(lrow[11]),
             )
         )
@@ -154,9 +154,11 @@ def new_state(basket_id: str, currency: str, now: str) -> BasketState:
 
 
 def _dump(value: object) -> str | None:
+    """JSON columns go through jsonio: client-supplied documents (delivery plan items) may
+    hold Decimal numbers, which must stay exact."""
     if value is None or value == {} or value == []:
         return None
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return jsonio.dumps(value)
 
 
 class Writer:
