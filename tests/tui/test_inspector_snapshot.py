@@ -6,37 +6,11 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import DataTable
 
-from basketbench.backends.request_log import LoggedCall, RequestLog
 from basketbench.tui.inspector import RequestInspector
 from basketbench.tui.themes import register_themes
 
-BASKET = "8836058b-8e4f-4a8e-9b43-2a1d51d3c2f1"
-BODY = ('{"isValid":true,"status":200,"messageCode":null,"result":{"id":"' + BASKET + '",'
-        '"lineItems":[{"stockCode":"POLO-NAVY-L","qty":2,"price":{"raw":{"withTax":24.00}}}],'
-        '"grandTotal":{"formatted":{"withTax":"£43.20"}}}}')
-
-
-def fixed_log() -> RequestLog:
-    """Calls with fixed ids and timings (a real log numbers calls process-wide)."""
-    log = RequestLog()
-    auth = {"Authorization": "***", "Accept": "application/json", "Currency": "GBP"}
-    log.calls.extend([
-        LoggedCall("POST", "https://api.example.com/oAuth/Token", 200, 84.2,
-                   {"Content-Type": "application/x-www-form-urlencoded"},
-                   "grant_type=client_credentials&client_id=bench&client_secret=***",
-                   '{"access_token":"***","expires_in":3600}', 66, 42, id=1, started=0),
-        LoggedCall("GET", f"https://api.example.com/api/v2/commerce/basket/{BASKET}", 200,
-                   31.7, auth, None, BODY, 0, len(BODY.encode()), id=2, started=0),
-        LoggedCall("PUT", f"https://api.example.com/api/v2/commerce/basket/{BASKET}/promo/BAD",
-                   404, 12.4, auth, None,
-                   '{"isValid":false,"status":404,"messageCode":"NOT_FOUND"}', 0, 57,
-                   id=3, started=0),
-        LoggedCall("GET", "https://api.example.com/api/v2/commerce/basket/x", None, 15000.0,
-                   auth, None, None, 0, 0, error="timed out after 15 s", id=4, started=0),
-    ])
-    return log
+from .scenes import fixed_log
 
 
 class InspectorApp(App):
