@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .paths import config_dir
-from .redact import REDACTED, is_secret_name
+from .redact import REDACTED, is_secret_name, redact_url
 
 FILE_NAME = "config.toml"
 KINDS = ("local", "bettercommerce", "nexudus")
@@ -136,6 +136,15 @@ def _type_name(tp: type | tuple[type, ...]) -> str:
     return names.get(tp, tp.__name__)
 
 
+def _shown(name: str, value: Any) -> str:
+    """A value as an error message may show it: secrets masked, credentials in URLs masked."""
+    if is_secret_name(name):
+        return REDACTED
+    if isinstance(value, str) and "://" in value:
+        return repr(redact_url(value))
+    return repr(value)
+
+
 def _check_type(where: str, name: str, value: Any, tp: type | tuple[type, ...]) -> Any:
     types = tp if isinstance(tp, tuple) else (tp,)
     if isinstance(value, bool) and bool not in types:
@@ -143,7 +152,7 @@ def _check_type(where: str, name: str, value: Any, tp: type | tuple[type, ...]) 
     else:
         ok = isinstance(value, types)
     if not ok:
-        raise ConfigError(f"{where}: {name} = {value!r} must be {_type_name(tp)}")
+        raise ConfigError(f"{where}: {name} = {_shown(name, value)} must be {_type_name(tp)}")
     return value
 
 
@@ -189,7 +198,7 @@ def _check_profile(where: str, profile: Profile) -> None:
         s = profile.settings.get(url_field)
         if s is not None and s.ref is None and not str(s.value).startswith(
                 ("http://", "https://")):
-            raise ConfigError(f"{where}: {url_field} = {s.value!r} must start with "
+            raise ConfigError(f"{where}: {url_field} = {_shown(url_field, s.value)} must start with "
                               "http:// or https://")
     if profile.kind in ("bettercommerce", "nexudus") and "base_url" not in profile.settings:
         raise ConfigError(f"{where}: base_url is required for kind {profile.kind!r}")
@@ -214,7 +223,7 @@ def _coerce_env(where: str, name: str, text: str, tp: type | tuple[type, ...]) -
             pass
     if str in types:
         return text
-    raise ConfigError(f"{where}: {name} = {text!r} must be {_type_name(tp)}")
+    raise ConfigError(f"{where}: {name} = {_shown(name, text)} must be {_type_name(tp)}")
 
 
 def _apply_env(config: Config, env: Mapping[str, str]) -> None:
@@ -438,12 +447,12 @@ def display_value(name: str, setting: Setting) -> str:
         var = setting.ref[4:]
         if var not in os.environ:
             return f"({setting.ref}: NOT SET)"
-        shown = REDACTED if secret else repr(os.environ[var])
+        shown = REDACTED if secret else _shown(name, os.environ[var])
         return f"{shown} (from {setting.ref})"
     if secret and setting.value not in (None, ""):
         return REDACTED
     if isinstance(setting.value, str):
-        return repr(setting.value)
+        return _shown(name, setting.value)
     return str(setting.value).lower() if isinstance(setting.value, bool) else str(setting.value)
 
 

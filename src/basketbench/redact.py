@@ -22,8 +22,13 @@ _PAIR = re.compile(
     r"(?i)((?:client_secret|password|access_token|refresh_token|token|secret)=)[^&\s\"']+")
 
 
+# Names that end like these are secrets too: X-Auth-Token, X-Access-Token, private_key...
+SECRET_SUFFIXES = ("token", "secret", "password", "passwd", "apikey", "privatekey")
+
+
 def is_secret_name(name: str) -> bool:
-    return re.sub(r"[-_\s]", "", name).lower() in SECRET_NAMES
+    folded = re.sub(r"[-_\s]", "", name).lower()
+    return folded in SECRET_NAMES or folded.endswith(SECRET_SUFFIXES)
 
 
 def redact_headers(headers: Mapping[str, str] | list[tuple[str, str]]) -> dict[str, str]:

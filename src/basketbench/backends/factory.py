@@ -9,6 +9,7 @@ from typing import Any
 
 from ..config import Config, ConfigError, Profile, load_config
 from .errors import BackendError
+from ..redact import redact_url
 
 # The sandbox's extension routes are listed in its OpenAPI document, which needs no token.
 # A real BetterCommerce environment answers 404 (or HTML) here and is then never sent them.
@@ -56,7 +57,7 @@ def open_backend(profile: str | None = None, db: str | Path | None = None,
     if api:
         from .http import HttpBackend  # httpx only for live backends: local starts faster
 
-        return HttpBackend(api, read_only=bool(read_only), profile=api,
+        return HttpBackend(api, read_only=bool(read_only), profile=redact_url(api),
                            extensions=sandbox if sandbox is not None
                            else _extensions("auto", api, True))
     if profile is None and db is None:
@@ -112,7 +113,7 @@ def open_nexudus(profile: str | None = None, config: Config | None = None, *,
     if api and profile:
         raise ConfigError("give --api or --profile, not both")
     if api:
-        return NexudusClient(api, read_only=bool(read_only), profile=api)
+        return NexudusClient(api, read_only=bool(read_only), profile=redact_url(api))
     config = config or load_config()
     if profile is None:
         nexudus = sorted(n for n, p in config.profiles.items() if p.kind == "nexudus")

@@ -17,6 +17,7 @@ from .headers import canonical_header
 from .errors import BackendError, read_only_error, unsupported
 from .request_log import RequestLog
 from .transport import Reply, Transport, segment
+from ..redact import redact_url
 
 BASKET = "/api/v2/commerce/basket"
 
@@ -34,7 +35,7 @@ class HttpBackend:
         if not base_url.startswith(("http://", "https://")):
             raise BackendError(400, "VALIDATION",
                                f"base_url: {base_url!r} is not an http:// or https:// URL")
-        self.label = base_url.rstrip("/")
+        self.label = redact_url(base_url.rstrip("/"))  # shown in the status bar
         self.profile = profile
         self.log = log if log is not None else RequestLog()
         sent = {canonical_header(k): str(v) for k, v in (headers or {}).items()

@@ -17,6 +17,7 @@ from .envelope import parse_result
 from .errors import BackendError, read_only_error
 from .request_log import RequestLog
 from .transport import Reply, Transport, code_for_status, snippet, undecodable
+from ..redact import redact_url
 
 SESSIONS = "/api/billing/basketsessions"
 
@@ -32,7 +33,7 @@ class NexudusClient:
         if not base_url.startswith(("http://", "https://")):
             raise BackendError(400, "VALIDATION",
                                f"base_url: {base_url!r} is not an http:// or https:// URL")
-        self.label = base_url.rstrip("/")
+        self.label = redact_url(base_url.rstrip("/"))  # shown in the status bar
         self.profile = profile
         self.read_only = read_only
         self.business_id = business_id

@@ -45,7 +45,7 @@ def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bo
     openapi_docs.install(app, auth=auth is not None)
     if auth is not None:
         app.add_middleware(AuthGate, auth=auth)
-    app.add_middleware(Guard, max_body=max_body)
+    app.add_middleware(Guard, max_body=max_body, loopback_hosts_only=auth is None)
     if access_log:
         app.add_middleware(AccessLog)
     return app

@@ -3,7 +3,9 @@
 - a body over `max_body` bytes gets 413, whether Content-Length says so up front or the
   streamed bytes pass the limit;
 - any exception that escapes a route gets a 500 envelope without a traceback (the traceback
-  goes to the server log; tests prove bad input never reaches this).
+  goes to the server log; tests prove bad input never reaches this);
+- without auth, only requests addressed to a loopback host are served: a web page the user
+  visits could otherwise reach the open sandbox through DNS rebinding.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .responses import error_for_path
+from .run import is_loopback
 
 MAX_BODY = 1024 * 1024
 log = logging.getLogger("basketbench.server")
@@ -23,15 +26,25 @@ class BodyTooLarge(Exception):
 
 
 class Guard:
-    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY,
+                 loopback_hosts_only: bool = False) -> None:
         self.app = app
         self.max_body = max_body
+        self.loopback_hosts_only = loopback_hosts_only
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
+        if self.loopback_hosts_only:
+            host = _host(scope)
+            if host is not None and not _is_loopback_host(host):
+                message = (f"Host: {host[:100]!r} is not served: an unauthenticated sandbox "
+                           "answers loopback hosts only (start it with --auth token)")
+                await _reply(scope, send, error_for_path(path, 403, "FORBIDDEN", message,
+                                                         [message]))
+                return
         length = _content_length(scope)
         if length == -1:
             await _reply(scope, send, error_for_path(
@@ -78,6 +91,18 @@ class Guard:
                    f"({self.max_body // 1024} KiB)")
         return error_for_path(path, 413, "PAYLOAD_TOO_LARGE", message, [message],
                               {"Connection": "close"})
+
+
+def _host(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"host":
+            return value.decode("latin-1")
+    return None
+
+
+def _is_loopback_host(host: str) -> bool:
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 or "]" in host else host
+    return is_loopback(name.strip("[]"))
 
 
 def _content_length(scope: Scope) -> int | None:
