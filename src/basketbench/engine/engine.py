@@ -21,8 +21,9 @@ from ..money import from_minor, format_amount
 from . import catalogue as catalogue_mod
 from . import ops_basket, ops_delivery, ops_lines, ops_promos, render, schema, sessions
 from .errors import BasketLocked, Conflict, NotFound, ValidationError, field_error
-from .ids import ZERO_GUID, normalise_guid
+from .ids import normalise_guid
 from .pricing import price
+from .promotions import parse_time
 from .state import BasketState, Writer, load, new_state
 from .store import Store
 
@@ -114,12 +115,6 @@ class BasketEngine:
             return render.basket(price(state, cat, now), cat, now)
 
         return self._read(fn)
-
-    def basket_version(self, basket_id: object) -> int:
-        bid = normalise_guid(basket_id, "id")
-        row = self.store.read(lambda c: c.execute(
-            "SELECT version FROM baskets WHERE id = ?", (bid,)).fetchone())
-        return row[0] if row else 0
 
     def list_user_baskets(self, user_id: object) -> list[dict]:
         """Endpoint 01: the user's baskets in the short shape, newest first."""
@@ -477,12 +472,10 @@ def lookup_currency_or_400(code: str):
 
 
 def promotion_summary(p: catalogue_mod.Promotion, now: datetime) -> dict:
-    from .promotions import _parse_time
-
     status = "active"
-    if p.valid_to and now > _parse_time(p.valid_to):
+    if p.valid_to and now > parse_time(p.valid_to):
         status = "expired"
-    elif p.valid_from and now < _parse_time(p.valid_from):
+    elif p.valid_from and now < parse_time(p.valid_from):
         status = "not yet valid"
     elif p.usage_limit is not None and p.usage_count >= p.usage_limit:
         status = "exhausted"

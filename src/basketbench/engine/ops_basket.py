@@ -8,7 +8,7 @@ from . import inputs
 from .catalogue import Catalogue
 from .errors import NotFound, QuantityLimit, ValidationError, field_error
 from .ids import ZERO_GUID, normalise_guid, optional_guid
-from .ops_lines import MAX_LINE_QTY, MAX_LINES, _check_qty, find_line
+from .ops_lines import MAX_LINE_QTY, MAX_LINES, check_qty, find_line
 from .state import BasketState, Writer
 
 MAX_PO = 50
@@ -109,7 +109,7 @@ def merge_lines(w: Writer, cat: Catalogue, source: BasketState, strategy: str) -
             if len(w.state.lines) >= MAX_LINES:
                 raise QuantityLimit(f"Merged basket would exceed {MAX_LINES} lines",
                                     [f"lineItems: at most {MAX_LINES} lines per basket"])
-            _check_qty(w, src.product, src.qty, None)
+            check_qty(w, src.product, src.qty, None)
             w.add_line(src.product, src.parent_product_id, src.qty,
                        w.state.next_display_order(),
                        manual_price_minor=src.manual_price_minor,
@@ -128,6 +128,6 @@ def merge_lines(w: Writer, cat: Catalogue, source: BasketState, strategy: str) -
             raise QuantityLimit(
                 f"{src.product.stock_code}: merged quantity {qty} exceeds the line limit of "
                 f"{MAX_LINE_QTY}", [f"qty: at most {MAX_LINE_QTY} units per line"])
-        _check_qty(w, src.product, qty, mine)
+        check_qty(w, src.product, qty, mine)
         if qty != mine.qty:
             w.update_line(mine, qty=qty)

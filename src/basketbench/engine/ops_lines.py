@@ -34,7 +34,8 @@ def resolve_product(cat: Catalogue, body: dict, prefix: str = "") -> Product | N
     return by_id
 
 
-def _check_qty(w: Writer, product: Product, new_qty: int, line: LineState | None) -> None:
+def check_qty(w: Writer, product: Product, new_qty: int, line: LineState | None) -> None:
+    """Refuse a line quantity past the per-line limit or the product's stock (all lines)."""
     if new_qty > MAX_LINE_QTY:
         raise QuantityLimit(
             f"{product.stock_code}: a line may hold at most {MAX_LINE_QTY} units "
@@ -113,7 +114,7 @@ def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "") -> None:
         if qty == 0 or new_qty <= 0:
             w.remove_line(line)
             return
-        _check_qty(w, product, new_qty, line)
+        check_qty(w, product, new_qty, line)
         w.update_line(line, qty=new_qty, **extras)
         return
     if qty <= 0:
@@ -132,7 +133,7 @@ def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "") -> None:
     if len(w.state.lines) >= MAX_LINES:
         raise QuantityLimit(f"A basket may hold at most {MAX_LINES} lines",
                             [f"lineItems: at most {MAX_LINES} lines per basket"])
-    _check_qty(w, product, qty, None)
+    check_qty(w, product, qty, None)
     order = inputs.whole_number(body.get("displayOrder") or 0, prefix + "displayOrder",
                                 minimum=0, maximum=1_000_000)
     if order <= 0:
@@ -169,7 +170,7 @@ def set_qty(w: Writer, cat: Catalogue, product_id: str, qty: object) -> None:
     if number == 0:
         w.remove_line(line)
         return
-    _check_qty(w, line.product, number, line)
+    check_qty(w, line.product, number, line)
     if number != line.qty:
         w.update_line(line, qty=number)
 
@@ -189,7 +190,7 @@ def set_display_order(w: Writer, entries: object) -> None:
         key = entry.get("id", entry.get("Id"))
         order = inputs.whole_number(entry.get("displayOrder"), f"[{index}].displayOrder",
                                     minimum=0, maximum=1_000_000)
-        line = _find_line(w, key)
+        line = find_line(w, key)
         if line is None:
             raise ValidationError(
                 f"[{index}].id: no line with id or productId {key!r} in the basket",
@@ -200,7 +201,8 @@ def set_display_order(w: Writer, entries: object) -> None:
             w.update_line(line, display_order=order)
 
 
-def _find_line(w: Writer, key: object) -> LineState | None:
+def find_line(w: Writer, key: object) -> LineState | None:
+    """A line by its numeric line id, else the top-level (or any) line of a product id."""
     if isinstance(key, int) and not isinstance(key, bool):
         key = str(key)
     if not isinstance(key, str) or not key.strip():
@@ -213,6 +215,3 @@ def _find_line(w: Writer, key: object) -> LineState | None:
                  if ln.product.product_id == lowered and not ln.is_child), None) or \
         next((ln for ln in w.state.lines if ln.product.product_id == lowered), None)
 
-
-def find_line(w: Writer, key: object) -> LineState | None:
-    return _find_line(w, key)

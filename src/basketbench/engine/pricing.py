@@ -199,7 +199,7 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
     else:
         tax_percent = Decimal("0.00")
     subscription_total = sum(
-        (lp.total for lp in lines if _is_subscription(lp.line)), ZERO_AMOUNT
+        (lp.total for lp in lines if is_subscription(lp.line)), ZERO_AMOUNT
     )
     return Priced(
         state=state, cur=cur, country=country, lines=lines, promos=outcomes, subtotal=subtotal,
@@ -214,7 +214,7 @@ def _name(p: Promotion) -> str:
     return f"Promo code {p.code}" if p.code else f"Promotion '{p.name}'"
 
 
-def _is_subscription(line: LineState) -> bool:
+def is_subscription(line: LineState) -> bool:
     sub = line.subscription or {}
     plan = sub.get("subscriptionPlanId")
     return bool(plan) and plan != ZERO_GUID

@@ -26,7 +26,7 @@ class Context:
     gross_by_line: dict[int, int]
 
 
-def _parse_time(text: str) -> datetime:
+def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
@@ -40,9 +40,9 @@ def qualify(promo: Promotion, ctx: Context) -> str | None:
     name = f"Promo code {promo.code}" if promo.code else f"Promotion '{promo.name}'"
     if promo.only_currency and promo.only_currency.upper() != ctx.currency:
         return f"{name} is only valid for {promo.only_currency.upper()} baskets"
-    if promo.valid_from and ctx.now < _parse_time(promo.valid_from):
+    if promo.valid_from and ctx.now < parse_time(promo.valid_from):
         return f"{name} is not valid until {promo.valid_from[:10]}"
-    if promo.valid_to and ctx.now > _parse_time(promo.valid_to):
+    if promo.valid_to and ctx.now > parse_time(promo.valid_to):
         return f"{name} has expired"
     money_kinds = promo.kind == "order_fixed" or promo.min_subtotal_minor
     if money_kinds and promo.currency.upper() != ctx.currency:

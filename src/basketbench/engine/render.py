@@ -13,7 +13,7 @@ from decimal import Decimal
 from ..money import Amount, Currency, from_minor, price_ex_object, price_object
 from .catalogue import Catalogue, Product, ShippingMethod
 from .ids import ZERO_GUID, stable_guid
-from .pricing import LinePrice, Priced
+from .pricing import LinePrice, Priced, is_subscription
 from .state import BasketState
 
 DEFAULT_DATE = "0001-01-01T00:00:00"
@@ -222,7 +222,7 @@ def basket(priced: Priced, cat: Catalogue, now: datetime) -> dict:
         "createdByAdmin": s.created_by_admin, "poNumber": s.po_number,
         "deliveryInstruction": s.delivery_instruction,
         "deliveryPlans": [delivery_plan(p, cat, s, cur) for p in s.delivery_plans],
-        "hasSubscription": any(item_is_sub(lp) for lp in priced.lines),
+        "hasSubscription": any(is_subscription(lp.line) for lp in priced.lines),
         "subscriptionTotal": price_object(priced.subscription_total, cur),
         "isGiftWrapApplied": False, "giftWrapId": ZERO_GUID, "giftWrapOption": None,
         "membershipPlanId": ZERO_GUID, "hasMembership": False, "exchangeRate": 1,
@@ -235,11 +235,6 @@ def basket(priced: Priced, cat: Catalogue, now: datetime) -> dict:
         "clickCollectStore": _store_ext(store),
         "nominatedDelivery": _nominated_ext(s.nominated, cur),
     }
-
-
-def item_is_sub(lp: LinePrice) -> bool:
-    sub = lp.line.subscription or {}
-    return sub.get("subscriptionPlanId", ZERO_GUID) not in (ZERO_GUID, None, "")
 
 
 def _store_ext(store) -> dict | None:
