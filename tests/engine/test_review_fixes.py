@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from basketbench import jsonio
-from basketbench.engine import BasketEngine, ValidationError, ZERO_GUID, demo
+from basketbench.engine import BasketEngine, ValidationError, ZERO_GUID
 
 
 def new_id() -> str:
