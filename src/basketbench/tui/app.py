@@ -15,7 +15,7 @@ import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
@@ -67,10 +67,11 @@ from .screens import (
     TextPromptScreen,
 )
 from .screens.add_item import GUID
-from .nexudus_view import SessionBasketOpened, open_sessions_view
-from .profile_commands import ProfileCommands
 from .screens.promo import promo_ok
 from .themes import ThemePersistence, choose_theme, register_themes
+
+if TYPE_CHECKING:  # imported on first use: the Nexudus view is not needed to start
+    from .nexudus_view import SessionBasketOpened
 
 HIGHLIGHT_SECONDS = 2.0  # how long changed lines and totals stay highlighted
 FILTER_DELAY = 0.2  # seconds of quiet typing before the basket list is filtered
@@ -112,12 +113,19 @@ def basket_in(result: Any) -> Basket | None:
     return None
 
 
+def _profile_commands() -> type:
+    """The palette's profile provider, imported when the palette first opens (start-up)."""
+    from .profile_commands import ProfileCommands
+
+    return ProfileCommands
+
+
 @guard_handlers
 class BasketBench(App):
     CSS_PATH = "app.tcss"
     TITLE = "basketbench"
     BINDINGS: ClassVar[list[BindingType]] = actions.bindings("app")
-    COMMANDS = App.COMMANDS | {BasketCommands, ProfileCommands}
+    COMMANDS = App.COMMANDS | {BasketCommands, _profile_commands}
 
     def __init__(self, backend: Backend | None = None, *, profile_name: str = "local",
                  keymap: dict[str, str] | None = None, read_only: bool | None = None,
@@ -667,6 +675,8 @@ class BasketBench(App):
             self.query_one(f"#{self._last_table}").focus()
 
     def action_nexudus_sessions(self) -> None:
+        from .nexudus_view import open_sessions_view  # imported on first use (start-up)
+
         open_sessions_view(self, self.basket)
 
     def on_session_basket_opened(self, message: SessionBasketOpened) -> None:
