@@ -33,6 +33,7 @@ from .commands import BasketCommands
 from .connect import (
     BackendOpened,
     BackendOpenFailed,
+    EarlyOpen,
     Opener,
     PendingBackend,
     open_backend_worker,
@@ -139,7 +140,8 @@ class BasketBench(App):
         super().__init__()
         if backend is None and opener is None:
             raise ValueError("BasketBench needs a backend or an opener")
-        self._opener = opener if backend is None else None
+        # Opening starts now, in a thread; on mount a worker waits for it.
+        self._opener = EarlyOpen(opener) if backend is None and opener is not None else None
         self.backend = backend if backend is not None else PendingBackend(profile_name,
                                                                           profile_name)
         self.profile_name = profile_name

@@ -10,6 +10,7 @@ workbench runs.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,34 @@ from ..backends import BackendError, Capabilities
 from ..backends.request_log import RequestLog
 
 Opener = Callable[[], Any]  # returns a Backend; may raise ConfigError or BackendError
+
+
+class EarlyOpen:
+    """An opener already running: the thread starts when this is made (while Textual itself
+    starts up), and calling it waits for that thread and returns its backend or raises its
+    error. Opening the local engine is mostly imports and SQLite; they overlap the app's own
+    start instead of following it."""
+
+    def __init__(self, opener: Opener) -> None:
+        self._opener = opener
+        self._done = threading.Event()
+        self._backend: Any = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, name="basketbench-open", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self._backend = self._opener()
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for it
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def __call__(self) -> Any:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._backend
 
 
 class PendingBackend:
