@@ -195,7 +195,10 @@ def normalise_keymap(keymap: Mapping[str, str] | None) -> dict[str, str]:
     """A user keymap (binding id -> keys) in Textual's key names ('+' -> 'plus'). Unknown ids
     are a ValueError naming them, so a typo in the config is reported, not ignored."""
     keymap = dict(keymap or {})
-    unknown = sorted(set(keymap) - set(BY_ID) - widget_binding_ids())
+    unknown = set(keymap) - set(BY_ID)
+    if unknown:  # only then load the widgets' own bindings (not needed to start)
+        unknown -= widget_binding_ids()
+    unknown = sorted(unknown)
     if unknown:
         raise ValueError(f"unknown binding id(s) in keymap: {', '.join(unknown)} "
                          f"(see `basketbench keys`)")
