@@ -48,7 +48,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 RESULTS = ROOT / "bench" / "results"
 COLUMNS, ROWS = 120, 40
-POLL = 0.002  # seconds between readiness checks inside the measured process
+# Seconds between start-up readiness checks inside the measured process (so a figure may be
+# up to this much late). Not shorter: a waking poller takes the GIL from the threads whose
+# work is being measured and slows them down.
+POLL = 0.01
 
 
 # -- the measured processes (run as `bench/tui.py --child ...`) ------------------------------
@@ -103,9 +106,11 @@ def child_startup(db: str | None) -> None:
             return app.query_one(DataTable).row_count > 0
     else:
         from basketbench.tui.app import prepare
+        from basketbench.tui.gc_tuning import tune
 
         # What `basketbench --db` runs: the backend opens in a worker after the first paint.
         app = prepare(db=db)
+        tune()
 
         def ready() -> bool:
             if app.baskets_pane.rows and app.basket_id is None:
@@ -124,8 +129,10 @@ def child_startup(db: str | None) -> None:
 
 def child_latency(db: str, basket_id: str, presses: int) -> None:
     from basketbench.tui.app import prepare
+    from basketbench.tui.gc_tuning import tune
 
-    app = prepare(db=db)
+    app = prepare(db=db)  # what `basketbench --db` runs
+    tune()
 
     async def pilot(p) -> None:
         while not app.baskets_pane.rows:
@@ -137,13 +144,21 @@ def child_latency(db: str, basket_id: str, presses: int) -> None:
         lines.focus()
         lines.move_cursor(row=0)
         await p.pause()
+        # Told, not polled, when a change is done (see POLL): a subclass's handler runs before
+        # the app's own for the same message.
+        finished = asyncio.Event()
+
+        class Timed(type(app)):
+            def on_mutation_finished(self, message) -> None:
+                finished.set()
+
+        app.__class__ = Timed
         times = []
         for _ in range(presses):
-            version = app.basket.version
+            finished.clear()
             before = time.time()
-            await p.press("plus")
-            while app.basket.version == version or app.busy:
-                await asyncio.sleep(POLL / 2)
+            app.simulate_key("plus")  # as the terminal sends it, without Pilot's waiting
+            await asyncio.wait_for(finished.wait(), 60)
             painted = await _after_refresh(app)
             times.append((painted - before) * 1000)
         _report({"ms": times, "lines": len(app.basket.line_items)})

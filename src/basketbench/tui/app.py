@@ -1150,6 +1150,9 @@ def run(db: str | None = None, profile: str | None = None, api: str | None = Non
         raise click.ClickException(exc.message) from None
     except (ConfigError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
+    from .gc_tuning import tune
+
+    tune()  # fewer, cheaper collections: see gc_tuning.py
     try:
         app.run()
     finally:
