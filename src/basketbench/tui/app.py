@@ -133,19 +133,19 @@ class BasketBench(App):
                  user_id: str | None = None, opener: Opener | None = None,
                  theme: str | None = None, persist_theme: bool = False,
                  config_dir: str | Path | None = None) -> None:
-        """`backend`, or an `opener` that returns one: it is then opened in a thread after
-        the first paint. `theme` is the configured theme (None: the default); with
-        `persist_theme` a theme chosen while running is saved in the config file.
+        """`backend`, or an `opener` that returns one: it is then opened in a thread, and
+        the screen does not wait for it. `theme` is the configured theme (None: the default);
+        with `persist_theme` a theme chosen while running is saved in the config file.
         `config_dir` holds the user's themes (default: the config directory)."""
         super().__init__()
         if backend is None and opener is None:
             raise ValueError("BasketBench needs a backend or an opener")
+        self.keymap = actions.normalise_keymap(keymap)  # a bad id: ValueError before opening
         # Opening starts now, in a thread; on mount a worker waits for it.
         self._opener = EarlyOpen(opener) if backend is None and opener is not None else None
         self.backend = backend if backend is not None else PendingBackend(profile_name,
                                                                           profile_name)
         self.profile_name = profile_name
-        self.keymap = actions.normalise_keymap(keymap)
         self._read_only_override = read_only
         self.read_only = self.backend.capabilities.read_only if read_only is None else read_only
         self._open_token = 0  # the newest backend open; older ones are dropped
