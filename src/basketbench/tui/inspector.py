@@ -210,9 +210,7 @@ class RequestInspector(Vertical):
             yield Static(id="inspector-text", markup=False)
 
     def on_mount(self) -> None:
-        table = self.table
-        for name in COLUMNS:
-            table.add_column(name, key=name)
+        self._reset_table()
         self._set_titles()
         self._listen()
 
@@ -222,6 +220,14 @@ class RequestInspector(Vertical):
     @property
     def table(self) -> DataTable:
         return self.query_one("#inspector-calls", DataTable)
+
+    def _reset_table(self) -> None:
+        """No rows, and columns as narrow as their titles again (clearing only the rows keeps
+        the widths the old calls needed, e.g. a wide # column after a backend switch)."""
+        table = self.table
+        table.clear(columns=True)
+        for name in COLUMNS:
+            table.add_column(name, key=name)
 
     @property
     def detail_text(self) -> str:
@@ -240,7 +246,7 @@ class RequestInspector(Vertical):
         self._stop_listening()
         self.request_log, self.kind = log, kind
         self._behind = deque(maxlen=log.calls.maxlen)
-        self.table.clear()
+        self._reset_table()
         self.calls.clear()
         self.shown = None
         self.query_one("#inspector-text", Static).update("")
@@ -393,7 +399,7 @@ class RequestInspector(Vertical):
     def action_clear(self) -> None:
         self.request_log.clear()
         self._behind.clear()
-        self.table.clear()
+        self._reset_table()
         self.calls.clear()
         self.shown = None
         self.query_one("#inspector-text", Static).update("")
