@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.markup import escape
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer
@@ -595,9 +596,13 @@ class BasketBench(App):
             self._highlight_timer = self.set_timer(HIGHLIGHT_SECONDS, self.clear_highlights)
 
     def clear_highlights(self) -> None:
-        self.lines_pane.clear_highlight()
-        self.totals_pane.clear_highlight()
-        self.delivery_pane.remove_class("-changed")
+        try:
+            lines, totals, delivery = self.lines_pane, self.totals_pane, self.delivery_pane
+        except NoMatches:  # the timer fired while the app was closing: the panes are gone
+            return
+        lines.clear_highlight()
+        totals.clear_highlight()
+        delivery.remove_class("-changed")
 
     def _show_last_call(self) -> None:
         calls = getattr(self.backend.log, "calls", None)
