@@ -633,7 +633,11 @@ class BasketBench(App):
 
     def _filter_due(self) -> None:
         # Typing paused: load, unless enter (or escape) already loaded this very filter.
-        if self.baskets_pane.filter_input.value.strip() != self._list_query:
+        try:
+            typed = self.baskets_pane.filter_input.value.strip()
+        except NoMatches:  # the timer fired while the app was closing: the panes are gone
+            return
+        if typed != self._list_query:
             self.load_baskets()
 
     def on_descendant_focus(self, event) -> None:
