@@ -103,9 +103,8 @@ async def form_or_json(request: Request, name: str = "body") -> dict:
         raise field_error(name, "is neither JSON nor form-urlencoded fields") from None
 
 
-def query(request: Request, name: str) -> str | None:
-    """A query value; an empty one counts as missing (None)."""
-    value = request.query_params.get(name)
+def blank(value: str | None) -> str | None:
+    """A query value with an empty one counting as missing (None), as engine-rules §8 says."""
     return value if value not in (None, "") else None
 
 

@@ -23,10 +23,6 @@ PREFIX = "/api/v2/commerce/basket"
 TAG = "BetterCommerce basket"
 
 
-def _blank(value: str | None) -> str | None:
-    return value if value not in (None, "") else None
-
-
 def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
     router = Routes(app, PREFIX, TAG)
     mutation = docs.params(docs.IF_MATCH)
@@ -60,7 +56,7 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
                 openapi_extra=mutation)
     async def campaign(id: str, request: Request,
                        campaignCode: str | None = Query(None)) -> Response:
-        return basket_ok(await run(engine.set_campaign, id, _blank(campaignCode),
+        return basket_ok(await run(engine.set_campaign, id, rq.blank(campaignCode),
                                    expected_version=rq.if_match(request)))
 
     @router.put("/{id}/custom-info", summary="04 Set basket and line custom info",
@@ -102,11 +98,11 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
                     strategy: str | None = Query(None, description="sum, max or replace"),
                     dryRun: str | None = Query(None, description="true: preview only")
                     ) -> Response:
-        strategy = _blank(strategy) or "sum"
+        strategy = rq.blank(strategy) or "sum"
         if strategy.lower() not in ("sum", "max", "replace"):
             raise field_error("strategy", f"must be sum, max or replace (got {strategy!r})")
-        dry = rq.flag(_blank(dryRun), "dryRun")
-        basket = await run(engine.merge, id, _blank(sourceBasketId), strategy=strategy,
+        dry = rq.flag(rq.blank(dryRun), "dryRun")
+        basket = await run(engine.merge, id, rq.blank(sourceBasketId), strategy=strategy,
                            dry_run=dry, expected_version=rq.if_match(request))
         return ok(basket) if dry else basket_ok(basket)
 
@@ -116,14 +112,14 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
                 responses=docs.ok_doc(docs.RECORD, "{recordId: basket id, id: 0, isValid}"),
                 openapi_extra=mutation)
     async def po(id: str, request: Request, poReference: str | None = Query(None)) -> Response:
-        return ok(await run(engine.set_po, id, _blank(poReference),
+        return ok(await run(engine.set_po, id, rq.blank(poReference),
                             expected_version=rq.if_match(request)), message="Success")
 
     @router.put("/{id}/user", summary="10 Assign the basket to a user",
                 responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
                 openapi_extra=mutation)
     async def user(id: str, request: Request, userId: str | None = Query(None)) -> Response:
-        return basket_ok(await run(engine.assign_user, id, _blank(userId),
+        return basket_ok(await run(engine.assign_user, id, rq.blank(userId),
                                    expected_version=rq.if_match(request)))
 
     @router.put("/{id}/items/add", summary="11 Add a quantity of one item (a delta)",
@@ -209,8 +205,8 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
                               shippingMethodId: str | None = Query(None),
                               countryCode: str | None = Query(None)) -> Response:
         nominated = await rq.optional_json_object(request, "nominatedDelivery")
-        return basket_ok(await run(engine.set_shipping_method, id, _blank(shippingMethodId),
-                                   _blank(countryCode), nominated,
+        return basket_ok(await run(engine.set_shipping_method, id, rq.blank(shippingMethodId),
+                                   rq.blank(countryCode), nominated,
                                    expected_version=rq.if_match(request)))
 
     @router.put("/{id}/delivery/plan", summary="20 Replace the delivery plans",

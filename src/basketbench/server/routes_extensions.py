@@ -23,10 +23,6 @@ PREFIX = "/api/v2/commerce/basket"
 TAG = "Sandbox extensions"
 
 
-def _blank(value: str | None) -> str | None:
-    return value if value not in (None, "") else None
-
-
 def build_listing(app: FastAPI, engine: BasketEngine) -> None:
     """`GET /basket/all`: registered before `GET /basket/{id}`, which would take "all"."""
     router = Routes(app, PREFIX, TAG)
@@ -39,10 +35,10 @@ def build_listing(app: FastAPI, engine: BasketEngine) -> None:
                                                                   "stock code or name"),
                           offset: str | None = Query(None), limit: str | None = Query(None)
                           ) -> Response:
-        off = rq.whole(_blank(offset), "offset", default=0, maximum=10**9)
-        lim = rq.whole(_blank(limit), "limit", default=100, minimum=1, maximum=1000)
-        page = await run_in_threadpool(engine.list_baskets, user_id=_blank(userId),
-                                       query=_blank(q), offset=off, limit=lim)
+        off = rq.whole(rq.blank(offset), "offset", default=0, maximum=10**9)
+        lim = rq.whole(rq.blank(limit), "limit", default=100, minimum=1, maximum=1000)
+        page = await run_in_threadpool(engine.list_baskets, user_id=rq.blank(userId),
+                                       query=rq.blank(q), offset=off, limit=lim)
         return ok(page)
 
 
@@ -57,9 +53,9 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
                                                                "or product id prefix"),
                        limit: str | None = Query(None), currency: str | None = Query(None)
                        ) -> Response:
-        lim = rq.whole(_blank(limit), "limit", default=50, minimum=1, maximum=500)
-        found = await run_in_threadpool(engine.search_products, _blank(q) or "", limit=lim,
-                                        currency=(_blank(currency) or "GBP").upper())
+        lim = rq.whole(rq.blank(limit), "limit", default=50, minimum=1, maximum=500)
+        found = await run_in_threadpool(engine.search_products, rq.blank(q) or "", limit=lim,
+                                        currency=(rq.blank(currency) or "GBP").upper())
         return ok(found)
 
     @router.get("/catalogue/promotions", summary="Every promotion and its status",
@@ -72,7 +68,7 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
                 responses=docs.ok_doc(Envelope[list[docs.ShippingMethodSummary]], "Methods",
                                       errors=reads))
     async def shipping_methods(countryCode: str | None = Query(None)) -> Response:
-        return ok(await run_in_threadpool(engine.list_shipping_methods, _blank(countryCode)))
+        return ok(await run_in_threadpool(engine.list_shipping_methods, rq.blank(countryCode)))
 
     @router.get("/catalogue/stores", summary="Click & collect stores",
                 responses=docs.ok_doc(Envelope[list[docs.StoreSummary]], "Stores",
