@@ -37,7 +37,10 @@ def envelope_error(reply: Reply, env: dict, scrub: Callable[[str], str]) -> Back
         status = reply.status if reply.status >= 400 else 400
     if reply.status >= 500:
         status = reply.status
-    errors = [scrub(str(e)) for e in (env.get("errors") or []) if e not in (None, "")]
+    raw_errors = env.get("errors") or []
+    if not isinstance(raw_errors, list):  # a live API may send one string, or a number
+        raw_errors = [raw_errors]
+    errors = [scrub(str(e)) for e in raw_errors if e not in (None, "")]
     message = env.get("message") or (errors[0] if errors else "") or env.get("status") or (
         f"HTTP {reply.status}")
     code = env.get("messageCode") or code_for_status(status)
