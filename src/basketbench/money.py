@@ -141,20 +141,23 @@ class Amount:
 ZERO_AMOUNT = Amount(0, 0)
 
 
+@lru_cache(maxsize=65536)
+def _price_parts(gross: int, tax: int, cur: Currency) -> tuple:
+    net = gross - tax
+    return (format_amount(gross, cur), format_amount(net, cur), format_amount(tax, cur),
+            from_minor(gross, cur), from_minor(net, cur), from_minor(tax, cur))
+
+
 def price_object(amount: Amount, cur: Currency) -> dict:
-    """The wire Price object: currencySymbol, formatted strings and raw Decimals."""
+    """The wire Price object: currencySymbol, formatted strings and raw Decimals.
+
+    A fresh dict every time (callers may keep or change it); the immutable parts are cached.
+    """
+    fg, fn, ft, rg, rn, rt = _price_parts(amount.gross, amount.tax, cur)
     return {
         "currencySymbol": cur.symbol,
-        "formatted": {
-            "withTax": format_amount(amount.gross, cur),
-            "withoutTax": format_amount(amount.net, cur),
-            "tax": format_amount(amount.tax, cur),
-        },
-        "raw": {
-            "withTax": from_minor(amount.gross, cur),
-            "withoutTax": from_minor(amount.net, cur),
-            "tax": from_minor(amount.tax, cur),
-        },
+        "formatted": {"withTax": fg, "withoutTax": fn, "tax": ft},
+        "raw": {"withTax": rg, "withoutTax": rn, "tax": rt},
     }
 
 

@@ -7,7 +7,8 @@ Values are plain Python: str, int, bool, None, Decimal for money. The server wri
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from decimal import Decimal
 
 from ..money import Amount, Currency, from_minor, price_ex_object, price_object
@@ -128,11 +129,11 @@ def shipping_method(m: ShippingMethod, priced: Priced, now: datetime, is_default
 
     state = priced.state
     charge = shipping_charge(m, state, priced.subtotal.gross)
-    delivery = now + timedelta(days=m.expected_days)
     if m.is_nominated and state.nominated and state.shipping_method_id == m.id:
-        expected = state.nominated.get("deliveryDate") or iso(delivery)
+        expected = state.nominated.get("deliveryDate") or iso(
+            now + timedelta(days=m.expected_days))
     else:
-        expected = iso(delivery.replace(hour=0, minute=0, second=0, microsecond=0))
+        expected = _expected_day(now.date(), m.expected_days)
     return {
         "id": m.id, "enabled": True, "systemName": m.code, "shippingCode": m.code,
         "displayName": m.display_name, "description": m.display_name,
@@ -145,6 +146,12 @@ def shipping_method(m: ShippingMethod, priced: Priced, now: datetime, is_default
         "isTaxable": m.tax_bp > 0, "shippingCostMethod": 0, "cutOffTimes": None,
         "countryCsv": ",".join(m.countries),
     }
+
+
+@lru_cache(maxsize=1024)
+def _expected_day(today: date, days: int) -> str:
+    """Midnight (UTC) of the expected delivery day, as the wire writes dates."""
+    return (today + timedelta(days=days)).strftime("%Y-%m-%dT00:00:00.000Z")
 
 
 def delivery_plan(plan: dict, cat: Catalogue, state: BasketState, cur: Currency) -> dict:
