@@ -44,6 +44,8 @@ class Product(WireModel):
     display_template: Any = None
     brand_logo: str | None = None
     attributes: Any = None
+    # Sandbox extension: the longest personalisation text the product takes (engine-rules §2).
+    max_text_length: int | None = None
     record_id: Guid | None = None
     name: str | None = None
     slug: str | None = None
