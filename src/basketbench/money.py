@@ -104,6 +104,25 @@ def tax_of(gross_minor: int, rate_bp: int) -> int:
     return sign * q
 
 
+def allocate(total: int, weights: list[int]) -> list[tuple[int, bool]]:
+    """Split `total` minor units pro rata by `weights` with the largest-remainder method.
+
+    Each part first gets its exact share rounded down; the units left over go one each to the
+    parts with the largest fractional remainders (ties: the larger weight, then the earlier
+    part). Returns (amount, received a remainder unit) per part. The parts add up to `total`
+    exactly and each is within one unit of its exact share. Callers order the parts so that
+    "earlier" is the tie-break they want (display order, stacking order).
+    """
+    base = sum(weights)
+    if base <= 0 or total == 0:
+        return [(0, False)] * len(weights)
+    parts = [divmod(total * w, base) for w in weights]
+    left = total - sum(q for q, _ in parts)
+    ranked = sorted(range(len(weights)), key=lambda i: (-parts[i][1], -weights[i], i))
+    bonus = set(ranked[:left])
+    return [(q + (1 if i in bonus else 0), i in bonus) for i, (q, _) in enumerate(parts)]
+
+
 def rate_to_bp(rate: Decimal | str) -> int:
     """A tax rate given as a fraction ('0.20') to basis points (2000)."""
     return int((parse_decimal(rate) * 10000).to_integral_value(rounding=ROUND_HALF_UP))

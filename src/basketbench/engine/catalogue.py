@@ -32,6 +32,7 @@ class Product:
     related: tuple[str, ...]
     prices: dict[str, int]  # currency -> minor units, tax inclusive
     position: int
+    max_text_length: int | None = None  # the longest personalisation text it takes
 
     @property
     def slug(self) -> str:
@@ -100,6 +101,7 @@ class ShippingMethod:
     is_nominated: bool
     tax_bp: int
     position: int
+    is_click_collect: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,11 @@ class Catalogue:
         return [m for m in self.shipping.values() if country in m.countries
                 and (currency is None or currency in m.prices)]
 
+    def click_collect_method(self, country: str, currency: str) -> ShippingMethod | None:
+        """The country's click & collect method (priced in the currency), if it has one."""
+        return next((m for m in self.methods_for(country, currency) if m.is_click_collect),
+                    None)
+
     def store(self, key: str) -> Store | None:
         key = key.strip()
         found = self.stores.get(key.lower())
@@ -171,8 +178,8 @@ def load(conn: sqlite3.Connection) -> Catalogue:
         prices.setdefault(pid, {})[cur] = minor
     for row in conn.execute(
         "SELECT product_id, stock_code, name, category, brand, description, tax_bp, current_stock,"
-        " personalisable, child_only, excluded, variant_group, variant_attrs, related, position"
-        " FROM products ORDER BY position"
+        " personalisable, child_only, excluded, variant_group, variant_attrs, related, position,"
+        " max_text_length FROM products ORDER BY position"
     ):
         p = Product(
             product_id=row[0], stock_code=row[1], name=row[2], category=row[3] or "",
@@ -180,7 +187,7 @@ def load(conn: sqlite3.Connection) -> Catalogue:
             personalisable=bool(row[8]), child_only=bool(row[9]), excluded=bool(row[10]),
             variant_group=row[11], variant_attrs=json.loads(row[12] or "{}"),
             related=tuple(json.loads(row[13] or "[]")), prices=prices.get(row[0], {}),
-            position=row[14] or 0,
+            position=row[14] or 0, max_text_length=row[15],
         )
         cat.products[p.product_id] = p
         cat.by_stock_code[p.stock_code.upper()] = p
@@ -210,13 +217,14 @@ def load(conn: sqlite3.Connection) -> Catalogue:
     ):
         shipping_prices.setdefault(mid, {})[cur] = (minor, free_over)
     for row in conn.execute(
-        "SELECT id, code, display_name, countries, expected_days, is_nominated, tax_bp, position"
-        " FROM shipping_methods ORDER BY position"
+        "SELECT id, code, display_name, countries, expected_days, is_nominated, tax_bp, position,"
+        " is_click_collect FROM shipping_methods ORDER BY position"
     ):
         m = ShippingMethod(
             id=row[0], code=row[1], display_name=row[2], countries=tuple(json.loads(row[3])),
             prices=shipping_prices.get(row[0], {}), expected_days=row[4] or 0,
             is_nominated=bool(row[5]), tax_bp=row[6] or 0, position=row[7] or 0,
+            is_click_collect=bool(row[8]),
         )
         cat.shipping[m.id] = m
         cat.shipping_by_code[m.code.upper()] = m

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 
 from ..money import currency, parse_decimal, rate_to_bp, to_minor
@@ -58,6 +58,7 @@ def _catalogue_rows(data: dict, start: int) -> dict[str, list[dict]]:
             "variant_group": p.get("variantGroup"),
             "variant_attrs": json.dumps(p.get("variantAttributes") or {}),
             "related": json.dumps(p.get("relatedStockCodes") or []), "position": i,
+            "max_text_length": p.get("maxTextLength"),
         })
         for code, amount in p["price"].items():
             rows["product_prices"].append({"product_id": p["productId"].lower(),
@@ -92,7 +93,7 @@ def _catalogue_rows(data: dict, start: int) -> dict[str, list[dict]]:
             "free_over_minor": to_minor(m["freeOver"], GBP) if m.get("freeOver") else None,
             "currency": "GBP", "expected_days": m.get("expectedDaysToDeliver", 0),
             "is_nominated": int(bool(m.get("isNominated"))), "tax_bp": rate_to_bp(m["taxRate"]),
-            "position": i,
+            "position": i, "is_click_collect": int(bool(m.get("isClickCollect"))),
         })
         price = to_minor(m["price"], GBP)
         free_over = to_minor(m["freeOver"], GBP) if m.get("freeOver") else None
@@ -114,10 +115,21 @@ def _catalogue_rows(data: dict, start: int) -> dict[str, list[dict]]:
     return rows
 
 
+def with_extensions(reference: dict, extensions: dict) -> dict:
+    """The reference data with the demo's extension fields merged into its records (the
+    reference file itself stays exactly as given)."""
+    merged = dict(reference)
+    for key, code_field in (("products", "stockCode"), ("shippingMethods", "shippingCode")):
+        extra = extensions.get(key, {})
+        merged[key] = [{**record, **extra.get(record[code_field], {})}
+                       for record in reference[key]]
+    return merged
+
+
 def seed_catalogue(engine: BasketEngine) -> None:
     """Empty every table and load the reference data and the demo catalogue, atomically."""
-    reference = reference_data()
     extra = load_data("demo-catalogue.json")
+    reference = with_extensions(reference_data(), extra.get("extensions", {}))
 
     def tx(conn):
         for table in TABLES:
@@ -142,6 +154,12 @@ class _Clock:
 
     def __call__(self) -> datetime:
         return self.at
+
+
+def nominated_day(seeded: date) -> date:
+    """The demo's nominated delivery day: the first Saturday at least five days ahead."""
+    day = seeded + timedelta(days=5)
+    return day + timedelta(days=(5 - day.weekday()) % 7)
 
 
 def basket_id(name: str) -> str:
@@ -244,10 +262,19 @@ def seed_baskets(engine: BasketEngine) -> dict[str, str]:
 
         b = basket("dave-nominated", "dave", 85)
         add(b, "LINEN-WHT-M", 1)
+        # The nominated day is the first Saturday at least five days after the day the demo
+        # is seeded, so it is still ahead when the demo is used (engine-rules §6); it is
+        # chosen as of that day, then the basket's timestamps go back to the demo's clock.
+        seeded = real_clock()
+        day = nominated_day(seeded.date())
+        clock.at = seeded
         engine.set_shipping_method(b, "NOM", "GB", {
-            "dayText": "Saturday", "dayNo": 6, "carrierCode": "DPD",
-            "deliveryDate": "2026-11-07T00:00:00.000Z",
+            "dayText": day.strftime("%A"), "dayNo": day.isoweekday(), "carrierCode": "DPD",
+            "deliveryDate": f"{day.isoformat()}T00:00:00.000Z",
             "price": {"raw": {"withTax": "11.99"}}})
+        stamp = (SEED_TIME - timedelta(minutes=85)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        engine.store.transaction(lambda c: c.execute(
+            "UPDATE baskets SET last_updated = ? WHERE id = ?", (stamp, made["dave-nominated"])))
 
         # Applied while XMAS2020 was valid; it now shows why the discount vanished.
         clock.at = datetime(2020, 12, 10, 12, 0, tzinfo=timezone.utc)

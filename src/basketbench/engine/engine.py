@@ -117,12 +117,13 @@ class BasketEngine:
         return self._read(fn)
 
     def list_user_baskets(self, user_id: object) -> list[dict]:
-        """Endpoint 01: the user's baskets in the short shape, newest first."""
+        """Endpoint 01: the user's baskets in the short shape, oldest first (engine-rules §7:
+        the storefront's login code merges into the last one)."""
         uid = normalise_guid(user_id, "userId")
 
         def fn(conn, cat, now):
             ids = [r[0] for r in conn.execute(
-                "SELECT id FROM baskets WHERE user_id = ? ORDER BY last_updated DESC, id", (uid,))]
+                "SELECT id FROM baskets WHERE user_id = ? ORDER BY created, id", (uid,))]
             return [render.short_basket(render.basket(price(load(conn, cat, b), cat, now), cat, now))
                     for b in ids]
 
@@ -334,6 +335,8 @@ class BasketEngine:
             if src.is_locked:
                 raise BasketLocked(f"Source basket {source} is locked",
                                    [f"sourceBasketId: basket {source} is locked"])
+            if not w.state.persisted:  # a target made by this merge takes the source's currency
+                w.state.currency = src.currency
             ops_basket.merge_lines(w, cat, src, strategy)
             ops_promos.carry_over(w, cat, src.promo_codes, now)
             w.ensure_row()
@@ -348,7 +351,7 @@ class BasketEngine:
                             country_code: object, nominated: dict | None = None, *,
                             expected_version: int | None = None) -> dict:
         return self._mutate(basket_id, lambda w, cat, now: ops_delivery.set_shipping_method(
-            w, cat, shipping_method_id, country_code, nominated),
+            w, cat, shipping_method_id, country_code, nominated, now),
             expected_version=expected_version)[1]
 
     def set_delivery_plans(self, basket_id: object, plans: list, *,

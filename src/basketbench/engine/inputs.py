@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..money import Currency, parse_decimal, to_minor
-from .errors import field_error
+from .errors import QuantityLimit, field_error
 
 
 # Whole numbers beyond this are refused before any conversion: they fit no column, and
@@ -36,6 +36,22 @@ def whole_number(value: object, field: str, *, minimum: int | None = None,
     if maximum is not None and number > maximum:
         raise field_error(field, f"must be at most {maximum} (got {number})")
     return number
+
+
+def quantity(value: object, field: str, *, limit: int) -> int:
+    """A quantity of any size: past `limit` (however large) is QUANTITY_LIMIT, not a
+    validation error (engine-rules §2); a huge negative delta stands for "remove"."""
+    try:
+        d = parse_decimal(value) if not isinstance(value, (bool, type(None))) else None
+    except ValueError:
+        d = None
+    if d is None or not d.is_finite() or d != d.to_integral_value():
+        raise field_error(field, f"must be a whole number (got {value!r})")
+    if d > limit:
+        shown = f"{int(d)}" if d.adjusted() < 40 else f"{d:.3E}"
+        raise QuantityLimit(f"{field}: a line may hold at most {limit} units (asked for {shown})",
+                            [f"{field}: at most {limit} units per line"])
+    return -INT_LIMIT if d < -INT_LIMIT else int(d)
 
 
 def optional_int(body: dict, field: str, default: int = 0, **limits: int) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from ..money import currency
 from . import inputs
@@ -15,8 +15,11 @@ from .state import Writer
 MAX_INSTRUCTION = 500
 
 
+MAX_NOMINATED_DAYS = 60
+
+
 def set_shipping_method(w: Writer, cat: Catalogue, method_id: object, country_code: object,
-                        nominated: object) -> None:
+                        nominated: object, now: datetime) -> None:
     if method_id is None or method_id == "":
         raise field_error("shippingMethodId", "is required")
     country = inputs.country(country_code)
@@ -41,7 +44,7 @@ def set_shipping_method(w: Writer, cat: Catalogue, method_id: object, country_co
             "cutOffTime": inputs.optional_int(body, "cutOffTime", 0),
             "carrierCode": inputs.text(body.get("carrierCode"), "nominatedDelivery.carrierCode",
                                        max_length=100),
-            "deliveryDate": _date(body.get("deliveryDate")),
+            "deliveryDate": _nominated_date(body.get("deliveryDate"), now),
             "price_minor": None,
         }
         price = body.get("price")
@@ -52,18 +55,29 @@ def set_shipping_method(w: Writer, cat: Catalogue, method_id: object, country_co
                                      currency(w.state.currency))
                 # A zero price is the Swagger placeholder, not a free day: no override.
                 stored["price_minor"] = minor or None
-    w.set_fields(shipping_method_id=method.id, country_code=country, nominated=stored)
+    # Any method but click & collect clears the chosen store (engine-rules §6).
+    store_id = w.state.store_id if method.is_click_collect else None
+    w.set_fields(shipping_method_id=method.id, country_code=country, nominated=stored,
+                 store_id=store_id)
 
 
-def _date(value: object) -> str | None:
-    text = inputs.text(value, "nominatedDelivery.deliveryDate", max_length=40)
+def _nominated_date(value: object, now: datetime) -> str | None:
+    """A nominated day chosen now: from tomorrow to 60 days ahead (UTC), both inclusive."""
+    field = "nominatedDelivery.deliveryDate"
+    text = inputs.text(value, field, max_length=40)
     if text is None:
         return None
     try:
-        datetime.fromisoformat(text.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise field_error("nominatedDelivery.deliveryDate",
-                          f"is not an ISO 8601 date-time (got {text!r})") from None
+        raise field_error(field, f"is not an ISO 8601 date-time (got {text!r})") from None
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
+    today = now.astimezone(timezone.utc).date()
+    first, last = today + timedelta(days=1), today + timedelta(days=MAX_NOMINATED_DAYS)
+    if not first <= when.date() <= last:
+        raise field_error(field, f"{when.date().isoformat()} is not a day from {first} to "
+                                 f"{last} (tomorrow to {MAX_NOMINATED_DAYS} days ahead, UTC)")
     return text
 
 
@@ -134,14 +148,28 @@ def set_click_collect(w: Writer, cat: Catalogue, body: object) -> str:
     body = inputs.obj(body, "address")
     if "enableClickCollect" in body and not inputs.flag(body["enableClickCollect"],
                                                         "enableClickCollect"):
-        w.set_fields(store_id=None)
+        method = cat.shipping.get(w.state.shipping_method_id or "")
+        if method is not None and method.is_click_collect:
+            w.set_fields(store_id=None, shipping_method_id=None, nominated=None)
+        else:
+            w.set_fields(store_id=None)
         return ZERO_GUID
     key = body.get("id") or body.get("hdnCode") or body.get("code")
+    if isinstance(key, int) and not isinstance(key, bool):
+        key = str(key)
     key = inputs.text(key, "id", required=True, max_length=100)
     store = cat.store(key)
     if store is None:
         known = ", ".join(sorted(s.code for s in cat.stores.values()))
         raise NotFound(f"Store {key!r} not found (known stores: {known})",
                        [f"id: store {key!r} not found"])
-    w.set_fields(store_id=store.id)
+    # The store comes with the country's click & collect method and its charge; a nominated
+    # day belongs to another method and goes (engine-rules §6).
+    country = w.state.country_code or store.country_code or "GB"
+    method = cat.click_collect_method(inputs.country(country), w.state.currency)
+    if method is not None:
+        w.set_fields(store_id=store.id, shipping_method_id=method.id, nominated=None,
+                     country_code=inputs.country(country))
+    else:
+        w.set_fields(store_id=store.id)
     return store.id

@@ -7,7 +7,7 @@ from . import inputs
 from .catalogue import Catalogue, Product
 from .errors import EngineError, NotFound, OutOfStock, QuantityLimit, ValidationError, field_error
 from .ids import ZERO_GUID, normalise_guid, optional_guid
-from .state import LineState, Writer
+from .state import LineState, Writer, text_key
 
 MAX_LINE_QTY = 999
 MAX_LINES = 500
@@ -35,11 +35,15 @@ def resolve_product(cat: Catalogue, body: dict, prefix: str = "") -> Product | N
 
 
 def check_qty(w: Writer, product: Product, new_qty: int, line: LineState | None) -> None:
-    """Refuse a line quantity past the per-line limit or the product's stock (all lines)."""
+    """Refuse a line quantity past the per-line limit, or a raise past the product's stock
+    (all its lines together). Lowering a quantity is always allowed, even while the line is
+    above the stock now available (engine-rules §2)."""
     if new_qty > MAX_LINE_QTY:
         raise QuantityLimit(
             f"{product.stock_code}: a line may hold at most {MAX_LINE_QTY} units "
             f"(asked for {new_qty})", [f"qty: at most {MAX_LINE_QTY} units per line"])
+    if line is not None and new_qty <= line.qty:
+        return
     others = sum(ln.qty for ln in w.state.lines
                  if ln.product is product and ln is not line)
     if others + new_qty > product.current_stock:
@@ -49,6 +53,19 @@ def check_qty(w: Writer, product: Product, new_qty: int, line: LineState | None)
             [f"qty: only {available} of {product.stock_code} available"],
             available=available,
         )
+
+
+def check_text_length(product: Product, info: dict, prefix: str) -> None:
+    """A personalisation product's text limit ("up to 20 characters"), on every text field."""
+    limit = product.max_text_length
+    if limit is None:
+        return
+    for n in range(1, 6):
+        text = info.get(f"customInfo{n}") or ""
+        if len(text) > limit:
+            raise field_error(f"{prefix}customInfo{n}",
+                              f"{product.stock_code} takes at most {limit} characters "
+                              f"(got {len(text)})")
 
 
 def _line_extras(body: dict, cur, prefix: str) -> dict:
@@ -91,36 +108,54 @@ def _line_extras(body: dict, cur, prefix: str) -> dict:
     return extra
 
 
-def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "") -> None:
-    """Add a quantity delta for (productId, parentProductId); see engine-rules §2."""
+def _named_line(w: Writer, value: object, field: str) -> LineState | None:
+    """The line a non-GUID productId names: the storefront's cart page sends the numeric
+    line id (`lineItems[].id`) as productId (engine-rules §2). None when it is a GUID."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return None
+    text = str(value).strip()
+    if not text.isdigit():
+        return None
+    line = next((ln for ln in w.state.lines if ln.id == int(text)), None)
+    if line is None:
+        raise field_error(field, f"{text!r} is neither a GUID nor the id of a line in the basket")
+    return line
+
+
+def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "",
+             later_parents: frozenset[str] = frozenset()) -> None:
+    """Add a quantity delta to the line the body names; see engine-rules §2. A child whose
+    parent is in `later_parents` (coming later in the same bulk call) is not refused here."""
     inputs.obj(body, prefix.rstrip(".") or "body")
     cur = currency(w.state.currency)
-    qty = inputs.whole_number(body.get("qty", 1), prefix + "qty",
-                              minimum=-100_000, maximum=100_000)
+    qty = inputs.quantity(body.get("qty", 1), prefix + "qty", limit=MAX_LINE_QTY)
+    named = _named_line(w, body.get("productId"), prefix + "productId")
+    if named is not None:
+        _change_line(w, named, qty, _line_extras(body, cur, prefix), prefix)
+        return
     pid = optional_guid(body.get("productId"), prefix + "productId")
-    if pid == ZERO_GUID and (qty == 0 or body.get("stockCode") in (None, "")):
-        # The all-zero product is how storefronts create an empty basket (engine-rules §1);
-        # only a stock code with a quantity names a product instead.
+    if pid == ZERO_GUID and body.get("stockCode") in (None, ""):
+        # The all-zero product is how storefronts create an empty basket (engine-rules §1).
         w.ensure_row()
         return
     product = resolve_product(cat, body, prefix)
     if product is None:
         raise field_error(prefix + "productId", "is required (or give a stockCode)")
     parent = optional_guid(body.get("parentProductId"), prefix + "parentProductId")
-    line = w.state.line(product.product_id, parent)
     extras = _line_extras(body, cur, prefix)
+    text = text_key(parent, extras.get("custom_info", {}))
+    line = w.state.line(product.product_id, parent, text)
+    if line is None and qty <= 0 and not text:
+        # Removing or lowering without the text: the one line of that product there is.
+        candidates = w.state.lines_of(product.product_id, parent)
+        line = candidates[0] if len(candidates) == 1 else None
     if line is not None:
-        new_qty = line.qty + qty
-        if qty == 0 or new_qty <= 0:
-            w.remove_line(line)
-            return
-        check_qty(w, product, new_qty, line)
-        w.update_line(line, qty=new_qty, **extras)
+        _change_line(w, line, qty, extras, prefix)
         return
     if qty <= 0:
         return  # a negative or zero delta on a missing line changes nothing
     if parent != ZERO_GUID:
-        if w.state.line(parent, ZERO_GUID) is None:
+        if w.state.line(parent, ZERO_GUID) is None and parent not in later_parents:
             raise field_error(prefix + "parentProductId",
                               f"parent product {parent} is not a line in the basket")
     elif product.child_only:
@@ -133,6 +168,7 @@ def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "") -> None:
     if len(w.state.lines) >= MAX_LINES:
         raise QuantityLimit(f"A basket may hold at most {MAX_LINES} lines",
                             [f"lineItems: at most {MAX_LINES} lines per basket"])
+    check_text_length(product, extras.get("custom_info", {}), prefix)
     check_qty(w, product, qty, None)
     order = inputs.whole_number(body.get("displayOrder") or 0, prefix + "displayOrder",
                                 minimum=0, maximum=1_000_000)
@@ -141,28 +177,81 @@ def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "") -> None:
     w.add_line(product, parent, qty, order, **extras)
 
 
+def _change_line(w: Writer, line: LineState, delta: int, extras: dict, prefix: str) -> None:
+    """A delta on an existing line: 0, or a result of 0 or less, removes it (and its
+    children); otherwise the new quantity, within the limits."""
+    new_qty = line.qty + delta
+    if delta == 0 or new_qty <= 0:
+        w.remove_line(line)
+        return
+    if "custom_info" in extras:
+        check_text_length(line.product, extras["custom_info"], prefix)
+    check_qty(w, line.product, new_qty, line)
+    w.update_line(line, qty=new_qty, **extras)
+
+
 def add_bulk(w: Writer, cat: Catalogue, items: object) -> None:
-    """Every element in order, in the caller's one transaction: all or nothing."""
+    """Every element in order, in the caller's one transaction: all or nothing. A child
+    element may come before its parent (the storefront sends add-ons first): it waits until
+    the parent's element has been applied, so the parent's line comes first."""
     items = inputs.array(items, "items")
+    parents_ahead = [_top_level_product(cat, body) for body in items]
+    waiting: dict[str, list[tuple[int, dict]]] = {}
     for index, body in enumerate(items):
-        prefix = f"items[{index}]."
-        try:
-            if not isinstance(body, dict):
-                raise field_error(f"items[{index}]", "must be a JSON object")
-            add_item(w, cat, body, prefix)
-        except EngineError as exc:
-            # Name the element in the message and in every field error.
-            if not exc.message.startswith(f"items[{index}]"):
-                exc.message = f"items[{index}]: {exc.message}"
-                exc.args = (exc.message,)
-            exc.errors = [e if e.startswith(f"items[{index}]") else f"items[{index}].{e}"
-                          for e in exc.errors]
-            raise
+        parent = _parent_of(body)
+        ahead = frozenset(p for p in parents_ahead[index + 1:] if p)
+        if parent and parent in ahead and w.state.line(parent, ZERO_GUID) is None:
+            waiting.setdefault(parent, []).append((index, body))
+            continue
+        _bulk_element(w, cat, index, body)
+        for waiting_index, waiting_body in waiting.pop(parents_ahead[index] or "", []):
+            _bulk_element(w, cat, waiting_index, waiting_body)
+    for entries in waiting.values():  # a parent later in the batch that was never added
+        _bulk_element(w, cat, *entries[0])
+
+
+def _parent_of(body: object) -> str | None:
+    if not isinstance(body, dict):
+        return None
+    try:
+        parent = optional_guid(body.get("parentProductId"), "parentProductId")
+    except EngineError:
+        return None
+    return parent if parent != ZERO_GUID else None
+
+
+def _top_level_product(cat: Catalogue, body: object) -> str | None:
+    """The product a bulk element adds at the top level, if it names one plainly."""
+    if not isinstance(body, dict) or _parent_of(body) is not None:
+        return None
+    try:
+        product = resolve_product(cat, body)
+    except EngineError:
+        return None
+    return product.product_id if product else None
+
+
+def _bulk_element(w: Writer, cat: Catalogue, index: int, body: object) -> None:
+    prefix = f"items[{index}]."
+    try:
+        if not isinstance(body, dict):
+            raise field_error(f"items[{index}]", "must be a JSON object")
+        add_item(w, cat, body, prefix)
+    except EngineError as exc:
+        # Name the element in the message and in every field error.
+        if not exc.message.startswith(f"items[{index}]"):
+            exc.message = f"items[{index}]: {exc.message}"
+            exc.args = (exc.message,)
+        exc.errors = [e if e.startswith(f"items[{index}]") else f"items[{index}].{e}"
+                      for e in exc.errors]
+        raise
 
 
 def set_qty(w: Writer, cat: Catalogue, product_id: str, qty: object) -> None:
     pid = normalise_guid(product_id, "productId")
-    number = inputs.whole_number(qty, "qty", minimum=0)
+    number = inputs.quantity(qty, "qty", limit=MAX_LINE_QTY)
+    if number < 0:
+        raise field_error("qty", f"must be at least 0 (got {number})")
     line = w.state.line(pid, ZERO_GUID)
     if line is None:
         raise NotFound(f"Product {pid} is not in basket {w.state.id}",

@@ -11,13 +11,28 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from ..money import ZERO_AMOUNT, Amount, Currency, bp_to_percent, currency
+from ..money import ZERO_AMOUNT, Amount, Currency, allocate, bp_to_percent, currency
 from . import promotions as promos
 from .catalogue import Catalogue, Promotion, ShippingMethod
 from .ids import ZERO_GUID
 from .state import BasketState, LineState
 
 DEFAULT_COUNTRY = "GB"
+
+
+@dataclass
+class PromoShare:
+    """One promotion's part of one line's discount. `tax` is the promotion's share of the
+    line's discount tax (largest remainder), so a line's shares foot to its discount."""
+
+    promo: Promotion
+    gross: int
+    tax: int = 0
+    tax_bonus: bool = False  # received a remainder unit when the line's tax was split
+
+    @property
+    def amount(self) -> Amount:
+        return Amount(self.gross, self.tax)
 
 
 @dataclass
@@ -29,7 +44,7 @@ class LinePrice:
     additional: Amount
     discount: Amount
     total: Amount
-    promos: list[tuple[Promotion, int]] = field(default_factory=list)
+    promos: list[PromoShare] = field(default_factory=list)
 
 
 @dataclass
@@ -41,6 +56,10 @@ class PromoOutcome:
     reason: str | None
     discount_gross: int = 0
     discount: Amount = ZERO_AMOUNT
+    # How an order-level amount was reached (for the explanation): the gross it was worked
+    # out on, and each line's share of the spread.
+    base: int = 0
+    shares: dict[int, promos.Share] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,6 +75,7 @@ class Priced:
     total_without_shipping: Amount
     shipping: Amount
     shipping_method: ShippingMethod | None
+    shipping_before_promotions: int
     grand_total: Amount
     subscription_total: Amount
     tax_percent: Decimal
@@ -94,12 +114,9 @@ def context(state: BasketState, now: datetime) -> promos.Context:
     )
 
 
-def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
-    cur = currency(state.currency)
-    ctx = context(state, now)
-    gross_by_line, eligible = ctx.gross_by_line, ctx.eligible
-
-    # Which promotions are in play: the applied codes, then automatic ones that qualify.
+def _outcomes(state: BasketState, cat: Catalogue, ctx: promos.Context) -> list[PromoOutcome]:
+    """The applied codes, then the automatic promotions that qualify; an applicable exclusive
+    promotion (the first in stacking order) switches every other one off, with the reason."""
     outcomes: list[PromoOutcome] = []
     for code in state.promo_codes:
         promo = cat.promotion(code)
@@ -111,13 +128,28 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
     for promo in cat.auto_promotions:
         if promos.qualify(promo, ctx) is None:
             outcomes.append(PromoOutcome(promo, promo.code or "", False, True, None))
+    exclusive = sorted((o for o in outcomes if o.applicable and o.promo and o.promo.exclusive),
+                       key=lambda o: promos.stacking_key(o.promo))
+    if exclusive:
+        winner = exclusive[0].promo
+        for o in outcomes:
+            if o.applicable and o.promo is not winner:
+                o.applicable = False
+                o.reason = f"{_name(o.promo)} cannot be combined with {winner.code}"
+    return outcomes
 
+
+def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
+    cur = currency(state.currency)
+    ctx = context(state, now)
+    gross_by_line, eligible = ctx.gross_by_line, ctx.eligible
+    outcomes = _outcomes(state, cat, ctx)
+
+    # Gross discounts, promotion by promotion in stacking order, each on what is left.
     remaining = dict(gross_by_line)
-    per_line: dict[int, list[tuple[Promotion, int]]] = {ln.id: [] for ln in state.lines}
-    active = sorted(
-        (o for o in outcomes if o.applicable and o.promo),
-        key=lambda o: (0 if o.promo.is_line_level else 1, o.promo.priority),
-    )
+    taken_by_line: dict[int, list[tuple[Promotion, int]]] = {ln.id: [] for ln in state.lines}
+    active = sorted((o for o in outcomes if o.applicable and o.promo),
+                    key=lambda o: promos.stacking_key(o.promo))
     for outcome in active:
         promo = outcome.promo
         if promo.kind == "free_shipping":
@@ -126,40 +158,34 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
             taken = promos.line_discounts(promo, ctx, remaining)
         else:
             base_lines = [ln for ln in eligible if remaining[ln.id] > 0]
-            total = promos.order_discount(promo, sum(remaining[ln.id] for ln in base_lines))
-            taken = promos.spread(total, base_lines, remaining)
+            outcome.base = sum(remaining[ln.id] for ln in base_lines)
+            outcome.shares = promos.spread(promos.order_discount(promo, outcome.base),
+                                           base_lines, remaining)
+            taken = {line_id: share.units for line_id, share in outcome.shares.items()}
         for line_id, amount in taken.items():
             remaining[line_id] -= amount
-            per_line[line_id].append((promo, amount))
+            taken_by_line[line_id].append((promo, amount))
         outcome.discount_gross = sum(taken.values())
 
-    lines: list[LinePrice] = []
-    for ln in state.lines:
-        rate = ln.product.tax_bp
-        subtotal = Amount.of(gross_by_line[ln.id], rate)
-        additional = Amount.of(ln.additional_charge_minor, rate)
-        discounted = Amount.of(remaining[ln.id], rate)
-        # The discount is exactly what came off the goods, tax included; an undiscounted
-        # line has a zero discount in every component.
-        discount = subtotal - discounted
-        total = discounted + additional
-        lines.append(LinePrice(
-            line=ln, unit=Amount.of(unit_price(ln, cur), rate),
-            list_unit=Amount.of(ln.product.prices.get(cur.code, 0), rate),
-            subtotal=subtotal, additional=additional, discount=discount, total=total,
-            promos=per_line[ln.id],
-        ))
-
+    lines = [_line_price(ln, cur, gross_by_line[ln.id], remaining[ln.id], taken_by_line[ln.id])
+             for ln in state.lines]
     subtotal = sum((lp.subtotal for lp in lines), ZERO_AMOUNT)
     discount = sum((lp.discount for lp in lines), ZERO_AMOUNT)
     additional = sum((lp.additional for lp in lines), ZERO_AMOUNT)
     total_without_shipping = subtotal - discount + additional
 
+    # A promotion's amount is the sum of its shares on the lines, so promotions foot.
+    for outcome in outcomes:
+        if outcome.promo is not None and outcome.promo.kind != "free_shipping":
+            outcome.discount = sum((share.amount for lp in lines for share in lp.promos
+                                    if share.promo is outcome.promo), ZERO_AMOUNT)
+
     country = state.country_code or DEFAULT_COUNTRY
     method = cat.shipping.get(state.shipping_method_id or "")
     shipping = ZERO_AMOUNT
+    charge_before = 0
     if method is not None:
-        charge = shipping_charge(method, state, subtotal.gross)
+        charge = charge_before = shipping_charge(method, state, subtotal.gross)
         for outcome in active:
             p = outcome.promo
             if p.kind != "free_shipping":
@@ -179,16 +205,6 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
     outcomes = [o for o in outcomes if o.is_code or o.promo.kind != "free_shipping"
                 or (o.applicable and o.discount_gross > 0)]
 
-    # Each outcome's discount as an Amount: the tax share of the lines it touched.
-    for outcome in outcomes:
-        if outcome.promo is None or outcome.promo.kind == "free_shipping":
-            continue
-        outcome.discount = sum(
-            (Amount.of(amount, lp.line.product.tax_bp)
-             for lp in lines for p, amount in lp.promos if p is outcome.promo),
-            ZERO_AMOUNT,
-        )
-
     grand_total = total_without_shipping + shipping
     rates = {ln.product.tax_bp for ln in state.lines}
     if len(rates) == 1:
@@ -205,13 +221,33 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
         state=state, cur=cur, country=country, lines=lines, promos=outcomes, subtotal=subtotal,
         discount=discount, additional=additional,
         total_without_shipping=total_without_shipping, shipping=shipping,
-        shipping_method=method, grand_total=grand_total, subscription_total=subscription_total,
+        shipping_method=method, shipping_before_promotions=charge_before,
+        grand_total=grand_total, subscription_total=subscription_total,
         tax_percent=tax_percent,
     )
 
 
-def _name(p: Promotion) -> str:
-    return f"Promo code {p.code}" if p.code else f"Promotion '{p.name}'"
+def _line_price(ln: LineState, cur: Currency, gross: int, left: int,
+                taken: list[tuple[Promotion, int]]) -> LinePrice:
+    """A line's amounts. The discount is exactly what came off the goods, tax included; its
+    tax is split between the line's promotions by the largest remainder of their gross."""
+    rate = ln.product.tax_bp
+    subtotal = Amount.of(gross, rate)
+    discounted = Amount.of(left, rate)
+    discount = subtotal - discounted
+    additional = Amount.of(ln.additional_charge_minor, rate)
+    split = allocate(discount.tax, [amount for _, amount in taken])
+    shares = [PromoShare(promo, amount, tax, bonus)
+              for (promo, amount), (tax, bonus) in zip(taken, split)]
+    return LinePrice(
+        line=ln, unit=Amount.of(unit_price(ln, cur), rate),
+        list_unit=Amount.of(ln.product.prices.get(cur.code, 0), rate),
+        subtotal=subtotal, additional=additional, discount=discount,
+        total=discounted + additional, promos=shares,
+    )
+
+
+_name = promos.display_name
 
 
 def is_subscription(line: LineState) -> bool:

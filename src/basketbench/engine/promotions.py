@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..money import Currency, currency, format_amount
+from ..money import Currency, allocate, currency, format_amount
 from .catalogue import Promotion
 from .state import LineState
 
@@ -35,38 +35,88 @@ def _money(minor: int, promo: Promotion) -> str:
     return format_amount(minor, cur)
 
 
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a promotion, checked now: what it asks, whether it holds, and the
+    refusal a person reads when it does not."""
+
+    asks: str
+    holds: bool
+    reason: str
+
+
+def display_name(promo: Promotion) -> str:
+    return f"Promo code {promo.code}" if promo.code else f"Promotion '{promo.name}'"
+
+
+def conditions(promo: Promotion, ctx: Context) -> list[Condition]:
+    """Every condition of the promotion, in the order they are checked."""
+    name = display_name(promo)
+    out: list[Condition] = []
+    if promo.only_currency:
+        out.append(Condition(
+            f"basket in {promo.only_currency.upper()} (it is in {ctx.currency})",
+            promo.only_currency.upper() == ctx.currency,
+            f"{name} is only valid for {promo.only_currency.upper()} baskets"))
+    if promo.valid_from:
+        out.append(Condition(f"valid from {promo.valid_from[:10]}",
+                             ctx.now >= parse_time(promo.valid_from),
+                             f"{name} is not valid until {promo.valid_from[:10]}"))
+    if promo.valid_to:
+        out.append(Condition(f"valid to {promo.valid_to[:10]}",
+                             ctx.now <= parse_time(promo.valid_to), f"{name} has expired"))
+    if promo.kind == "order_fixed" or promo.min_subtotal_minor:
+        out.append(Condition(
+            f"basket in {promo.currency.upper()}, the currency of its amounts "
+            f"(it is in {ctx.currency})", promo.currency.upper() == ctx.currency,
+            f"{name} is only valid for {promo.currency.upper()} baskets"))
+    if promo.min_subtotal_minor and promo.currency.upper() == ctx.currency:
+        out.append(Condition(
+            f"items that count total at least {_money(promo.min_subtotal_minor, promo)} "
+            f"before discounts (they total {_money(ctx.eligible_gross, promo)})",
+            ctx.eligible_gross >= promo.min_subtotal_minor,
+            f"{name} is only valid for baskets over {_money(promo.min_subtotal_minor, promo)}"))
+    if promo.min_items:
+        out.append(Condition(
+            f"at least {promo.min_items} items that count (there are {ctx.eligible_units})",
+            ctx.eligible_units >= promo.min_items,
+            f"{name} needs at least {promo.min_items} items in the basket"))
+    if promo.required_category:
+        out.append(Condition(
+            f"an item from {promo.required_category}",
+            any(ln.product.category.lower() == promo.required_category.lower()
+                for ln in ctx.eligible),
+            f"{name} needs an item from {promo.required_category} in the basket"))
+    if promo.required_stock_code:
+        out.append(Condition(
+            f"{promo.required_stock_code} in the basket",
+            any(ln.product.stock_code.upper() == promo.required_stock_code.upper()
+                for ln in ctx.eligible),
+            f"{name} needs {promo.required_stock_code} in the basket"))
+    if promo.kind == "free_shipping":
+        return out
+    if promo.is_line_level:
+        holds = any(promo.targets(ln.product) for ln in ctx.eligible)
+    else:
+        holds = ctx.eligible_gross > 0
+    out.append(Condition("an item it can discount", holds,
+                         f"{name} does not apply to any item in the basket"))
+    return out
+
+
 def qualify(promo: Promotion, ctx: Context) -> str | None:
     """None when the promotion may apply now; otherwise the reason, for a person to read."""
-    name = f"Promo code {promo.code}" if promo.code else f"Promotion '{promo.name}'"
-    if promo.only_currency and promo.only_currency.upper() != ctx.currency:
-        return f"{name} is only valid for {promo.only_currency.upper()} baskets"
-    if promo.valid_from and ctx.now < parse_time(promo.valid_from):
-        return f"{name} is not valid until {promo.valid_from[:10]}"
-    if promo.valid_to and ctx.now > parse_time(promo.valid_to):
-        return f"{name} has expired"
-    money_kinds = promo.kind == "order_fixed" or promo.min_subtotal_minor
-    if money_kinds and promo.currency.upper() != ctx.currency:
-        return f"{name} is only valid for {promo.currency.upper()} baskets"
-    if promo.min_subtotal_minor and ctx.eligible_gross < promo.min_subtotal_minor:
-        return f"{name} is only valid for baskets over {_money(promo.min_subtotal_minor, promo)}"
-    if promo.min_items and ctx.eligible_units < promo.min_items:
-        return f"{name} needs at least {promo.min_items} items in the basket"
-    if promo.required_category and not any(
-        ln.product.category.lower() == promo.required_category.lower() for ln in ctx.eligible
-    ):
-        return f"{name} needs an item from {promo.required_category} in the basket"
-    if promo.required_stock_code and not any(
-        ln.product.stock_code.upper() == promo.required_stock_code.upper() for ln in ctx.eligible
-    ):
-        return f"{name} needs {promo.required_stock_code} in the basket"
-    if promo.kind == "free_shipping":
-        return None
-    if promo.is_line_level:
-        if not any(promo.targets(ln.product) for ln in ctx.eligible):
-            return f"{name} does not apply to any item in the basket"
-    elif ctx.eligible_gross <= 0:
-        return f"{name} does not apply to any item in the basket"
+    for condition in conditions(promo, ctx):
+        if not condition.holds:
+            return condition.reason
     return None
+
+
+def stacking_key(promo: Promotion) -> tuple[int, int, str]:
+    """The order promotions are applied in (engine-rules §4): line-level kinds, then
+    order-level; by priority; then by code, an automatic promotion's name standing for its
+    code. Never the order the codes were applied in."""
+    return (0 if promo.is_line_level else 1, promo.priority, (promo.code or promo.name).upper())
 
 
 def usage_reason(promo: Promotion) -> str | None:
@@ -110,19 +160,22 @@ def order_discount(promo: Promotion, base: int) -> int:
     return 0
 
 
-def spread(total: int, lines: list[LineState], remaining: dict[int, int]) -> dict[int, int]:
-    """Spread an order-level discount pro rata by remaining gross; the remainder goes to the
-    last lines, never taking a line below zero."""
-    base = sum(remaining[ln.id] for ln in lines)
-    if total <= 0 or base <= 0:
-        return {}
-    shares = {ln.id: total * remaining[ln.id] // base for ln in lines}
-    left = total - sum(shares.values())
-    for ln in reversed(lines):
-        if left <= 0:
-            break
-        room = remaining[ln.id] - shares[ln.id]
-        take = min(room, left)
-        shares[ln.id] += take
-        left -= take
-    return {k: v for k, v in shares.items() if v > 0}
+@dataclass(frozen=True)
+class Share:
+    """A line's share of an order-level discount: the exact share is
+    `total x weight / base`; `units` is what the line got, `bonus` whether it received one of
+    the remainder units of the largest-remainder method."""
+
+    units: int
+    weight: int
+    bonus: bool
+
+
+def spread(total: int, lines: list[LineState], remaining: dict[int, int]) -> dict[int, Share]:
+    """Spread an order-level discount over lines pro rata by what remains of their gross,
+    by the largest-remainder method (ties: larger gross, then display order). `lines` come in
+    display order. A share never exceeds what remains of its line, since total <= base."""
+    weights = [remaining[ln.id] for ln in lines]
+    parts = allocate(total, weights)
+    return {ln.id: Share(units, weight, bonus)
+            for ln, weight, (units, bonus) in zip(lines, weights, parts) if units > 0}

@@ -107,9 +107,10 @@ def line_item(lp: LinePrice, cur: Currency) -> dict:
         "isMembership": False,
         "subscriptionUserSettings": sub,
         "promotionsApplied": [
-            _promo_entry(promo.code, promo.name, promo.percent if promo.percent_bp else 0,
-                         Amount.of(amount, p.tax_bp), promo.auto_apply, cur)
-            for promo, amount in lp.promos
+            _promo_entry(share.promo.code, share.promo.name,
+                         share.promo.percent if share.promo.percent_bp else 0,
+                         share.amount, share.promo.auto_apply, cur)
+            for share in lp.promos
         ],
         "isGiftWrapApplied": ln.is_gift_wrap, "giftWrapId": ln.gift_wrap_id or ZERO_GUID,
         "itemGroupId": 0, "couponProvider": "", "isManualPrice": bool(ln.manual_price_minor),
@@ -239,8 +240,10 @@ def basket(priced: Priced, cat: Catalogue, now: datetime) -> dict:
         # Extensions (engine-rules §10): never change a documented shape, only add.
         "version": s.version, "isNew": not s.persisted, "campaignCode": s.campaign_code,
         "countryCode": priced.country,
+        # The storefront's checkout reads `storeId` after click & collect (storefront.md).
+        "storeId": store.id if store else None,
         "clickCollectStore": _store_ext(store),
-        "nominatedDelivery": _nominated_ext(s.nominated, cur),
+        "nominatedDelivery": _nominated_ext(s.nominated, priced.shipping_method, cur),
     }
 
 
@@ -250,12 +253,15 @@ def _store_ext(store) -> dict | None:
     return {"id": store.id, "code": store.code, "name": store.name}
 
 
-def _nominated_ext(nominated: dict | None, cur: Currency) -> dict | None:
+def _nominated_ext(nominated: dict | None, method: ShippingMethod | None,
+                   cur: Currency) -> dict | None:
     if not nominated:
         return None
     out = {k: v for k, v in nominated.items() if k != "price_minor"}
     if nominated.get("price_minor") is not None:
-        out["price"] = price_object(Amount(nominated["price_minor"], 0), cur)
+        # Taxed exactly as the shipping charge it becomes.
+        rate = method.tax_bp if method is not None else 0
+        out["price"] = price_object(Amount.of(nominated["price_minor"], rate), cur)
     return out
 
 
@@ -314,6 +320,6 @@ def product(p: Product, cur: Currency) -> dict:
         # Extensions: what the workbench needs to offer choices.
         "productId": p.product_id, "category": p.category,
         "taxRate": (Decimal(p.tax_bp) / 10000).quantize(Decimal("0.01")),
-        "personalisable": p.personalisable,
+        "personalisable": p.personalisable, "maxTextLength": p.max_text_length,
         "childOnly": p.child_only, "excludedFromPromotions": p.excluded,
     }

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -159,8 +159,50 @@ def _v2(db: sqlite_utils.Database) -> None:
                "free_over_minor FROM shipping_methods")
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    """Personalised child lines keyed by their text (engine-rules §2): a `text_key` column in
+    the line key, so a second engraving under one parent is a new line; a product's longest
+    personalisation text; which shipping methods are click & collect."""
+    db.execute(
+        """CREATE TABLE lines_v3 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            basket_id TEXT NOT NULL REFERENCES baskets(id) ON DELETE CASCADE,
+            product_id TEXT NOT NULL REFERENCES products(product_id),
+            parent_product_id TEXT NOT NULL,
+            text_key TEXT NOT NULL DEFAULT '',
+            qty INTEGER NOT NULL CHECK (qty > 0),
+            display_order INTEGER NOT NULL,
+            manual_price_minor INTEGER,
+            additional_charge_minor INTEGER NOT NULL DEFAULT 0,
+            custom_info TEXT,
+            item_type INTEGER NOT NULL DEFAULT 0,
+            subscription TEXT,
+            gift_wrap_id TEXT,
+            is_gift_wrap INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (basket_id, product_id, parent_product_id, text_key)
+        )"""
+    )
+    db.execute(
+        "INSERT INTO lines_v3 (id, basket_id, product_id, parent_product_id, qty, display_order,"
+        " manual_price_minor, additional_charge_minor, custom_info, item_type, subscription,"
+        " gift_wrap_id, is_gift_wrap) SELECT id, basket_id, product_id, parent_product_id, qty,"
+        " display_order, manual_price_minor, additional_charge_minor, custom_info, item_type,"
+        " subscription, gift_wrap_id, is_gift_wrap FROM lines"
+    )
+    # Line ids are never reused: carry the AUTOINCREMENT high-water mark over.
+    db.execute("INSERT INTO sqlite_sequence (name, seq) SELECT 'lines_v3', seq FROM "
+               "sqlite_sequence WHERE name = 'lines'")
+    db.execute("DROP TABLE lines")
+    db.execute("ALTER TABLE lines_v3 RENAME TO lines")
+    db["lines"].create_index(["basket_id", "display_order"])
+    db["lines"].create_index(["product_id"])
+    db.execute("ALTER TABLE products ADD COLUMN max_text_length INTEGER")
+    db.execute("ALTER TABLE shipping_methods ADD COLUMN is_click_collect INTEGER NOT NULL "
+               "DEFAULT 0")
+
+
 # Each entry migrates from the version before it; append, never edit a released one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

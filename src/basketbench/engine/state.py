@@ -27,6 +27,16 @@ LINE_COLUMNS = (
 _JSON_BASKET = {"nominated", "custom_info", "delivery_plans"}
 
 
+def text_key(parent_product_id: str, custom_info: dict) -> str:
+    """The personalisation text that is part of a child line's key (engine-rules §2): a
+    second engraving with other text under one parent is a new line, never an overwrite.
+    Top-level lines and child lines without text have an empty key."""
+    if parent_product_id == ZERO_GUID:
+        return ""
+    texts = [custom_info.get(f"customInfo{n}") or "" for n in range(1, 6)]
+    return "\x1f".join(texts) if any(texts) else ""
+
+
 @dataclass
 class LineState:
     id: int
@@ -47,8 +57,12 @@ class LineState:
         return self.product.product_id
 
     @property
-    def key(self) -> tuple[str, str]:
-        return (self.product.product_id, self.parent_product_id)
+    def text_key(self) -> str:
+        return text_key(self.parent_product_id, self.custom_info)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.product.product_id, self.parent_product_id, self.text_key)
 
     @property
     def is_child(self) -> bool:
@@ -83,11 +97,15 @@ class BasketState:
     promo_codes: list[str] = field(default_factory=list)
     persisted: bool = False
 
-    def line(self, product_id: str, parent: str = ZERO_GUID) -> LineState | None:
-        for ln in self.lines:
-            if ln.product.product_id == product_id and ln.parent_product_id == parent:
-                return ln
-        return None
+    def line(self, product_id: str, parent: str = ZERO_GUID, text: str = "") -> LineState | None:
+        """The line with this key: product, parent, and personalisation text (see text_key)."""
+        key = (product_id, parent, text)
+        return next((ln for ln in self.lines if ln.key == key), None)
+
+    def lines_of(self, product_id: str, parent: str) -> list[LineState]:
+        """Every line of a product under a parent, whatever its personalisation text."""
+        return [ln for ln in self.lines
+                if ln.product.product_id == product_id and ln.parent_product_id == parent]
 
     def children_of(self, parent: LineState) -> list[LineState]:
         if parent.is_child:
@@ -202,10 +220,11 @@ class Writer:
         for k, v in extra.items():
             setattr(line, k, v)
         cur = self.conn.execute(
-            "INSERT INTO lines (basket_id, product_id, parent_product_id, qty, display_order, "
-            "manual_price_minor, additional_charge_minor, custom_info, item_type, subscription, "
-            "gift_wrap_id, is_gift_wrap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (self.state.id, product.product_id, parent, qty, display_order,
+            "INSERT INTO lines (basket_id, product_id, parent_product_id, text_key, qty, "
+            "display_order, manual_price_minor, additional_charge_minor, custom_info, item_type, "
+            "subscription, gift_wrap_id, is_gift_wrap) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.state.id, product.product_id, parent, line.text_key, qty, display_order,
              line.manual_price_minor, line.additional_charge_minor, _dump(line.custom_info),
              line.item_type, _dump(line.subscription), line.gift_wrap_id, int(line.is_gift_wrap)),
         )
@@ -226,6 +245,9 @@ class Writer:
                 value = int(bool(value))
             assigns.append(f"{column} = ?")
             params.append(value)
+        if "custom_info" in fields:  # the text is part of a child line's key
+            assigns.append("text_key = ?")
+            params.append(line.text_key)
         self.conn.execute(f"UPDATE lines SET {', '.join(assigns)} WHERE id = ?", (*params, line.id))
         if "display_order" in fields:
             self.state.sort_lines()
