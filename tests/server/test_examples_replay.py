@@ -4,6 +4,7 @@ ids filled in, in the order a storefront would send them: each one succeeds."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +70,17 @@ def test_replay_documented_requests(api, http):
     assert ok_result(api.get(f"/{bid}"))["lineItems"][-1]["stockCode"] == CODE
 
     # 19 shipping method: the documented nominated-delivery body on the nominated method.
+    # Its documented day (2022-03-25) is in the past: refused, naming the day (engine-rules
+    # §6); the same body with a day two days ahead is taken.
     nominated = example("19-update-shipping-method")
+    shipping = {"shippingMethodId": METHODS["NOM"], "countryCode": "GB"}
+    refused = api.put(f"/{bid}/delivery/shipping-method", content=body(nominated),
+                      params=shipping, headers=FORM)
+    assert refused.status_code == 400 and "2022-03-25" in refused.json()["message"]
+    ahead = (datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y-%m-%dT00:00:00Z")
+    nominated["deliveryDate"] = ahead
     basket = ok_result(api.put(f"/{bid}/delivery/shipping-method", content=body(nominated),
-                               params={"shippingMethodId": METHODS["NOM"], "countryCode": "GB"},
-                               headers=FORM))
+                               params=shipping, headers=FORM))
     assert basket["shippingMethodId"] == METHODS["NOM"]
 
     # 20 and 21 delivery plans: the documented plan with a real method, store and product.

@@ -89,6 +89,9 @@ class Product(WireModel):
     promotions: list[Any] | None = None
     pre_order: Any = None
 
+    # Extensions appear on the wire only when they carry something.
+    omit_when_default: ClassVar[frozenset[str]] = frozenset({"max_text_length"})
+
 
 class RecordResult(WireModel):
     record_id: Guid | None = None
