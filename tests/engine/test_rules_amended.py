@@ -85,7 +85,7 @@ def test_order_discount_is_spread_by_largest_remainder(engine, ref):
     basket = engine.apply_promo(bid, "SAVE10")["basket"]
     got = [line_of(basket, code)["discount"]["raw"]["withTax"]
            for code in ("POLO-NAVY-L", "LINEN-WHT-M", "MUG-WHITE")]
-    # 10% of 144.32 = 14.43; exact shares 7.1995 / 5.8995 / 1.3318: the two largest
+    # 10% of 144.32 = 14.43; exact shares 7.1990 / 5.8995 / 1.3318: the two largest
     # remainders take the two units left over.
     assert got == [Decimal("7.20"), Decimal("5.90"), Decimal("1.33")]
 

@@ -24,6 +24,7 @@ class Capabilities:
     promotions: bool = False  # list_promotions
     list_all: bool = False  # list_baskets across users, paged
     reference: bool = False  # list_shipping_methods / list_stores / list_users
+    explain: bool = False  # explain: why every figure of a basket is what it is
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Backend(Protocol):
     async def list_shipping_methods(self, country: str | None = None) -> list[dict]: ...
     async def list_stores(self) -> list[dict]: ...
     async def list_users(self) -> list[dict]: ...
+    async def explain(self, basket_id: str) -> dict: ...
 
 
 # Operations that change data: refused on read-only profiles, never retried.

@@ -32,7 +32,8 @@ class LocalBackend:
         self.profile = profile
         self.capabilities = Capabilities(
             read_only=read_only, merge_strategies=("sum", "max", "replace"), merge_preview=True,
-            lock=True, catalogue=True, promotions=True, list_all=True, reference=True)
+            lock=True, catalogue=True, promotions=True, list_all=True, reference=True,
+            explain=True)
         self.log = RequestLog()
 
     async def close(self) -> None:
@@ -72,6 +73,9 @@ class LocalBackend:
     async def list_user_baskets(self, user_id: str) -> list[BasketShort]:
         return await self._call("list_user_baskets", user_id, lambda: [
             BasketShort.model_validate(b) for b in self.engine.list_user_baskets(user_id)])
+
+    async def explain(self, basket_id: str) -> dict:
+        return await self._call("explain", basket_id, lambda: self.engine.explain(basket_id))
 
     async def related_products(self, basket_id: str) -> list[Product]:
         return await self._call("related_products", basket_id, lambda: [

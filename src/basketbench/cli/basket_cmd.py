@@ -2,7 +2,8 @@
 
 Human-readable output by default, `--json` for the exact wire JSON. Exit codes: 0 success,
 1 a backend or configuration error (message on stderr, no traceback), 2 a usage error,
-3 a promo code that is not valid (validate/apply/remove answered "no").
+3 a promo code that is not valid (validate/apply/remove answered "no"), 4 an audit that found
+an arithmetic error (`basket audit`).
 """
 
 from __future__ import annotations
@@ -461,5 +462,6 @@ def delete_cmd(make, as_json, basket_id) -> None:
 
 
 from .diff_cmd import diff as _diff  # noqa: E402 - `basket diff` lives in its own module
+from . import explain_cmd as _explain  # noqa: E402,F401 - registers `basket explain`, `audit`
 
 basket.add_command(_diff)

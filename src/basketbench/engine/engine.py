@@ -19,6 +19,7 @@ import sqlite_utils
 from ..money import currency as lookup_currency
 from ..money import from_minor, format_amount
 from . import catalogue as catalogue_mod
+from . import explain as explain_mod
 from . import ops_basket, ops_delivery, ops_lines, ops_promos, render, schema, sessions
 from .errors import BasketLocked, Conflict, NotFound, ValidationError, field_error
 from .ids import normalise_guid
@@ -113,6 +114,16 @@ class BasketEngine:
         def fn(conn, cat, now):
             state = load(conn, cat, bid) or new_state(bid, "GBP", "")
             return render.basket(price(state, cat, now), cat, now)
+
+        return self._read(fn)
+
+    def explain(self, basket_id: object) -> dict:
+        """Why every figure of the basket is what it is (see engine/explain.py)."""
+        bid = normalise_guid(basket_id, "id")
+
+        def fn(conn, cat, now):
+            state = load(conn, cat, bid) or new_state(bid, "GBP", "")
+            return explain_mod.explain(price(state, cat, now), cat, now)
 
         return self._read(fn)
 

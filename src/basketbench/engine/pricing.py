@@ -27,6 +27,7 @@ class PromoShare:
 
     promo: Promotion
     gross: int
+    base: int  # what was left of the line's gross when this promotion came to it
     tax: int = 0
     tax_bonus: bool = False  # received a remainder unit when the line's tax was split
 
@@ -147,7 +148,7 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
 
     # Gross discounts, promotion by promotion in stacking order, each on what is left.
     remaining = dict(gross_by_line)
-    taken_by_line: dict[int, list[tuple[Promotion, int]]] = {ln.id: [] for ln in state.lines}
+    taken_by_line: dict[int, list[tuple[Promotion, int, int]]] = {ln.id: [] for ln in state.lines}
     active = sorted((o for o in outcomes if o.applicable and o.promo),
                     key=lambda o: promos.stacking_key(o.promo))
     for outcome in active:
@@ -163,8 +164,8 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
                                            base_lines, remaining)
             taken = {line_id: share.units for line_id, share in outcome.shares.items()}
         for line_id, amount in taken.items():
+            taken_by_line[line_id].append((promo, amount, remaining[line_id]))
             remaining[line_id] -= amount
-            taken_by_line[line_id].append((promo, amount))
         outcome.discount_gross = sum(taken.values())
 
     lines = [_line_price(ln, cur, gross_by_line[ln.id], remaining[ln.id], taken_by_line[ln.id])
@@ -228,7 +229,7 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
 
 
 def _line_price(ln: LineState, cur: Currency, gross: int, left: int,
-                taken: list[tuple[Promotion, int]]) -> LinePrice:
+                taken: list[tuple[Promotion, int, int]]) -> LinePrice:
     """A line's amounts. The discount is exactly what came off the goods, tax included; its
     tax is split between the line's promotions by the largest remainder of their gross."""
     rate = ln.product.tax_bp
@@ -236,9 +237,9 @@ def _line_price(ln: LineState, cur: Currency, gross: int, left: int,
     discounted = Amount.of(left, rate)
     discount = subtotal - discounted
     additional = Amount.of(ln.additional_charge_minor, rate)
-    split = allocate(discount.tax, [amount for _, amount in taken])
-    shares = [PromoShare(promo, amount, tax, bonus)
-              for (promo, amount), (tax, bonus) in zip(taken, split)]
+    split = allocate(discount.tax, [amount for _, amount, _ in taken])
+    shares = [PromoShare(promo, amount, base, tax, bonus)
+              for (promo, amount, base), (tax, bonus) in zip(taken, split)]
     return LinePrice(
         line=ln, unit=Amount.of(unit_price(ln, cur), rate),
         list_unit=Amount.of(ln.product.prices.get(cur.code, 0), rate),
