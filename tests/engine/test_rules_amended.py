@@ -267,3 +267,38 @@ def test_a_users_baskets_are_listed_oldest_first(engine, ref, clock):
     listed = engine.list_user_baskets(user)
     created = [b["created"] for b in listed]
     assert created == sorted(created) and len(created) >= 2
+
+
+def test_custom_info_may_not_give_a_child_line_its_siblings_text(engine, ref):
+    bid = basket_with(engine, ref, ("WALLET-BRN", 1))
+    wallet, engrave = ref.product("WALLET-BRN"), ref.product("ENGRAVE-TEXT")
+    for text in ("A.S.", "B.T."):
+        engine.add_item(bid, {"productId": engrave, "parentProductId": wallet, "qty": 1,
+                              "customInfo1": text})
+    first = line_of(engine.get_basket(bid), "ENGRAVE-TEXT", wallet)
+    with pytest.raises(ValidationError) as err:  # two lines: the product alone is ambiguous
+        engine.set_custom_info(bid, {"lineInfo": [{"productId": engrave,
+                                                   "parentProductId": wallet}]})
+    assert "lineId" in err.value.message
+    other = "B.T." if first["customInfo1"] == "A.S." else "A.S."
+    with pytest.raises(ValidationError):
+        engine.set_custom_info(bid, {"lineInfo": [{"lineId": first["id"], "customInfo1": other}]})
+    basket = engine.set_custom_info(bid, {"lineInfo": [{"lineId": first["id"],
+                                                        "customInfo1": "C.U."}]})
+    texts = sorted(ln["customInfo1"] for ln in basket["lineItems"]
+                   if ln["parentProductId"] == wallet)
+    assert texts == sorted(["C.U.", other])
+
+
+def test_merge_keeps_engravings_apart_by_their_text(engine, ref):
+    wallet, engrave = ref.product("WALLET-BRN"), ref.product("ENGRAVE-TEXT")
+    target, source = new_id(), new_id()
+    for bid, text in ((target, "A.S."), (source, "B.T.")):
+        engine.add_bulk(bid, [{"productId": wallet, "qty": 1},
+                              {"productId": engrave, "parentProductId": wallet, "qty": 1,
+                               "customInfo1": text}])
+    merged = engine.merge(target, source)
+    children = sorted((ln["customInfo1"], ln["qty"]) for ln in merged["lineItems"]
+                      if ln["parentProductId"] == wallet)
+    assert children == [("A.S.", 1), ("B.T.", 1)]
+    assert line_of(merged, "WALLET-BRN")["qty"] == 2

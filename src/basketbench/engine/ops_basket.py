@@ -8,8 +8,8 @@ from . import inputs
 from .catalogue import Catalogue
 from .errors import NotFound, QuantityLimit, ValidationError, field_error
 from .ids import ZERO_GUID, normalise_guid, optional_guid
-from .ops_lines import MAX_LINE_QTY, MAX_LINES, check_qty, find_line
-from .state import BasketState, Writer
+from .ops_lines import MAX_LINE_QTY, MAX_LINES, check_qty, check_text_length, find_line
+from .state import BasketState, Writer, text_key
 
 MAX_PO = 50
 MAX_CAMPAIGN = 100
@@ -51,7 +51,12 @@ def set_custom_info(w: Writer, body: object) -> None:
         else:
             pid = optional_guid(entry.get("productId"), f"lineInfo[{i}].productId")
             parent = optional_guid(entry.get("parentProductId"), f"lineInfo[{i}].parentProductId")
-            line = w.state.line(pid, parent) if pid != ZERO_GUID else None
+            found = w.state.lines_of(pid, parent) if pid != ZERO_GUID else []
+            if len(found) > 1:
+                raise field_error(f"lineInfo[{i}].productId",
+                                  f"{len(found)} lines of {pid} under {parent} (personalised "
+                                  f"with different texts): name the line by lineId")
+            line = found[0] if found else None
         if line is None:
             ident = entry.get("lineId") or entry.get("productId")
             raise ValidationError(
@@ -67,6 +72,12 @@ def set_custom_info(w: Writer, body: object) -> None:
         for key in ("additionalCharge", "additionalServiceCost"):
             if entry.get(key) not in (None, ""):
                 charge += inputs.money(entry[key], f"lineInfo[{i}].{key}", cur)
+        check_text_length(line.product, info, f"lineInfo[{i}].")
+        clash = w.state.line(line.product_id, line.parent_product_id,
+                             text_key(line.parent_product_id, info))
+        if clash is not None and clash is not line:
+            raise field_error(f"lineInfo[{i}]", f"line {clash.id} under the same parent already "
+                                                f"has that text")
         updates.append((line, info, charge))
     w.set_fields(custom_info=basket_info)
     for line, info, charge in updates:
@@ -104,7 +115,7 @@ def merge_lines(w: Writer, cat: Catalogue, source: BasketState, strategy: str) -
                           f"{w.state.currency}: baskets in different currencies cannot merge")
     # In the source's display order, so appended lines keep their relative order.
     for src in source.lines:
-        mine = w.state.line(src.product.product_id, src.parent_product_id)
+        mine = w.state.line(*src.key)
         if mine is None:
             if len(w.state.lines) >= MAX_LINES:
                 raise QuantityLimit(f"Merged basket would exceed {MAX_LINES} lines",
