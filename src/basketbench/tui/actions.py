@@ -88,6 +88,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("basket.lock", "L", "lock", "Lock/unlock",
                "Lock or unlock the basket (local engine and sandbox only).",
                "basket: lock or unlock", mutates=True),
+    ActionSpec("basket.explain", "w", "explain", "Why",
+               "Explain every figure (why is this total what it is): on the lines pane the "
+               "selected line, elsewhere the whole basket: prices, tax, each promotion's share "
+               "and conditions, totals, shipping. On a live API, the audit of its numbers.",
+               "basket: explain (why is this total what it is)"),
     ActionSpec("basket.copy_json", "y", "copy_json", "Copy JSON",
                "Copy the basket's exact wire JSON to the clipboard.", "basket: copy JSON"),
     # -- lines ------------------------------------------------------------------------------

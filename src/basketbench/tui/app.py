@@ -39,6 +39,7 @@ from .connect import (
     PendingBackend,
     open_backend_worker,
 )
+from .explain_actions import ExplainActions
 from .flow_commands import FlowCommands
 from .format import ZERO_GUID, is_top_level, raw, short_id, user_label
 from .inspector import RequestInspector
@@ -123,7 +124,7 @@ def _profile_commands() -> type:
 
 
 @guard_handlers
-class BasketBench(App):
+class BasketBench(ExplainActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "basketbench"
     BINDINGS: ClassVar[list[BindingType]] = actions.bindings("app")
@@ -581,6 +582,7 @@ class BasketBench(App):
             delivery.render_text(before).plain != delivery.render_text(basket).plain)
         lines.show(basket, changed_lines)
         totals.show(basket, changed_totals)
+        self.audit_in_background(basket)
         delivery.show(basket, changed=delivery_changed)
         who = user_label(basket.user_email, basket.user_id)
         state = " · new, not saved" if basket.is_new else ""

@@ -62,3 +62,21 @@ class MutationFinished(Message):
 
     basket_id: str
     extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class BasketExplained(Message):
+    """The explanation of a basket (or, on a backend without rules, its audit) as text."""
+
+    basket_id: str
+    title: str
+    text: str
+
+
+@dataclass
+class BasketAudited(Message):
+    """The audit of a basket's own numbers (basketbench.audit findings)."""
+
+    basket_id: str
+    version: int | None
+    findings: list

@@ -57,6 +57,10 @@ class TotalsPane(VerticalScroll, can_focus=True):
         self.values: dict[str, tuple[str, str, str, str, str]] = {}
         self._shape: tuple[int, int] | None = None  # (rows, notes) last drawn
         self.text = ""
+        # The audit of the shown basket's numbers, for (basket id, version); a new version
+        # shows no verdict until its own audit arrives.
+        self.audit_note = ""
+        self._audited: tuple[str | None, int | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="totals-text", markup=False)
@@ -74,6 +78,8 @@ class TotalsPane(VerticalScroll, can_focus=True):
             self._shape = None
             body.update("")
             return
+        if (basket.id, basket.version) != self._audited:
+            self.audit_note = ""
         changed_style = self.get_component_rich_style("totals--changed", partial=True)
         muted = self.get_component_rich_style("totals--muted", partial=True)
         refused = self.get_component_rich_style("totals--refused", partial=True)
@@ -99,15 +105,32 @@ class TotalsPane(VerticalScroll, can_focus=True):
         footer = f"{basket.currency_code or '?'} ({basket.currency_symbol or ''}){tax_rate}"
         if campaign:
             footer += f" · campaign {campaign}"
-        table.caption = literal(footer, style=muted)  # a str caption would be read as markup
+        caption = literal(footer, style=muted)  # a str caption would be read as markup
+        if self.audit_note:
+            ok = self.audit_note.startswith("✓")
+            caption.append(" · ")
+            caption.append_text(literal(self.audit_note, style=muted if ok else refused))
+        table.caption = caption
         table.caption_justify = "left"
         self.text = "\n".join(" ".join(str(v) for v in row if v)
-                              for row in self.values.values()) + "\n" + footer
+                              for row in self.values.values()) + "\n" + caption.plain
         # A layout pass only when the table's height may change (rows or notes added or
         # removed), not on every new total.
         shape = (len(self.values), sum(1 for row in self.values.values() if row[4]))
         body.update(table, layout=shape != self._shape)
         self._shape = shape
+
+    def set_audit(self, basket_id: str | None, version: int | None, findings: list) -> None:
+        """Show whether the basket's own numbers foot (see basketbench.audit)."""
+        self._audited = (basket_id, version)
+        errors = sum(1 for f in findings if f.severity == "error")
+        note = "✓ foots" if not errors else \
+            f"✗ {errors} figure{'s' if errors != 1 else ''} do{'es' if errors == 1 else ''} " \
+            "not foot (w: details)"
+        if note != self.audit_note:
+            self.audit_note = note
+            if self.basket is not None:
+                self.show(self.basket, self.changed)
 
     def clear_highlight(self) -> None:
         if self.changed and self.basket is not None:

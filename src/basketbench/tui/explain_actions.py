@@ -1,0 +1,73 @@
+"""Why is this total what it is, in the workbench: key `w` explains the open basket (the
+selected line on the lines pane, else the whole basket), and the totals pane shows whether
+the basket's own numbers foot (an audit that knows nothing of the rules, so it works on a
+live API too). Work runs in workers that post messages; the handlers here touch the widgets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import explanation
+from ..wire import Basket
+from .format import short_id
+from .messages import BasketAudited, BasketExplained
+from .screens.explain import ExplainScreen
+
+
+class ExplainActions:
+    """Mixed into the app: `action_explain`, `audit_in_background` and their handlers."""
+
+    def action_explain(self: Any) -> None:
+        basket = self.basket
+        if basket is None:
+            self.notify("Open a basket first.", severity="warning", markup=False)
+            return
+        line = self.lines_pane.selected() if self.focused is self.lines_pane.table else None
+        line_id = int(line.id) if line is not None and str(line.id or "").isdigit() else None
+        self.run_worker(self._explain(basket, line_id), group="explain", exclusive=True,
+                        exit_on_error=False)
+
+    async def _explain(self: Any, basket: Basket, line_id: int | None) -> None:
+        from .messages import CallFailed
+
+        bid = (basket.id or "").lower()
+        backend = self.backend
+        if not getattr(backend.capabilities, "explain", False):
+            from .. import audit
+
+            findings = audit.audit(basket)
+            text = "\n".join([f"{backend.label} cannot explain its rules; the audit of the "
+                              f"basket's own numbers: {audit.summary(findings)}", ""]
+                             + [f"{f.severity}: {f.path}: {f.message}" for f in findings])
+            self.post_message(BasketExplained(bid, f"Audit of {short_id(bid)}", text))
+            return
+        try:
+            why = await backend.explain(bid)
+        except Exception as exc:  # shown like every failed call
+            self.post_message(CallFailed("explain", exc, bid))
+            return
+        what = f"line {line_id}" if line_id is not None else "basket"
+        self.post_message(BasketExplained(
+            bid, f"Why: {what} of {short_id(bid)} (version {why['version']})",
+            explanation.text(why, line_id=line_id)))
+
+    def on_basket_explained(self: Any, message: BasketExplained) -> None:
+        self.push_screen(ExplainScreen(message.title, message.text))
+
+    def audit_in_background(self: Any, basket: Basket) -> None:
+        """Audit the shown basket off the event loop (a 2,000-line basket takes a while)."""
+        def work() -> None:
+            from .. import audit
+
+            self.post_message(BasketAudited((basket.id or "").lower(), basket.version,
+                                            audit.audit(basket)))
+
+        self.run_worker(work, thread=True, group="audit", exclusive=True, exit_on_error=False)
+
+    def on_basket_audited(self: Any, message: BasketAudited) -> None:
+        shown = self.basket
+        if shown is None or (shown.id or "").lower() != message.basket_id or \
+                shown.version != message.version:
+            return  # the basket moved on since
+        self.totals_pane.set_audit(shown.id, shown.version, message.findings)
