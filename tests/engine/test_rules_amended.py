@@ -302,3 +302,17 @@ def test_merge_keeps_engravings_apart_by_their_text(engine, ref):
                       if ln["parentProductId"] == wallet)
     assert children == [("A.S.", 1), ("B.T.", 1)]
     assert line_of(merged, "WALLET-BRN")["qty"] == 2
+
+
+def test_a_child_named_without_its_text_is_the_one_line_there_is(engine, ref):
+    bid = basket_with(engine, ref, ("WALLET-BRN", 1))
+    wallet, engrave = ref.product("WALLET-BRN"), ref.product("ENGRAVE-TEXT")
+    by_product = {"productId": engrave, "parentProductId": wallet}
+    engine.add_item(bid, {**by_product, "qty": 1, "customInfo1": "A.S."})
+    basket = engine.add_item(bid, {**by_product, "qty": 2})  # +2 on the one engraving
+    assert [(c["customInfo1"], c["qty"]) for c in basket["lineItems"]
+            if c["parentProductId"] == wallet] == [("A.S.", 3)]
+    engine.add_item(bid, {**by_product, "qty": 1, "customInfo1": "B.T."})
+    with pytest.raises(ValidationError) as err:  # two engravings: which one?
+        engine.add_item(bid, {**by_product, "qty": 1})
+    assert "line id" in err.value.message

@@ -19,7 +19,8 @@ def seed_markup(engine) -> str:
     engine.set_delivery_instruction(bid, f"{BOLD} then {CLOSE}")
     engine.set_campaign(bid, "[red]SPRING[/red]")
     basket = engine.get_basket(bid)
-    child = next(ln for ln in basket["lineItems"] if ln["stockCode"] == "ENGRAVE-TEXT")
+    # The gift message card takes 200 characters (the engraving only 20).
+    child = next(ln for ln in basket["lineItems"] if ln["stockCode"] == "GIFT-MSG")
     engine.set_custom_info(bid, {"customInfo1": BOLD, "lineInfo": [
         {"lineId": child["id"], "customInfo1": f"{CLOSE} {LINK}"}]})
     return bid
@@ -30,7 +31,7 @@ async def test_markup_like_text_renders_literally(engine, backend):
     app = BasketBench(backend)
     async with app.run_test(size=(220, 50)) as pilot:  # wide: every column in view
         await open_basket(pilot, "alice-engraved")
-        assert pane_row(app, "ENGRAVE-TEXT")[6] == f"{CLOSE} {LINK}"
+        assert pane_row(app, "GIFT-MSG")[6] == f"{CLOSE} {LINK}"
         delivery = app.delivery_pane.plain
         assert LINK in delivery and f"{BOLD} then {CLOSE}" in delivery
         assert "campaign [red]SPRING[/red]" in app.totals_pane.text
@@ -40,7 +41,7 @@ async def test_markup_like_text_renders_literally(engine, backend):
         for value in (f"{CLOSE} {LINK}", LINK, f"{BOLD} then {CLOSE}", "[red]SPRING[/red]"):
             assert value in shown, value
         # The editor shows the stored text as it is, too.
-        select_line(app, "ENGRAVE-TEXT")
+        select_line(app, "GIFT-MSG")
         await pilot.press("f")
         await settle(pilot)
         assert app.screen.query_one("#info1").value == f"{CLOSE} {LINK}"

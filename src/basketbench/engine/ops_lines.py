@@ -145,10 +145,8 @@ def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "",
     extras = _line_extras(body, cur, prefix)
     text = text_key(parent, extras.get("custom_info", {}))
     line = w.state.line(product.product_id, parent, text)
-    if line is None and qty <= 0 and not text:
-        # Removing or lowering without the text: the one line of that product there is.
-        candidates = w.state.lines_of(product.product_id, parent)
-        line = candidates[0] if len(candidates) == 1 else None
+    if line is None and not text:
+        line = _the_one_line(w, product, parent, prefix)
     if line is not None:
         _change_line(w, line, qty, extras, prefix)
         return
@@ -175,6 +173,18 @@ def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "",
     if order <= 0:
         order = w.state.next_display_order()
     w.add_line(product, parent, qty, order, **extras)
+
+
+def _the_one_line(w: Writer, product: Product, parent: str, prefix: str) -> LineState | None:
+    """A child line named without its text: the one line of that product under that parent
+    (the workbench's +1 on an engraving). With several, the name is ambiguous."""
+    candidates = w.state.lines_of(product.product_id, parent)
+    if len(candidates) > 1:
+        raise field_error(prefix + "productId",
+                          f"{len(candidates)} lines of {product.stock_code} under that parent, "
+                          f"personalised with different texts: name one by its line id (or "
+                          f"give its text)")
+    return candidates[0] if candidates else None
 
 
 def _change_line(w: Writer, line: LineState, delta: int, extras: dict, prefix: str) -> None:
