@@ -113,14 +113,18 @@ def allocate(total: int, weights: list[int]) -> list[tuple[int, bool]]:
     exactly and each is within one unit of its exact share. Callers order the parts so that
     "earlier" is the tie-break they want (display order, stacking order).
     """
+    if len(weights) == 1 and weights[0] > 0:
+        return [(total, False)]  # the one part is the whole (the common case: one promotion)
     base = sum(weights)
     if base <= 0 or total == 0:
         return [(0, False)] * len(weights)
     parts = [divmod(total * w, base) for w in weights]
-    left = total - sum(q for q, _ in parts)
+    left = total - sum([q for q, _ in parts])
+    if not left:
+        return [(q, False) for q, _ in parts]
     ranked = sorted(range(len(weights)), key=lambda i: (-parts[i][1], -weights[i], i))
     bonus = set(ranked[:left])
-    return [(q + (1 if i in bonus else 0), i in bonus) for i, (q, _) in enumerate(parts)]
+    return [(q + 1, True) if i in bonus else (q, False) for i, (q, _) in enumerate(parts)]
 
 
 def rate_to_bp(rate: Decimal | str) -> int:

@@ -20,7 +20,7 @@ from .state import BasketState, LineState
 DEFAULT_COUNTRY = "GB"
 
 
-@dataclass
+@dataclass(slots=True)
 class PromoShare:
     """One promotion's part of one line's discount. `tax` is the promotion's share of the
     line's discount tax (largest remainder), so a line's shares foot to its discount."""
@@ -176,10 +176,16 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
     total_without_shipping = subtotal - discount + additional
 
     # A promotion's amount is the sum of its shares on the lines, so promotions foot.
+    by_promo: dict[int, list[int]] = {}
+    for lp in lines:
+        for share in lp.promos:
+            acc = by_promo.setdefault(id(share.promo), [0, 0])
+            acc[0] += share.gross
+            acc[1] += share.tax
     for outcome in outcomes:
         if outcome.promo is not None and outcome.promo.kind != "free_shipping":
-            outcome.discount = sum((share.amount for lp in lines for share in lp.promos
-                                    if share.promo is outcome.promo), ZERO_AMOUNT)
+            gross, tax = by_promo.get(id(outcome.promo), (0, 0))
+            outcome.discount = Amount(gross, tax)
 
     country = state.country_code or DEFAULT_COUNTRY
     method = cat.shipping.get(state.shipping_method_id or "")
@@ -237,9 +243,11 @@ def _line_price(ln: LineState, cur: Currency, gross: int, left: int,
     discounted = Amount.of(left, rate)
     discount = subtotal - discounted
     additional = Amount.of(ln.additional_charge_minor, rate)
-    split = allocate(discount.tax, [amount for _, amount, _ in taken])
-    shares = [PromoShare(promo, amount, base, tax, bonus)
-              for (promo, amount, base), (tax, bonus) in zip(taken, split)]
+    shares = []
+    if taken:
+        split = allocate(discount.tax, [amount for _, amount, _ in taken])
+        shares = [PromoShare(promo, amount, base, tax, bonus)
+                  for (promo, amount, base), (tax, bonus) in zip(taken, split)]
     return LinePrice(
         line=ln, unit=Amount.of(unit_price(ln, cur), rate),
         list_unit=Amount.of(ln.product.prices.get(cur.code, 0), rate),

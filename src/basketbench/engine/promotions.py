@@ -160,7 +160,7 @@ def order_discount(promo: Promotion, base: int) -> int:
     return 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Share:
     """A line's share of an order-level discount: the exact share is
     `total x weight / base`; `units` is what the line got, `bonus` whether it received one of
