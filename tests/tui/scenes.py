@@ -87,9 +87,16 @@ async def _until(pilot: Pilot, condition: Callable[[], bool], what: str,
     raise AssertionError(f"scene: timed out waiting for {what}")
 
 
+async def opened(pilot: Pilot, name: str) -> None:
+    """Open a demo basket and wait for the totals pane's audit verdict (it comes from a
+    worker thread), so that the picture does not depend on which came first."""
+    await open_basket(pilot, name)
+    await _until(pilot, lambda: "foots" in pilot.app.totals_pane.text, "the audit verdict")
+
+
 async def main_screen(pilot: Pilot) -> None:
     """alice's basket open, the cursor on a line of pane 2."""
-    await open_basket(pilot, "alice-main")
+    await opened(pilot, "alice-main")
     select_line(pilot.app, "MUG-WHITE")
     await settle(pilot)
 
@@ -97,7 +104,7 @@ async def main_screen(pilot: Pilot) -> None:
 async def promo_dialog(pilot: Pilot) -> None:
     """`p` on carol's basket, a code typed that the basket does not qualify for: the reason
     is shown as you type."""
-    await open_basket(pilot, "carol-account")
+    await opened(pilot, "carol-account")
     await pilot.press("p")
     screen = pilot.app.screen
     assert isinstance(screen, PromoScreen)
@@ -108,7 +115,7 @@ async def promo_dialog(pilot: Pilot) -> None:
 
 async def merge_preview(pilot: Pilot) -> None:
     """`m` on alice's basket, a guest basket chosen: the merged lines before confirming."""
-    await open_basket(pilot, "alice-main")
+    await opened(pilot, "alice-main")
     await pilot.press("m")
     screen = pilot.app.screen
     assert isinstance(screen, MergeScreen)
@@ -123,7 +130,7 @@ async def merge_preview(pilot: Pilot) -> None:
 async def inspector(pilot: Pilot) -> None:
     """`l` over alice's basket, showing fixed HTTP calls, the second one selected."""
     app = pilot.app
-    await open_basket(pilot, "alice-main")
+    await opened(pilot, "alice-main")
     await pilot.press("l")
     pane = app.inspector
     pane.set_log(fixed_log(), kind="bettercommerce")
