@@ -14,6 +14,7 @@ from importlib import resources
 
 from ..money import currency, parse_decimal, rate_to_bp, to_minor
 from . import catalogue as catalogue_mod
+from . import history
 from .engine import BasketEngine
 from .ids import ZERO_GUID, stable_guid
 from .pricing import price
@@ -25,8 +26,8 @@ SEED_TIME = datetime(2026, 11, 2, 9, 0, 0, tzinfo=timezone.utc)
 # EUR prices (products and shipping) are derived from GBP at this fixed rate (percent), so
 # EUR baskets can be tried.
 EUR_PERCENT = 115
-TABLES = ("basket_promos", "lines", "baskets", "sessions", "product_prices", "products",
-          "promotions", "shipping_prices", "shipping_methods", "stores", "users")
+TABLES = ("basket_history", "basket_promos", "lines", "baskets", "sessions", "product_prices",
+          "products", "promotions", "shipping_prices", "shipping_methods", "stores", "users")
 
 
 def percent_to_bp(percent: str) -> int:
@@ -181,6 +182,7 @@ def seed_baskets(engine: BasketEngine) -> dict[str, str]:
     real_clock = engine.clock
     clock = _Clock(SEED_TIME - timedelta(days=30))
     engine.clock = clock
+    actor = history.ACTOR.set("demo")
     cat = engine.catalogue()
     code = {p.stock_code: p.product_id for p in cat.products.values()}
     made: dict[str, str] = {}
@@ -290,6 +292,7 @@ def seed_baskets(engine: BasketEngine) -> dict[str, str]:
             add(b, ["GIFTCARD-25", "TEA-SAMPLER", "POLO-NAVY-L"][n], n + 1)
     finally:
         engine.clock = real_clock
+        history.ACTOR.reset(actor)
     return made
 
 

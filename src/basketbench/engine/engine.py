@@ -8,8 +8,11 @@ deferred transaction so they see one consistent state. Results are wire-shaped d
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sqlite3
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -20,7 +23,9 @@ from ..money import currency as lookup_currency
 from ..money import from_minor, format_amount
 from . import catalogue as catalogue_mod
 from . import explain as explain_mod
+from . import history
 from . import ops_basket, ops_delivery, ops_lines, ops_promos, render, schema, sessions
+from . import inputs
 from .errors import BasketLocked, Conflict, NotFound, ValidationError, field_error
 from .ids import normalise_guid
 from .pricing import price
@@ -29,6 +34,29 @@ from .state import BasketState, Writer, load, new_state
 from .store import Store
 
 Clock = Callable[[], datetime]
+
+# The public operation under way and its arguments: what a history version records.
+_OPERATION: ContextVar[tuple[str, dict] | None] = ContextVar("basketbench_operation",
+                                                              default=None)
+_NOT_RECORDED = ("self", "basket_id", "target_id", "expected_version")
+
+
+def recorded(fn: Callable) -> Callable:
+    """Mark a public mutation: its name and arguments go into the basket's history."""
+    names = list(inspect.signature(fn).parameters)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        given = dict(zip(names, args))
+        given.update(kwargs)
+        token = _OPERATION.set((fn.__name__, {k: v for k, v in given.items()
+                                              if k not in _NOT_RECORDED}))
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _OPERATION.reset(token)
+
+    return wrapper
 
 
 def utc_now() -> datetime:
@@ -39,8 +67,13 @@ class BasketEngine:
     """The local engine. Thread-safe (one connection behind a lock); several processes may
     open the same file at once."""
 
-    def __init__(self, path: str | Path, *, clock: Clock | None = None) -> None:
+    def __init__(self, path: str | Path, *, clock: Clock | None = None,
+                 retention: history.Retention | None = None,
+                 keep_history: bool = True) -> None:
         self.path = Path(path)
+        self.retention = retention or history.Retention()
+        # Off only for throwaway engines and the benchmark that measures what history costs.
+        self.keep_history = keep_history
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.path)
         self.db = sqlite_utils.Database(self.store.conn)
@@ -91,13 +124,41 @@ class BasketEngine:
             check_version(state, expected_version)
             if state.is_locked and not allow_locked:
                 raise BasketLocked(f"Basket {bid} is locked", [f"id: basket {bid} is locked"])
+            before = history.facts(state, state.stored_total_minor) if state.persisted else None
             writer = Writer(conn, state)
             result = op(writer, cat, now)
             priced = price(state, cat, now)
             writer.finish(render.iso(now), priced.line_count, priced.grand_total.gross)
+            if writer.changed and self.keep_history:
+                self._write_version(conn, cat, state, before, priced.grand_total.gross, now)
             return result, render.basket(priced, cat, now)
 
         return self.store.transaction(tx, commit=commit)
+
+    def _write_version(self, conn: sqlite3.Connection, cat: catalogue_mod.Catalogue,
+                state: BasketState, before: dict | None, grand_total: int, now: datetime,
+                *, deleted: bool = False, op: tuple[str, dict] | None = None) -> None:
+        """Write the basket's new version into its history (same transaction) and apply the
+        retention to that basket."""
+        name, args = op or _OPERATION.get() or ("change", {})
+        after = history.facts(state, grand_total)
+        text = "deleted" if deleted else history.summary(before, after, cat)
+        history.record(conn, state, op=name, args=args, at=render.iso(now), text=text,
+                       grand_total_minor=grand_total, deleted=deleted)
+        if deleted or state.version % history.PRUNE_EVERY == 0:
+            history.prune(conn, state.id, state.version, self.retention, now)
+
+    def _record_deletion(self, conn: sqlite3.Connection, basket_id: str,
+                         op: tuple[str, dict] | None = None) -> None:
+        """A last version of a basket about to be deleted: its history stays (restorable)."""
+        cat = self.catalogue(conn)
+        state = load(conn, cat, basket_id) if self.keep_history else None
+        if state is None:
+            return
+        total = state.stored_total_minor
+        state.version += 1
+        self._write_version(conn, cat, state, history.facts(state, total), total, self._now(),
+                     deleted=True, op=op)
 
     def _read(self, fn: Callable[[sqlite3.Connection, catalogue_mod.Catalogue, datetime], Any]):
         return self.store.read(lambda conn: fn(conn, self.catalogue(conn), self._now()))
@@ -126,6 +187,53 @@ class BasketEngine:
             return explain_mod.explain(price(state, cat, now), cat, now)
 
         return self._read(fn)
+
+    # -- history ----------------------------------------------------------------------------
+
+    def history(self, basket_id: object, *, offset: int = 0, limit: int = 50) -> dict:
+        """The basket's versions, newest first: {basketId, total, offset, rows: [{version, at,
+        actor, op, args, summary, grandTotalMinor, currency, deleted}]}. A deleted basket's
+        history is kept until retention removes it."""
+        bid = normalise_guid(basket_id, "id")
+        limit = max(1, min(int(limit), 1000))
+        return self.store.read(lambda conn: history.page(conn, bid, max(0, int(offset)), limit))
+
+    def basket_version(self, basket_id: object, version: object) -> dict:
+        """The basket as it was at `version` (read-only), priced as of that moment."""
+        bid = normalise_guid(basket_id, "id")
+        number = inputs.whole_number(version, "version", minimum=1)
+
+        def fn(conn, cat, now):
+            snap, at, _deleted = history.version_row(conn, bid, number)
+            when = promotions_time(at)
+            state = history.state_of(snap, bid, number, cat)
+            state.last_updated = at
+            return render.basket(price(state, cat, when), cat, when)
+
+        return self._read(fn)
+
+    @recorded
+    def restore(self, basket_id: object, version: object, *,
+                expected_version: int | None = None) -> dict:
+        """Make the basket what it was at `version`, as a new version (history is never
+        rewritten); a deleted basket comes back. Its currency and lock stay as they are."""
+        bid = normalise_guid(basket_id, "id")
+        number = inputs.whole_number(version, "version", minimum=1)
+
+        def op(w: Writer, cat, now):
+            snap, _at, deleted = history.version_row(w.conn, bid, number)
+            if deleted:
+                raise field_error("version", f"version {number} is the deletion of the basket: "
+                                             f"restore the version before it")
+            if not w.state.persisted:  # a deleted basket: back at its old currency and number
+                w.state.currency = snap["basket"].get("currency", "GBP")
+                w.state.version = w.conn.execute(
+                    "SELECT max(version) FROM basket_history WHERE basket_id = ?",
+                    (bid,)).fetchone()[0] or 0
+                w.state.created = snap.get("created") or w.state.created
+            history.restore(w, cat, snap, number)
+
+        return self._mutate(bid, op, expected_version=expected_version)[1]
 
     def list_user_baskets(self, user_id: object) -> list[dict]:
         """Endpoint 01: the user's baskets in the short shape, oldest first (engine-rules §7:
@@ -263,18 +371,21 @@ class BasketEngine:
 
     # -- lines ------------------------------------------------------------------------------
 
+    @recorded
     def add_item(self, basket_id: object, item: dict, *, currency: str | None = None,
                  expected_version: int | None = None) -> dict:
         """Endpoint 11: add a quantity delta (engine-rules §2)."""
         return self._mutate(basket_id, lambda w, cat, now: ops_lines.add_item(w, cat, item),
                             expected_version=expected_version, currency=currency)[1]
 
+    @recorded
     def add_bulk(self, basket_id: object, items: list, *, currency: str | None = None,
                  expected_version: int | None = None) -> dict:
         """Endpoint 12: every element or none."""
         return self._mutate(basket_id, lambda w, cat, now: ops_lines.add_bulk(w, cat, items),
                             expected_version=expected_version, currency=currency)[1]
 
+    @recorded
     def set_qty(self, basket_id: object, product_id: object, qty: object, *,
                 expected_version: int | None = None) -> dict:
         """Endpoint 15: absolute quantity of the product's top-level line."""
@@ -282,12 +393,14 @@ class BasketEngine:
                             lambda w, cat, now: ops_lines.set_qty(w, cat, product_id, qty),
                             expected_version=expected_version)[1]
 
+    @recorded
     def remove_item(self, basket_id: object, product_id: object, *,
                     expected_version: int | None = None) -> dict:
         """Endpoint 14: remove the top-level line and its children; absent is a no-op."""
         return self._mutate(basket_id, lambda w, cat, now: ops_lines.remove_item(w, product_id),
                             expected_version=expected_version)[1]
 
+    @recorded
     def set_display_order(self, basket_id: object, entries: list, *,
                           expected_version: int | None = None) -> bool:
         """Endpoint 13: [{id, displayOrder}] by line id or product id."""
@@ -297,6 +410,7 @@ class BasketEngine:
 
     # -- promotions -------------------------------------------------------------------------
 
+    @recorded
     def apply_promo(self, basket_id: object, code: object, *,
                     expected_version: int | None = None) -> dict:
         """Endpoint 17: {isVaild, isValid, message, basket}; a refusal changes nothing."""
@@ -305,6 +419,7 @@ class BasketEngine:
             expected_version=expected_version)
         return {"isVaild": ok, "isValid": ok, "message": message, "basket": basket}
 
+    @recorded
     def remove_promo(self, basket_id: object, code: object, *,
                      expected_version: int | None = None) -> dict:
         (ok, message), basket = self._mutate(
@@ -326,6 +441,7 @@ class BasketEngine:
 
     # -- merge ------------------------------------------------------------------------------
 
+    @recorded
     def merge(self, target_id: object, source_id: object, *, strategy: str = "sum",
               dry_run: bool = False, expected_version: int | None = None) -> dict:
         """Endpoint 08: merge the source into the target and delete the source; `dry_run`
@@ -351,6 +467,8 @@ class BasketEngine:
             ops_basket.merge_lines(w, cat, src, strategy)
             ops_promos.carry_over(w, cat, src.promo_codes, now)
             w.ensure_row()
+            self._record_deletion(w.conn, source, op=("merged", {"into": target,
+                                                                "strategy": strategy}))
             w.conn.execute("DELETE FROM baskets WHERE id = ?", (source,))
 
         return self._mutate(target, op, expected_version=expected_version,
@@ -358,6 +476,7 @@ class BasketEngine:
 
     # -- delivery ---------------------------------------------------------------------------
 
+    @recorded
     def set_shipping_method(self, basket_id: object, shipping_method_id: object,
                             country_code: object, nominated: dict | None = None, *,
                             expected_version: int | None = None) -> dict:
@@ -365,18 +484,21 @@ class BasketEngine:
             w, cat, shipping_method_id, country_code, nominated, now),
             expected_version=expected_version)[1]
 
+    @recorded
     def set_delivery_plans(self, basket_id: object, plans: list, *,
                            expected_version: int | None = None) -> dict:
         rid, _ = self._mutate(basket_id, lambda w, cat, now: ops_delivery.set_delivery_plans(
             w, cat, plans, now), expected_version=expected_version)
         return self._record(rid)
 
+    @recorded
     def set_line_delivery_plan(self, basket_id: object, plan: dict, *,
                                expected_version: int | None = None) -> dict:
         rid, _ = self._mutate(basket_id, lambda w, cat, now: ops_delivery.set_line_delivery_plan(
             w, cat, plan, now), expected_version=expected_version)
         return self._record(rid)
 
+    @recorded
     def set_delivery_instruction(self, basket_id: object, text: object, *,
                                  expected_version: int | None = None) -> dict:
         bid = normalise_guid(basket_id, "id")
@@ -384,6 +506,7 @@ class BasketEngine:
                      expected_version=expected_version)
         return self._record(bid)
 
+    @recorded
     def set_click_collect_store(self, basket_id: object, store: dict, *,
                                 expected_version: int | None = None) -> dict:
         rid, _ = self._mutate(basket_id, lambda w, cat, now: ops_delivery.set_click_collect(
@@ -392,6 +515,7 @@ class BasketEngine:
 
     # -- basket fields ----------------------------------------------------------------------
 
+    @recorded
     def set_po(self, basket_id: object, po_reference: object, *,
                expected_version: int | None = None) -> dict:
         bid = normalise_guid(basket_id, "id")
@@ -399,26 +523,31 @@ class BasketEngine:
                      expected_version=expected_version)
         return self._record(bid)
 
+    @recorded
     def assign_user(self, basket_id: object, user_id: object, *,
                     expected_version: int | None = None) -> dict:
         return self._mutate(basket_id, lambda w, cat, now: ops_basket.assign_user(w, cat, user_id),
                             expected_version=expected_version)[1]
 
+    @recorded
     def set_custom_info(self, basket_id: object, info: dict, *,
                         expected_version: int | None = None) -> dict:
         return self._mutate(basket_id, lambda w, cat, now: ops_basket.set_custom_info(w, info),
                             expected_version=expected_version)[1]
 
+    @recorded
     def set_subscription(self, basket_id: object, product_id: object, settings: dict, *,
                          expected_version: int | None = None) -> dict:
         return self._mutate(basket_id, lambda w, cat, now: ops_basket.set_subscription(
             w, product_id, settings), expected_version=expected_version)[1]
 
+    @recorded
     def set_campaign(self, basket_id: object, campaign_code: object, *,
                      expected_version: int | None = None) -> dict:
         return self._mutate(basket_id, lambda w, cat, now: ops_basket.set_campaign(
             w, campaign_code), expected_version=expected_version)[1]
 
+    @recorded
     def set_locked(self, basket_id: object, locked: bool, *,
                    expected_version: int | None = None) -> dict:
         """Extension: lock or unlock (no documented endpoint sets the flag)."""
@@ -428,6 +557,7 @@ class BasketEngine:
         return self._mutate(basket_id, op, expected_version=expected_version, create=False,
                             allow_locked=True)[1]
 
+    @recorded
     def delete_basket(self, basket_id: object, *, expected_version: int | None = None) -> bool:
         """Endpoint 06: True if it existed. A locked basket is refused (423)."""
         bid = normalise_guid(basket_id, "id")
@@ -441,6 +571,7 @@ class BasketEngine:
             check_version(BasketState(id=bid, version=row[0]), expected_version)
             if row[1]:
                 raise BasketLocked(f"Basket {bid} is locked", [f"id: basket {bid} is locked"])
+            self._record_deletion(conn, bid)
             conn.execute("DELETE FROM baskets WHERE id = ?", (bid,))
             return True
 
@@ -469,6 +600,11 @@ class BasketEngine:
 
     def delete_session(self, record_id: int) -> bool:
         return self.store.transaction(lambda c: sessions.delete(c, record_id))
+
+
+def promotions_time(at: str) -> datetime:
+    """A version's timestamp as the moment its promotions are judged at."""
+    return datetime.fromisoformat(at.replace("Z", "+00:00"))
 
 
 def check_version(state: BasketState, expected: int | None) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -201,8 +201,31 @@ def _v3(db: sqlite_utils.Database) -> None:
                "DEFAULT 0")
 
 
+def _v4(db: sqlite_utils.Database) -> None:
+    """Basket history (engine/history.py): one row per version of a basket, written in the
+    same transaction as the change. No foreign key: a deleted basket keeps its history."""
+    db.execute(
+        """CREATE TABLE basket_history (
+            basket_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            op TEXT NOT NULL,
+            args TEXT,
+            summary TEXT NOT NULL,
+            snapshot BLOB NOT NULL,
+            grand_total_minor INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (basket_id, version)
+        )"""
+    )
+    # Only the primary key's index: retention works per basket, so `at` needs none, and every
+    # index is one more page written per change.
+
+
 # Each entry migrates from the version before it; append, never edit a released one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

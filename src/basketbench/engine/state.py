@@ -96,6 +96,7 @@ class BasketState:
     lines: list[LineState] = field(default_factory=list)
     promo_codes: list[str] = field(default_factory=list)
     persisted: bool = False
+    stored_total_minor: int = 0  # the grand total last written (the history's "before")
 
     def line(self, product_id: str, parent: str = ZERO_GUID, text: str = "") -> LineState | None:
         """The line with this key: product, parent, and personalisation text (see text_key)."""
@@ -121,8 +122,8 @@ class BasketState:
 
 def load(conn: sqlite3.Connection, cat: Catalogue, basket_id: str) -> BasketState | None:
     row = conn.execute(
-        f"SELECT {', '.join(BASKET_COLUMNS)} FROM baskets WHERE id = ?", (basket_id,)
-    ).fetchone()
+        f"SELECT {', '.join(BASKET_COLUMNS)}, grand_total_minor FROM baskets WHERE id = ?",
+        (basket_id,)).fetchone()
     if row is None:
         return None
     values = dict(zip(BASKET_COLUMNS, row))
@@ -139,7 +140,7 @@ def load(conn: sqlite3.Connection, cat: Catalogue, basket_id: str) -> BasketStat
         delivery_instruction=values["delivery_instruction"],
         campaign_code=values["campaign_code"], custom_info=values["custom_info"] or {},
         store_id=values["store_id"], delivery_plans=values["delivery_plans"] or [],
-        post_code=values["post_code"], persisted=True,
+        post_code=values["post_code"], persisted=True, stored_total_minor=row[-1] or 0,
     )
     for lrow in conn.execute(
         f"SELECT {', '.join(LINE_COLUMNS)} FROM lines WHERE basket_id = ? "
