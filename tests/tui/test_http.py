@@ -92,7 +92,7 @@ async def test_http_merge_preview_then_merge(http):
         await settle(pilot)
         assert {ln.stock_code for ln in screen.preview.line_items} == {"CANDLE-FIG",
                                                                        "GIFTCARD-25"}
-        await pilot.press("enter")
+        await pilot.press("tab", "enter")
         await settle(pilot)
         merged = await stored(app, "erin-xmas")
         assert line_of(merged, "GIFTCARD-25").qty == 1

@@ -149,6 +149,11 @@ class BasketsPane(Vertical):
             self.table.remove_row(basket_id)
         self._update_info()
 
+    def row(self, basket_id: str) -> BasketSummary | None:
+        """The listed summary of a basket (None when it is not loaded in the list)."""
+        basket_id = basket_id.lower()
+        return next((r for r in self.rows if r.id.lower() == basket_id), None)
+
     def highlighted_id(self) -> str | None:
         table = self.table
         if not table.row_count:

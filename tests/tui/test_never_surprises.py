@@ -1,0 +1,233 @@
+"""Issue 13, "the workbench never surprises": every key lands where the person aimed it.
+
+Each test presses the real keys at typing speed against a real LocalBackend (wrapped, where a
+slow response is needed, by the fault-injecting `FaultyBackend`), and each was written to fail
+on the code before its fix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tomllib
+
+from basketbench.engine import demo
+from basketbench.tui.app import BasketBench
+from basketbench.tui.screens import ConfirmScreen, MergeScreen, QuantityScreen
+from basketbench.tui.screens.help import help_text
+
+from .faulty import FaultyBackend
+from .helpers import (
+    SIZE, basket_id, line_of, notices, open_basket, select_line, settle, stored, type_text,
+)
+
+TYPING = 0.03  # seconds between keys: a fast typist
+
+
+async def press_typing(pilot, *keys: str) -> None:
+    """Keys as a terminal delivers them to a fast typist: each sent TYPING seconds after the
+    last, without waiting for the app to finish with the one before (Pilot.press waits until
+    the app is idle, which no person does)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    names = {"plus": "+", "minus": "-", "enter": "\r"}
+    for key in keys:
+        char = names.get(key, key if len(key) == 1 else None)
+        name = key if len(key) > 1 else _character_to_key(key)
+        pilot.app._driver.send_message(events.Key(name, char))
+        await asyncio.sleep(TYPING)
+
+
+# -- 1. an action is bound to what the person saw --------------------------------------------
+
+async def test_a_key_pressed_while_a_basket_loads_never_mixes_two_baskets(backend):
+    slow = FaultyBackend(backend)
+    app = BasketBench(slow)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-main")
+        await pilot.press("1")
+        app.baskets_pane.select(basket_id("carol-account"))
+        gate = slow.hold("get_basket")  # the next basket takes its time to arrive
+        await press_typing(pilot, "enter", "2", "plus")
+        assert app.basket is not None and app.basket.id == basket_id("alice-main")
+        gate.set()
+        del slow.gates["get_basket"]
+        await settle(pilot)
+        carol = await stored(app, "carol-account")
+        alice = await stored(app, "alice-main")
+    # Alice's polo never went into Carol's basket; the held + was applied to Carol's first line.
+    assert line_of(carol, "POLO-NAVY-L") is None
+    assert line_of(carol, "TEA-SAMPLER").qty == 3
+    assert line_of(alice, "POLO-NAVY-L").qty == 2
+
+
+async def test_a_basket_changed_elsewhere_is_refused_and_reloaded(make_app, engine):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        shown = await open_basket(pilot, "alice-main")
+        # Someone else changes the basket after it was shown here.
+        engine.add_item(basket_id("alice-main"), {"stockCode": "MUG-WHITE", "qty": 1})
+        select_line(app, "POLO-NAVY-L")
+        await pilot.press("plus")
+        await settle(pilot)
+        now = await stored(app, "alice-main")
+        assert line_of(now, "POLO-NAVY-L").qty == 2  # not applied to what was not seen
+        said = " ".join(notices(app))
+        assert f"version {shown.version} -> {now.version}" in said and "reloaded" in said
+        assert app.basket.version == now.version  # the panes show the basket as it is now
+        assert line_of(app.basket, "MUG-WHITE").qty == 4
+
+
+async def test_ten_plus_presses_add_ten_in_a_few_calls_without_busy_toasts(backend):
+    slow = FaultyBackend(backend)
+    app = BasketBench(slow)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-main")
+        select_line(app, "MUG-WHITE")
+        slow.slow("add_item", 0.15)
+        await press_typing(pilot, *["plus"] * 10)
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert line_of(await stored(app, "alice-main"), "MUG-WHITE").qty == 13
+        adds = [c for c in slow.calls if c[0] == "add_item"]
+        assert 1 <= len(adds) <= 4
+        assert not [n for n in notices(app) if "busy" in n]
+
+
+# -- 2. nothing irreversible by accident -------------------------------------------------------
+
+async def test_choosing_a_merge_strategy_never_arms_enter_to_merge(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-main")
+        await pilot.press("m")
+        screen = app.screen
+        assert isinstance(screen, MergeScreen)
+        await type_text(pilot, basket_id("carol-guest")[:8])
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("enter")  # choose the source: a preview
+        await settle(pilot)
+        assert screen.preview is not None
+        screen.query_one("#strategy").focus()
+        await pilot.pause()
+        await press_typing(pilot, "down", "enter")  # choose "max"
+        await settle(pilot)
+        assert screen.strategy == "max" and screen.preview is not None
+        await pilot.press("enter")  # meant for the strategies, not for Merge
+        await settle(pilot)
+        assert app.screen is screen
+        assert not (await stored(app, "carol-guest")).is_new  # the source still exists
+        assert "will be deleted" in screen.said  # it says what Merge will do
+
+
+async def test_x_asks_before_removing_a_line_and_says_what_goes(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-engraved")
+        select_line(app, "WALLET-BRN")
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "WALLET-BRN" in app.screen.question and "child line" in app.screen.question
+        await pilot.press("enter")  # the focus is on No
+        await settle(pilot)
+        assert line_of(await stored(app, "alice-engraved"), "WALLET-BRN") is not None
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert line_of(await stored(app, "alice-engraved"), "WALLET-BRN") is None
+
+
+# -- 3. keyboard flow --------------------------------------------------------------------------
+
+async def test_a_minus_sign_in_the_quantity_box_is_refused_not_dropped(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-main")
+        select_line(app, "MUG-WHITE")
+        await pilot.press("e")
+        await press_typing(pilot, "minus", "5", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QuantityScreen)
+        assert "'-5'" in app.screen.said
+        assert line_of(await stored(app, "alice-main"), "MUG-WHITE").qty == 3
+
+
+async def test_l_focuses_the_inspector_and_r_there_copies_the_response(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-main")
+        select_line(app, "MUG-WHITE")
+        await press_typing(pilot, "l", "R")
+        await settle(pilot)
+        assert not app.flow_tools.is_recording
+        assert app.inspector.has_focus_within
+        assert any("Copied the response" in n or "no response body" in n
+                   for n in notices(app))
+
+
+def test_the_help_screens_remap_example_is_valid_toml():
+    text = help_text().plain
+    example = text[text.index("[keys]"):].splitlines()
+    table = tomllib.loads("\n".join(line.strip() for line in example[:2]))
+    assert table["keys"]["line.qty_inc"] == "="
+
+
+async def test_quitting_an_http_workbench_closes_its_backend_in_the_apps_loop(tmp_path):
+    from basketbench.backends.http import HttpBackend
+    from tests.support.sandbox import start_sandbox
+
+    with start_sandbox(tmp_path / "sandbox.db") as sb:
+        http = HttpBackend(sb.base_url, extensions=True, profile="sandbox")
+        app = BasketBench(http, profile_name="sandbox")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("q")
+            await pilot.pause()
+        assert http.transport.client.is_closed
+
+
+# -- 4. layout ---------------------------------------------------------------------------------
+
+async def test_at_120_columns_the_change_summary_and_basket_totals_are_visible(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_basket(pilot, "alice-main")
+        select_line(app, "MUG-WHITE")
+        await pilot.press("plus")
+        await settle(pilot)
+        from .helpers import screen_text
+
+        text = screen_text(app)
+        before = app.status.message
+        assert "grand total" in before
+        tail = before[before.index("grand total"):]
+        assert tail in text  # the whole before -> after grand total is on screen
+        total = app.basket.grand_total.formatted.with_tax
+        row = next(line for line in text.splitlines() if basket_id("alice-main")[:8] in line)
+        assert total in row  # the baskets pane shows the grand total column
+
+
+async def test_singular_and_plural(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "carol-guest")
+        await pilot.press("2", "x", "y")
+        await settle(pilot)
+        info = str(app.lines_pane.query_one("#lines-info").content)
+        assert info.startswith("1 line,"), info
+
+
+async def test_a_terminal_below_the_minimum_size_says_so(make_app):
+    app = make_app()
+    async with app.run_test(size=(60, 15)) as pilot:
+        await settle(pilot)
+        from .helpers import screen_text
+
+        assert "too small" in screen_text(app)
+        assert "60x15" in screen_text(app)
+
+
+def test_demo_names_used_here_exist():
+    assert demo.basket_id("carol-guest") and demo.basket_id("alice-engraved")
