@@ -142,7 +142,7 @@ async def test_plain_bettercommerce_api_lists_a_users_baskets_and_adds_by_code(p
         await paste(pilot, demo.USERS["alice"])
         await pilot.press("enter")
         await settle(pilot)
-        users = {r[1] for r in app.baskets_pane.table.plain_rows()}
+        users = {r[3] for r in app.baskets_pane.table.plain_rows()}
         assert users == {"alice@example.com"}
         await open_basket(pilot, "alice-empty")
         await pilot.press("a")

@@ -159,10 +159,10 @@ async def test_l_focuses_the_inspector_and_r_there_copies_the_response(make_app)
     async with app.run_test(size=SIZE) as pilot:
         await open_basket(pilot, "alice-main")
         select_line(app, "MUG-WHITE")
-        await press_typing(pilot, "l", "R")
+        await press_typing(pilot, "l", "2", "l", "R")  # back to the lines, then l again
         await settle(pilot)
+        assert app.inspector.display and app.inspector.has_focus_within
         assert not app.flow_tools.is_recording
-        assert app.inspector.has_focus_within
         assert any("Copied the response" in n or "no response body" in n
                    for n in notices(app))
 
@@ -205,7 +205,8 @@ async def test_at_120_columns_the_change_summary_and_basket_totals_are_visible(m
         tail = before[before.index("grand total"):]
         assert tail in text  # the whole before -> after grand total is on screen
         total = app.basket.grand_total.formatted.with_tax
-        row = next(line for line in text.splitlines() if basket_id("alice-main")[:8] in line)
+        pane_1 = [line.split("│")[1] for line in text.splitlines() if line.startswith("│")]
+        row = next(cell for cell in pane_1 if basket_id("alice-main")[:8] in cell)
         assert total in row  # the baskets pane shows the grand total column
 
 
@@ -231,3 +232,18 @@ async def test_a_terminal_below_the_minimum_size_says_so(make_app):
 
 def test_demo_names_used_here_exist():
     assert demo.basket_id("carol-guest") and demo.basket_id("alice-engraved")
+
+
+async def test_a_diff_names_the_discount_and_the_user(make_app):
+    from basketbench.flows.diff import diff_baskets, render_diff
+
+    app = make_app()
+    async with app.run_test(size=SIZE):
+        a = await stored(app, "alice-main")
+        b = await stored(app, "carol-account")
+    d = diff_baskets(a, b)
+    assert ("user", "alice@example.com", "carol@example.com") in d.other
+    text = render_diff(d)
+    polo = line_of(a, "POLO-NAVY-L")
+    assert (f"2 x £24.00 - {polo.discount.formatted.with_tax} discount = "
+            f"{polo.total_price.formatted.with_tax}") in text

@@ -169,7 +169,7 @@ async def test_u_assigns_the_basket_to_a_user(make_app):
         after = await stored(app, "guest-1")
         assert after.user_id == demo.USERS["dave"] and after.user_email == "dave@example.com"
         row = {r[0]: r for r in app.baskets_pane.table.plain_rows()}[basket_id("guest-1")[:8]]
-        assert row[1] == "dave@example.com"
+        assert row[3] == "dave@example.com"
 
 
 async def test_shift_l_locks_then_a_change_is_refused_then_unlocks(make_app):

@@ -829,7 +829,12 @@ class BasketBench(App):
     # -- actions: request inspector and Nexudus sessions -------------------------------------
 
     def action_toggle_inspector(self) -> None:
+        """Show the inspector with the focus in it (so its keys, Y R v C, are its own), or
+        hide it. Shown but not focused (after 2, or the palette): focus it, do not hide."""
         inspector = self.inspector
+        if inspector.display and not inspector.has_focus_within:
+            self.call_after_refresh(inspector.table.focus)
+            return
         inspector.display = not inspector.display
         if inspector.display:
             inspector.catch_up()

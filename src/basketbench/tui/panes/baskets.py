@@ -13,16 +13,17 @@ from textual.widgets import DataTable, Input, Static
 
 from ...backends import BasketPage, BasketSummary
 from ...wire import Basket
-from ..format import amount, flags, literal, price, raw, short_id, user_label, when
+from ..format import amount, flags, literal, plural, price, raw, short_id, user_label, when
 from .table import BenchTable
 
 PAGE_SIZE = 200
 # Ask for the next page when the cursor comes this close to the last loaded row.
 PREFETCH_MARGIN = 25
 
-COLUMNS = (("id", "id"), ("user", "user"), ("lines", "lines"), ("total", "total"),
+# The grand total comes right after the id, so a narrow pane (120 columns) still shows it.
+COLUMNS = (("id", "id"), ("total", "total"), ("lines", "lines"), ("user", "user"),
            ("flags", "flags"), ("updated", "updated"))
-USER_WIDTH = 20  # longer emails are cut with "…" so the totals stay in view
+USER_WIDTH = 20  # longer emails are cut with "…"
 
 
 def summary_of(basket: Basket) -> BasketSummary:
@@ -176,8 +177,8 @@ class BasketsPane(Vertical):
         user = user_label(s.user_email, s.user_id)
         if len(user) > USER_WIDTH:
             user = user[: USER_WIDTH - 1] + "…"
-        return [literal(short_id(s.id)), literal(user),
-                Text(str(s.line_count), justify="right"), Text(total, justify="right"),
+        return [literal(short_id(s.id)), Text(total, justify="right"),
+                Text(str(s.line_count), justify="right"), literal(user),
                 literal(flags(locked=s.is_locked, quote=s.is_quote, new=new)),
                 literal(when(s.last_updated))]
 
@@ -200,8 +201,8 @@ class BasketsPane(Vertical):
 
     def _update_info(self) -> None:
         shown = len(self.rows)
-        parts = [f"{shown} of {self.total} baskets" if shown < self.total
-                 else f"{self.total} baskets"]
+        parts = [f"{shown:,} of {plural(self.total, 'basket')}" if shown < self.total
+                 else plural(self.total, "basket")]
         if self.user_id:
             parts.append(f"user {short_id(self.user_id)}")
         if self.query_text:
