@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import tomllib
 
+import pytest
+
 from basketbench.engine import demo
-from basketbench.tui.app import BasketBench
+from basketbench.tui.app import BasketBench, prepare
 from basketbench.tui.screens import ConfirmScreen, MergeScreen, QuantityScreen
 from basketbench.tui.screens.help import help_text
 
@@ -21,6 +23,15 @@ from .helpers import (
 )
 
 TYPING = 0.03  # seconds between keys: a fast typist
+
+
+async def until_connected(pilot) -> None:
+    for _ in range(300):
+        await settle(pilot)
+        if not pilot.app.connecting and pilot.app.baskets_pane.total:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the workbench never connected")
 
 
 async def press_typing(pilot, *keys: str) -> None:
@@ -174,18 +185,46 @@ def test_the_help_screens_remap_example_is_valid_toml():
     assert table["keys"]["line.qty_inc"] == "="
 
 
-async def test_quitting_an_http_workbench_closes_its_backend_in_the_apps_loop(tmp_path):
-    from basketbench.backends.http import HttpBackend
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
     from tests.support.sandbox import start_sandbox
 
-    with start_sandbox(tmp_path / "sandbox.db") as sb:
-        http = HttpBackend(sb.base_url, extensions=True, profile="sandbox")
-        app = BasketBench(http, profile_name="sandbox")
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("q")
-            await pilot.pause()
-        assert http.transport.client.is_closed
+    with start_sandbox(tmp_path_factory.mktemp("surprises") / "sandbox.db") as sb:
+        yield sb
+
+
+@pytest.fixture
+def no_config(tmp_path, monkeypatch):
+    """An empty config directory: no profiles, so only --api names the server."""
+    monkeypatch.setenv("BASKETBENCH_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("BASKETBENCH_DATA_DIR", str(tmp_path / "data"))
+    for name in ("BASKETBENCH_PROFILE", "BASKETBENCH_API", "BASKETBENCH_DB"):
+        monkeypatch.delenv(name, raising=False)
+
+
+async def test_quitting_an_api_workbench_closes_its_client_in_the_apps_loop(sandbox,
+                                                                           no_config):
+    app = prepare(api=sandbox.base_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await until_connected(pilot)
+        http = app.backend
+        await pilot.press("q")
+        await pilot.pause()
+    # Closed by the app itself: `run` used to close it after the loop had gone ("Event
+    # loop is closed", exit 1).
+    assert app.backend_closed and http.transport.client.is_closed
+
+
+async def test_n_uses_the_api_url_like_the_cli_does(sandbox, no_config):
+    from basketbench.tui.nexudus_view import NexudusSessionsScreen
+
+    app = prepare(api=sandbox.base_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await until_connected(pilot)
+        await pilot.press("N")
+        await settle(pilot)
+        assert isinstance(app.screen, NexudusSessionsScreen)
+        assert not [n for n in notices(app, "warning") if "Nexudus" in n]
 
 
 # -- 4. layout ---------------------------------------------------------------------------------

@@ -168,7 +168,7 @@ class BasketBench(App):
                  keymap: dict[str, str] | None = None, read_only: bool | None = None,
                  user_id: str | None = None, opener: Opener | None = None,
                  theme: str | None = None, persist_theme: bool = False,
-                 config_dir: str | Path | None = None) -> None:
+                 config_dir: str | Path | None = None, api: str | None = None) -> None:
         """`backend`, or an `opener` that returns one: it is then opened in a thread, and
         the screen does not wait for it. `theme` is the configured theme (None: the default);
         with `persist_theme` a theme chosen while running is saved in the config file.
@@ -182,6 +182,7 @@ class BasketBench(App):
         self.backend = backend if backend is not None else PendingBackend(profile_name,
                                                                           profile_name)
         self.profile_name = profile_name
+        self.api = api  # the --api URL: N opens its BasketSessions too
         self._read_only_override = read_only
         self.read_only = self.backend.capabilities.read_only if read_only is None else read_only
         self._open_token = 0  # the newest backend open; older ones are dropped
@@ -323,6 +324,7 @@ class BasketBench(App):
                        api: str | None = None) -> None:
         """Open another profile, local database or API URL (in a thread) and swap it in when
         it is open; the current backend stays in use until then, and if opening fails."""
+        self.api = api
         where = api or (str(db) if db else None) or profile or "the default backend"
         name = api or profile or ("local" if db else "default")
         self.status.say(f"connecting to {where}…")
@@ -392,23 +394,24 @@ class BasketBench(App):
 
     # -- loading ----------------------------------------------------------------------------
 
-    def load_baskets(self, *, append: bool = False, offset: int = 0) -> None:
+    def load_baskets(self, *, append: bool = False, offset: int = 0,
+                     limit: int = PAGE_SIZE) -> None:
         pane = self.baskets_pane
         query = pane.filter_input.value.strip()
         self._list_query = query
         if not append:
-            pane.loading_more = False
+            pane.loading_more = pane.to_last = False
         self._loading(pane, True)
-        self.run_worker(self._load_baskets(query, self.user_id, offset, append),
+        self.run_worker(self._load_baskets(query, self.user_id, offset, append, limit),
                         group="baskets", exclusive=True, exit_on_error=False)
 
     async def _load_baskets(self, query: str, user_id: str | None, offset: int,
-                            append: bool) -> None:
+                            append: bool, limit: int = PAGE_SIZE) -> None:
         note = ""
         try:
             if self.backend.capabilities.list_all:
                 page = await self.backend.list_baskets(user_id=user_id, query=query or None,
-                                                       offset=offset, limit=PAGE_SIZE)
+                                                       offset=offset, limit=limit)
             else:
                 # Endpoint 01 lists one user's baskets: the user is the profile's, or the
                 # filter when it is a user id.
@@ -661,7 +664,7 @@ class BasketBench(App):
         error = message.error
         if message.what == "list baskets":
             self._loading(self.baskets_pane, False)
-            self.baskets_pane.loading_more = False
+            self.baskets_pane.loading_more = self.baskets_pane.to_last = False
         if message.what == "open basket":
             for pane in (self.lines_pane, self.totals_pane, self.delivery_pane):
                 self._loading(pane, False)
@@ -773,7 +776,7 @@ class BasketBench(App):
             self.open_basket(event.row_key.value)
 
     def on_baskets_pane_need_more(self, message: BasketsPane.NeedMore) -> None:
-        self.load_baskets(append=True, offset=message.offset)
+        self.load_baskets(append=True, offset=message.offset, limit=message.limit)
 
     def on_baskets_pane_filter_changed(self, message: BasketsPane.FilterChanged) -> None:
         if self._filter_timer is not None:
@@ -845,7 +848,7 @@ class BasketBench(App):
     def action_nexudus_sessions(self) -> None:
         from .nexudus_view import open_sessions_view  # imported on first use (start-up)
 
-        open_sessions_view(self, self.basket)
+        open_sessions_view(self, self.basket, api=self.api)
 
     def on_session_basket_opened(self, message: SessionBasketOpened) -> None:
         """Show a Nexudus session's basket: a read-only snapshot, not a basket of the
@@ -1348,8 +1351,10 @@ def prepare(db: str | None = None, profile: str | None = None, api: str | None =
         keymap = {str(k): str(v) for k, v in (config.keys or {}).items()}
     actions.normalise_keymap(keymap)  # refuse a bad [keys] table before the screen opens
     name = check_choice(config, db, profile, api)
+    if not (api or profile or db) and config.api is not None:
+        api = config.api.value  # BASKETBENCH_API / `api =` in the config
     return BasketBench(opener=functools.partial(_open_backend, db, profile, api),
-                       profile_name=name, keymap=keymap,
+                       profile_name=name, keymap=keymap, api=api,
                        theme=config.theme.value if config.theme else None,
                        persist_theme=True)
 
@@ -1377,4 +1382,8 @@ def run(db: str | None = None, profile: str | None = None, api: str | None = Non
     try:
         app.run()
     finally:
-        asyncio.run(app.backend.close())
+        if not app.backend_closed:  # the app never got as far as closing it itself
+            try:
+                asyncio.run(app.backend.close())
+            except Exception:  # noqa: BLE001 - quitting; nothing is left to save
+                pass

@@ -19,6 +19,9 @@ from .table import BenchTable
 PAGE_SIZE = 200
 # Ask for the next page when the cursor comes this close to the last loaded row.
 PREFETCH_MARGIN = 25
+# `G` loads the rest of the list in one call, at most this many rows (a bigger list: G
+# again, or filter it).
+LAST_ROW_LOAD = 5000
 
 # The grand total comes right after the id, so a narrow pane (120 columns) still shows it.
 COLUMNS = (("id", "id"), ("total", "total"), ("lines", "lines"), ("user", "user"),
@@ -54,9 +57,12 @@ class BasketsPane(Vertical):
 
     @dataclass
     class NeedMore(Message):
-        """The cursor is near the end of the loaded rows and there are more."""
+        """The cursor is near the end of the loaded rows and there are more (or `G` asked
+        for the rest: `limit` rows, then the cursor goes to the last one)."""
 
         offset: int
+        limit: int = PAGE_SIZE
+        to_last: bool = False
 
     @dataclass
     class FilterChanged(Message):
@@ -71,12 +77,13 @@ class BasketsPane(Vertical):
         self.user_id: str | None = None
         self.new_id: str | None = None  # a basket opened with `n` and not saved yet
         self.loading_more = False
+        self.to_last = False  # `G` asked for the rest: go to the last row once it is here
         self.note = ""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter: id prefix, user email or id, stock code or product",
                     id="basket-filter")
-        yield BenchTable(id="baskets-table")
+        yield BasketsTable(id="baskets-table")
         yield Static(id="baskets-info", markup=False)
 
     def on_mount(self) -> None:
@@ -107,6 +114,9 @@ class BasketsPane(Vertical):
             self.total = page.total
             for row in fresh:
                 self._add(row)
+            if self.to_last:
+                self.to_last = False
+                self.table.move_cursor(row=self.table.row_count - 1, scroll=True)
         else:
             keep = self.highlighted_id()
             self.rows, self.total = list(page.rows), page.total
@@ -217,9 +227,23 @@ class BasketsPane(Vertical):
         if event.data_table is not self.table:
             return
         near_end = event.cursor_row >= self.table.row_count - PREFETCH_MARGIN
-        if near_end and len(self.rows) < self.total and not self.loading_more:
+        if near_end and len(self.rows) < self.total and not self.loading_more \
+                and not self.to_last:
             self.loading_more = True
             self.post_message(self.NeedMore(len(self.rows)))
+
+    def last_row(self) -> None:
+        """`G`: the last row of the whole list, loading the rest first when there is more
+        (one call, at most LAST_ROW_LOAD rows)."""
+        missing = self.total - len(self.rows)
+        if missing <= 0:
+            if self.table.row_count:
+                self.table.move_cursor(row=self.table.row_count - 1, scroll=True)
+            return
+        self.to_last = True
+        self.loading_more = True
+        self.post_message(self.NeedMore(len(self.rows), min(missing, LAST_ROW_LOAD),
+                                        to_last=True))
 
     def open_filter(self) -> None:
         self.filter_input.display = True
@@ -247,3 +271,14 @@ class BasketsPane(Vertical):
             self.filter_input.display = bool(event.value)
             self.table.focus()
             self.post_message(self.FilterChanged(event.value.strip(), immediate=True))
+
+
+class BasketsTable(BenchTable):
+    """The list's table: `G` goes to the last basket of the list, not of the loaded page."""
+
+    def action_last_row(self) -> None:
+        pane = self.parent
+        if isinstance(pane, BasketsPane):
+            pane.last_row()
+        else:
+            super().action_last_row()
