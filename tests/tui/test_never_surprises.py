@@ -286,3 +286,54 @@ async def test_a_diff_names_the_discount_and_the_user(make_app):
     polo = line_of(a, "POLO-NAVY-L")
     assert (f"2 x £24.00 - {polo.discount.formatted.with_tax} discount = "
             f"{polo.total_price.formatted.with_tax}") in text
+
+
+# -- personalisation: the product's text limit, and a second engraving as a line of its own ----
+
+class LimitedEngraving:
+    """The real LocalBackend, with ENGRAVE-TEXT's maxTextLength (20, as its name says) filled
+    in where the local catalogue does not fill it yet (the engine's branch does)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    async def search_products(self, query: str = "", *, limit: int = 50):
+        found = await self.inner.search_products(query, limit=limit)
+        for product in found:
+            if product.stock_code == "ENGRAVE-TEXT" and product.max_text_length is None:
+                product.max_text_length = 20
+        return found
+
+
+async def test_b_refuses_text_over_the_limit_as_typed_and_shows_the_new_child_line(backend):
+    from basketbench.tui.screens import ChildLineScreen
+
+    app = BasketBench(LimitedEngraving(backend))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-engraved")
+        select_line(app, "WALLET-BRN")
+        await pilot.press("b")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChildLineScreen)
+        codes = [p.stock_code for p in screen.products]
+        await pilot.press(*["down"] * codes.index("ENGRAVE-TEXT"), "enter")
+        await type_text(pilot, "Twenty-one characters")  # 21
+        assert "takes at most 20" in screen.said and "21 characters" in screen.said
+        await pilot.press("enter")  # refused: the dialog stays, nothing is sent
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "B.J. 2026")
+        assert "9 of 20 characters" in screen.said
+        await pilot.press("enter")
+        await settle(pilot)
+        after = await stored(app, "alice-engraved")
+        engraved = [ln for ln in after.line_items if ln.stock_code == "ENGRAVE-TEXT"]
+        assert "B.J. 2026" in [ln.custom_info1 for ln in engraved]
+        shown = [row for row in app.lines_pane.table.plain_rows() if row[1] == "ENGRAVE-TEXT"]
+        assert len(shown) == len(engraved)  # every child line its own row, none collapsed
+        assert any("B.J. 2026" in row[6] for row in shown)
