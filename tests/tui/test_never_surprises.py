@@ -337,3 +337,66 @@ async def test_b_refuses_text_over_the_limit_as_typed_and_shows_the_new_child_li
         shown = [row for row in app.lines_pane.table.plain_rows() if row[1] == "ENGRAVE-TEXT"]
         assert len(shown) == len(engraved)  # every child line its own row, none collapsed
         assert any("B.J. 2026" in row[6] for row in shown)
+
+
+# -- registry, refresh, copy id, add-item layout ----------------------------------------------
+
+async def test_every_changing_action_is_refused_read_only_from_the_registry(backend):
+    from basketbench.tui import actions
+
+    spy = FaultyBackend(backend)
+    app = BasketBench(spy, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-main")
+        select_line(app, "POLO-NAVY-L")
+        for spec in actions.ACTIONS:
+            if not spec.mutates:
+                continue
+            before = len(app.notices)
+            await app.run_action(spec.action)
+            await settle(pilot)
+            said = notices(app)[before:]
+            assert len(said) == 1 and "read-only" in said[0], (spec.id, said)
+            assert app.screen is app.screen_stack[0], spec.id  # no dialog opened either
+        from basketbench.backends.base import MUTATIONS
+
+        assert not [c for c in spy.calls if c[0] in MUTATIONS]
+        await app.run_action("copy_json")  # not a change: not refused
+        assert "Copied the basket's JSON" in notices(app)[-1]
+
+
+async def test_a_refresh_clears_what_was_said_before(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "bob-locked")
+        select_line(app, "BS0010-DODGER-BLUE-M")
+        await pilot.press("plus")
+        await settle(pilot)
+        assert "failed: BASKET_LOCKED" in app.status.message
+        await pilot.press("r")
+        await settle(pilot)
+        assert "BASKET_LOCKED" not in app.status.plain
+        assert app.status.message.startswith("refreshed: 14 baskets listed")
+        assert not app._notifications
+
+
+async def test_i_copies_the_full_basket_id(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-main")
+        await pilot.press("I")
+        assert app.clipboard == basket_id("alice-main")
+        await pilot.press("1", "j", "I")  # in pane 1: the basket under the cursor
+        assert app.clipboard == app.baskets_pane.highlighted_id() != basket_id("alice-main")
+
+
+async def test_tab_in_add_item_reaches_a_quantity_box_that_is_on_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_basket(pilot, "alice-main")
+        await pilot.press("a", "tab")
+        await settle(pilot)
+        qty = app.screen.query_one("#qty")
+        assert app.focused is qty
+        region = qty.region
+        assert region.width >= 6 and region.right <= 120 and region.x >= 0

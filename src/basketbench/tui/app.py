@@ -91,6 +91,7 @@ FILTER_DELAY = 0.2  # seconds of quiet typing before the basket list is filtered
 LONG_ERROR = 240  # longer messages (or many field errors) get a dialog, not a toast
 BUSY_NOTICE_GAP = 3.0  # seconds: a burst of refused keys gives one "busy" toast, not many
 HELD_KEYS = 20  # at most this many changes wait for a basket that is loading
+REFRESHING = "refreshing…"
 
 # A mutation: given the backend and the basket id, make one call and return its result.
 Call = Callable[[Backend, str], Awaitable[Any]]
@@ -582,6 +583,10 @@ class BasketBench(App):
         pane.show_page(message.page, query=message.query, user_id=message.user_id,
                        append=message.append, note=message.note)
         self._show_last_call()
+        if self.status.message == REFRESHING:
+            self.status.say(f"refreshed: {plural(pane.total, 'basket')} listed"
+                            + (f", basket {short_id(self.basket_id)} read again"
+                               if self.basket_id and not self.snapshot else ""))
 
     def on_basket_loaded(self, message: BasketLoaded) -> None:
         basket = message.basket
@@ -804,7 +809,7 @@ class BasketBench(App):
     def action_focus_pane(self, name: str) -> None:
         targets = {"baskets": "#baskets-table", "lines": "#lines-table",
                    "totals": "#totals", "delivery": "#delivery"}
-        self.query_one(targets[name]).focus()
+        self.screen.set_focus(self.query_one(targets[name]))  # at once: see toggle_inspector
 
     def action_filter(self) -> None:
         self.baskets_pane.open_filter()
@@ -815,6 +820,10 @@ class BasketBench(App):
             pane.close_filter(clear=True)
 
     def action_refresh(self) -> None:
+        # What was said before (an error, a refusal) is about the state being re-read:
+        # it goes, and the outcome of the refresh replaces it.
+        self.clear_notifications()
+        self.status.say(REFRESHING)
         self.load_baskets()
         if self.basket_id and not self.snapshot:
             self.open_basket(self.basket_id)
@@ -835,15 +844,17 @@ class BasketBench(App):
         """Show the inspector with the focus in it (so its keys, Y R v C, are its own), or
         hide it. Shown but not focused (after 2, or the palette): focus it, do not hide."""
         inspector = self.inspector
+        # Focus moves at once (set_focus), not later (focus()): the next key, typed fast,
+        # must find it where this one put it.
         if inspector.display and not inspector.has_focus_within:
-            self.call_after_refresh(inspector.table.focus)
+            self.screen.set_focus(inspector.table)
             return
         inspector.display = not inspector.display
         if inspector.display:
             inspector.catch_up()
-            inspector.table.focus()
+            self.screen.set_focus(inspector.table)
         else:
-            self.query_one(f"#{self._last_table}").focus()
+            self.screen.set_focus(self.query_one(f"#{self._last_table}"))
 
     def action_nexudus_sessions(self) -> None:
         from .nexudus_view import open_sessions_view  # imported on first use (start-up)
