@@ -1,8 +1,8 @@
 """A clear message instead of a broken layout when the terminal is below the minimum size.
 
-The app sets the class `-too-small` on itself (app.tcss shows `TooSmall` then) when resized below MIN_WIDTH x MIN_HEIGHT;
-every screen (the main one and each dialog) holds one `TooSmall`, shown by that class over
-the whole screen, so neither `… … …` totals nor a dialog without its buttons is ever drawn.
+Below MIN_WIDTH x MIN_HEIGHT the app sets the class `-too-small` on itself; every screen (the
+main one and each dialog) holds one `TooSmall`, which app.tcss then shows over the whole
+screen, so neither `… … …` totals nor a dialog without its buttons is ever drawn.
 """
 
 from __future__ import annotations
