@@ -396,3 +396,25 @@ async def test_tab_in_add_item_reaches_a_quantity_box_that_is_on_screen(make_app
         assert app.focused is qty
         region = qty.region
         assert region.width >= 6 and region.right <= size[0] and region.x >= 0
+
+
+async def test_keys_held_for_a_basket_that_is_left_before_it_loads_are_dropped(backend):
+    slow = FaultyBackend(backend)
+    app = BasketBench(slow)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-main")
+        await pilot.press("1")
+        app.baskets_pane.select(basket_id("carol-account"))
+        gate = slow.hold("get_basket")
+        await press_typing(pilot, "enter", "2", "plus", "1")
+        await pilot.pause(0.1)
+        app.baskets_pane.select(basket_id("alice-main"))  # back to the basket shown
+        await pilot.pause(0.1)
+        await press_typing(pilot, "enter")
+        await pilot.pause(0.2)
+        gate.set()
+        del slow.gates["get_basket"]
+        await settle(pilot)
+        assert any("was left before it loaded" in n for n in notices(app, "warning"))
+        assert line_of(await stored(app, "carol-account"), "TEA-SAMPLER").qty == 2
+        assert line_of(await stored(app, "alice-main"), "POLO-NAVY-L").qty == 2

@@ -345,6 +345,7 @@ class BasketBench(App):
         # Results still on their way from the old backend are no longer wanted.
         self.workers.cancel_group(self, "baskets")
         self.workers.cancel_group(self, "basket")
+        self._stop_loading(f"the backend changed to {new.label}")
         self.inspector.set_log(new.log, kind=new.kind)
         self.status.set_backend(new.kind, new.label, self.profile_name, self.read_only)
         self._leave_snapshot()
@@ -432,6 +433,8 @@ class BasketBench(App):
 
     def open_basket(self, basket_id: str) -> None:
         self._leave_snapshot()
+        if self.loading_id is not None and self.loading_id != basket_id.lower():
+            self._drop_held(f"basket {short_id(self.loading_id)} was left before it loaded")
         self.basket_id = basket_id.lower()
         shown = (self.basket.id or "").lower() if self.basket is not None else None
         # Until this basket shows, the panes show another one: changes pressed now wait.
@@ -603,6 +606,12 @@ class BasketBench(App):
         held, self.held = self.held, []
         for action in held:
             self.call_later(self.run_action, action)
+
+    def _stop_loading(self, why: str) -> None:
+        """A basket load was cancelled: nothing waits for it any more."""
+        if self.loading_id is not None:
+            self._drop_held(why)
+            self.loading_id = None
 
     def _drop_held(self, why: str) -> None:
         if self.held:
@@ -865,6 +874,7 @@ class BasketBench(App):
         """Show a Nexudus session's basket: a read-only snapshot, not a basket of the
         backend (changes are refused until a basket is opened from pane 1)."""
         self.workers.cancel_group(self, "basket")  # an older open must not replace it
+        self._stop_loading("a Nexudus session is shown instead")
         self.basket_id = None
         self.render_basket(message.basket)
         self.snapshot = message.source
