@@ -22,11 +22,11 @@ async def test_first_screen_lists_the_demo_baskets_without_opening_one(make_app)
         ids = [r[0] for r in rows]
         assert demo.basket_id("alice-main")[:8] in ids
         bob_locked = rows[ids.index(demo.basket_id("bob-locked")[:8])]
-        assert bob_locked[1] == "bob@example.com" and "L" in bob_locked[4]
+        assert bob_locked[3] == "bob@example.com" and "L" in bob_locked[4]
         quote = rows[ids.index(demo.basket_id("alice-quote")[:8])]
         assert "Q" in quote[4]
         guest = rows[ids.index(demo.basket_id("guest-1")[:8])]
-        assert guest[1] == "guest"
+        assert guest[3] == "guest"
         assert app.basket is None
         assert "local" in app.status.plain and "profile local" in app.status.plain
         assert "list_baskets 200" in app.status.plain
@@ -80,7 +80,7 @@ async def test_slash_filters_by_user_and_product_and_escape_clears(make_app):
         await type_text(pilot, "bob@")
         await pilot.press("enter")
         await settle(pilot)
-        users = {r[1] for r in app.baskets_pane.table.plain_rows()}
+        users = {r[3] for r in app.baskets_pane.table.plain_rows()}
         assert users == {"bob@example.com"}
         assert isinstance(app.focused, BenchTable)
         await pilot.press("slash")  # the filter's text is selected: typing replaces it

@@ -451,7 +451,7 @@ async def test_a_2000_line_basket_is_edited_without_redrawing_the_table(engine, 
         assert qty == first.qty + 1
         assert app.totals_pane.value("grand_total") != before.grand_total.formatted.with_tax
         assert pane.table.get_row_at(0)[2].plain == str(qty)
-        await pilot.press("x")
+        await pilot.press("x", "y")  # y: yes, remove it
         await settle(pilot)
         assert pane.table.row_count == 1999
         assert pane.rebuilds == rebuilds  # updated in place: no full redraw

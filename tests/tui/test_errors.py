@@ -115,12 +115,14 @@ async def test_slow_change_keeps_navigation_working_and_refuses_a_second_change(
         assert app.baskets_pane.table.cursor_row == 2
         await pilot.press("question_mark")  # so do dialogs
         assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape", "2", "plus")  # a second change to the same basket: busy
+        await pilot.press("escape", "2", "right_square_bracket")  # another change: busy
         assert any("busy" in n for n in notices(app, "warning"))
+        await pilot.press("plus")  # another +: queued, sent when the first returns
+        assert "POLO-NAVY-L +1 queued" in app.status.plain
         gate.set()  # the response arrives
         await settle(pilot)
         assert not app.busy and app.lines_pane.border_subtitle == ""
-        assert line_of(await stored(app, "alice-main"), "POLO-NAVY-L").qty == 3
+        assert line_of(await stored(app, "alice-main"), "POLO-NAVY-L").qty == 4
 
 
 async def test_slow_open_shows_loading_and_the_list_stays_usable(faulty):

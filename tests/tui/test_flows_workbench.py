@@ -151,7 +151,7 @@ async def test_recording_an_existing_basket_and_a_merge_replays_from_setup_steps
         await type_text(pilot, basket_id("carol-guest")[:8])
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("enter")  # Merge
+        await pilot.press("tab", "enter")  # strategies -> Merge
         await settle(pilot)
         assert line_of(await stored(app, "alice-main"), "CANDLE-FIG") is not None
         await pilot.press("R")
@@ -264,7 +264,7 @@ async def test_lines_personalisation_order_custom_info_user_and_lock_are_recorde
         await pilot.press("e", "ctrl+u", "3", "enter")
         await settle(pilot)
         select_line(app, "MUG-WHITE")
-        await pilot.press("x")
+        await pilot.press("x", "y")
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
@@ -272,7 +272,7 @@ async def test_lines_personalisation_order_custom_info_user_and_lock_are_recorde
         await pilot.press("enter")
         await settle(pilot)
         await promo(pilot, "SAVE10")
-        await pilot.press("P")  # the only code: removed at once
+        await pilot.press("P", "y")  # the only code: removed once confirmed
         await settle(pilot)
         await pilot.press("L")
         await settle(pilot)

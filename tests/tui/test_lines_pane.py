@@ -94,7 +94,7 @@ async def test_x_removes_the_selected_line_and_its_children(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await open_basket(pilot, "alice-engraved")
         select_line(app, "WALLET-BRN")
-        await pilot.press("x")
+        await pilot.press("x", "y")
         await settle(pilot)
         assert (await stored(app, "alice-engraved")).line_items == []
         assert app.lines_pane.table.row_count == 0
@@ -106,7 +106,7 @@ async def test_x_on_a_child_line_removes_only_that_child(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await open_basket(pilot, "alice-engraved")
         select_line(app, "GIFT-MSG")
-        await pilot.press("x")
+        await pilot.press("x", "y")
         await settle(pilot)
         codes = [ln.stock_code for ln in (await stored(app, "alice-engraved")).line_items]
         assert sorted(codes) == ["ENGRAVE-TEXT", "WALLET-BRN"]

@@ -14,6 +14,7 @@ from .auth import ClientCredentials, StaticToken
 from .base import MUTATIONS, BasketPage, BasketSummary, Capabilities, PromoCheck
 from .envelope import parse_result, read_envelope
 from .headers import canonical_header
+from .precondition import if_match
 from .errors import BackendError, read_only_error, unsupported
 from .request_log import RequestLog
 from .transport import Reply, Transport, segment
@@ -73,7 +74,9 @@ class HttpBackend:
                     json: Any = None, form: dict | None = None) -> tuple[Any, dict, Reply]:
         if op in MUTATIONS and self.capabilities.read_only:
             raise read_only_error(op, self.profile)
-        reply = await self.transport.send(method, path, params=params, json=json, form=form)
+        # If-Match: the basket version the change was based on (see precondition.py).
+        reply = await self.transport.send(method, path, params=params, json=json, form=form,
+                                          headers=if_match(op) or None)
         result, env = read_envelope(reply, self.transport.scrub)
         return result, env, reply
 

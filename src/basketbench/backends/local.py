@@ -12,6 +12,7 @@ from .. import jsonio
 from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 from .base import MUTATIONS, BasketPage, BasketSummary, Capabilities, PromoCheck
 from .errors import BackendError, read_only_error
+from .precondition import ExpectedVersionEngine
 from .request_log import RequestLog
 
 T = TypeVar("T")
@@ -26,6 +27,9 @@ class LocalBackend:
         from ..engine import BasketEngine, demo
 
         self.engine = engine or BasketEngine(db_path, clock=clock)
+        # Mutations go through `writer`: the engine, plus the expected version of the change
+        # when the caller gave one (precondition.py).
+        self.writer = ExpectedVersionEngine(self.engine)
         if seed_demo:
             demo.ensure_seeded(self.engine)
         self.label = str(self.engine.path)
@@ -131,88 +135,88 @@ class LocalBackend:
 
     async def delete_basket(self, basket_id: str) -> bool:
         return await self._call("delete_basket", basket_id,
-                                lambda: self.engine.delete_basket(basket_id))
+                                lambda: self.writer.delete_basket(basket_id))
 
     async def set_campaign(self, basket_id: str, campaign_code: str | None) -> Basket:
         return await self._basket("set_campaign", basket_id,
-                                  lambda: self.engine.set_campaign(basket_id, campaign_code))
+                                  lambda: self.writer.set_campaign(basket_id, campaign_code))
 
     async def set_custom_info(self, basket_id: str, info: dict) -> Basket:
         return await self._basket("set_custom_info", basket_id,
-                                  lambda: self.engine.set_custom_info(basket_id, info))
+                                  lambda: self.writer.set_custom_info(basket_id, info))
 
     async def set_subscription(self, basket_id: str, product_id: str, settings: dict) -> Basket:
-        return await self._basket("set_subscription", basket_id, lambda: self.engine
+        return await self._basket("set_subscription", basket_id, lambda: self.writer
                                   .set_subscription(basket_id, product_id, settings))
 
     async def set_po(self, basket_id: str, po_reference: str | None) -> RecordResult:
         return await self._record("set_po", basket_id,
-                                  lambda: self.engine.set_po(basket_id, po_reference))
+                                  lambda: self.writer.set_po(basket_id, po_reference))
 
     async def assign_user(self, basket_id: str, user_id: str) -> Basket:
         return await self._basket("assign_user", basket_id,
-                                  lambda: self.engine.assign_user(basket_id, user_id))
+                                  lambda: self.writer.assign_user(basket_id, user_id))
 
     async def merge(self, target_id: str, source_id: str, *, strategy: str = "sum",
                     dry_run: bool = False) -> Basket:
         # A preview changes nothing, so it is not a mutation and read-only profiles may use it.
         op = "merge_preview" if dry_run else "merge"
-        return await self._basket(op, target_id, lambda: self.engine.merge(
+        return await self._basket(op, target_id, lambda: self.writer.merge(
             target_id, source_id, strategy=strategy, dry_run=dry_run))
 
     async def add_item(self, basket_id: str, item: dict) -> Basket:
         return await self._basket("add_item", basket_id,
-                                  lambda: self.engine.add_item(basket_id, item))
+                                  lambda: self.writer.add_item(basket_id, item))
 
     async def add_bulk(self, basket_id: str, items: list[dict]) -> Basket:
         return await self._basket("add_bulk", basket_id,
-                                  lambda: self.engine.add_bulk(basket_id, items))
+                                  lambda: self.writer.add_bulk(basket_id, items))
 
     async def set_display_order(self, basket_id: str, entries: list[dict]) -> bool:
         return await self._call("set_display_order", basket_id,
-                                lambda: self.engine.set_display_order(basket_id, entries))
+                                lambda: self.writer.set_display_order(basket_id, entries))
 
     async def remove_item(self, basket_id: str, product_id: str) -> Basket:
         return await self._basket("remove_item", basket_id,
-                                  lambda: self.engine.remove_item(basket_id, product_id))
+                                  lambda: self.writer.remove_item(basket_id, product_id))
 
     async def set_qty(self, basket_id: str, product_id: str, qty: int) -> Basket:
         return await self._basket("set_qty", basket_id,
-                                  lambda: self.engine.set_qty(basket_id, product_id, qty))
+                                  lambda: self.writer.set_qty(basket_id, product_id, qty))
 
     async def apply_promo(self, basket_id: str, code: str) -> PromoResult:
         return await self._promo("apply_promo", basket_id,
-                                 lambda: self.engine.apply_promo(basket_id, code))
+                                 lambda: self.writer.apply_promo(basket_id, code))
 
     async def remove_promo(self, basket_id: str, code: str) -> PromoResult:
         return await self._promo("remove_promo", basket_id,
-                                 lambda: self.engine.remove_promo(basket_id, code))
+                                 lambda: self.writer.remove_promo(basket_id, code))
 
     async def set_shipping_method(self, basket_id: str, shipping_method_id: str,
                                   country_code: str, nominated: dict | None = None) -> Basket:
-        return await self._basket("set_shipping_method", basket_id, lambda: self.engine
+        return await self._basket("set_shipping_method", basket_id, lambda: self.writer
                                   .set_shipping_method(basket_id, shipping_method_id,
                                                        country_code, nominated))
 
     async def set_delivery_plans(self, basket_id: str, plans: list[dict]) -> RecordResult:
         return await self._record("set_delivery_plans", basket_id,
-                                  lambda: self.engine.set_delivery_plans(basket_id, plans))
+                                  lambda: self.writer.set_delivery_plans(basket_id, plans))
 
     async def set_line_delivery_plan(self, basket_id: str, plan: dict) -> RecordResult:
         return await self._record("set_line_delivery_plan", basket_id,
-                                  lambda: self.engine.set_line_delivery_plan(basket_id, plan))
+                                  lambda: self.writer.set_line_delivery_plan(basket_id, plan))
 
     async def set_delivery_instruction(self, basket_id: str, text: str | None) -> RecordResult:
         return await self._record("set_delivery_instruction", basket_id,
-                                  lambda: self.engine.set_delivery_instruction(basket_id, text))
+                                  lambda: self.writer.set_delivery_instruction(basket_id, text))
 
     async def set_click_collect_store(self, basket_id: str, store: dict) -> RecordResult:
         return await self._record("set_click_collect_store", basket_id,
-                                  lambda: self.engine.set_click_collect_store(basket_id, store))
+                                  lambda: self.writer.set_click_collect_store(basket_id, store))
 
     async def set_locked(self, basket_id: str, locked: bool) -> Basket:
         return await self._basket("set_locked", basket_id,
-                                  lambda: self.engine.set_locked(basket_id, locked))
+                                  lambda: self.writer.set_locked(basket_id, locked))
 
 
 def basket_json(basket: Basket) -> str:

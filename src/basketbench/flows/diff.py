@@ -111,11 +111,22 @@ def diff_baskets(a: Basket, b: Basket) -> BasketDiff:
     for attr, label in OTHER:
         va, vb = _plain(getattr(a, attr)), _plain(getattr(b, attr))
         if va != vb:
-            out.other.append((label, va or "-", vb or "-"))
+            # Named as a person knows them (email, method name), not as raw GUIDs.
+            out.other.append((label, _named(a, attr, va) or "-", _named(b, attr, vb) or "-"))
     return out
 
 
-def _keyed(basket: Basket) -> dict[tuple[str, str], tuple[str, LineItem]]:
+def _named(basket: Basket, attr: str, value: str) -> str:
+    if attr == "user_id" and value:
+        return basket.user_email or value
+    if attr == "shipping_method_id" and value:
+        for m in basket.shipping_methods or []:
+            if value in ((m.id or "").lower(), (m.shipping_code or "").lower()):
+                return m.display_name or m.shipping_code or value
+    return value
+
+
+def _keyed(basket: Basket) -> dict[tuple[str, str, str], tuple[str, LineItem]]:
     lines = sorted(basket.line_items or [], key=lambda ln: ln.display_order or 0)
     code_of = {(ln.product_id or "").lower(): ln.stock_code or ln.product_id or "?"
                for ln in lines}
@@ -126,7 +137,11 @@ def _keyed(basket: Basket) -> dict[tuple[str, str], tuple[str, LineItem]]:
         parent = "" if parent in ("", ZERO_GUID) else parent
         code = ln.stock_code or pid
         label = f"{code_of.get(parent, parent)}/{code}" if parent else code
-        out[(pid, parent)] = (label, ln)
+        # Child lines are keyed by their text too (two engravings are two lines).
+        text = (ln.custom_info1 or "") if parent else ""
+        if text:
+            label += f" {text!r}"
+        out[(pid, parent, text)] = (label, ln)
     return out
 
 
@@ -157,7 +172,10 @@ def money_text(price: Price | None) -> str:
 def _line_text(line: LineItem | None) -> str:
     if line is None:
         return "-"
-    return f"{line.qty} x {money_text(line.price)} = {money_text(line.total_price)}"
+    # The discount is named, so the sum reads true: 2 x £24.00 - £4.79 discount = £43.21.
+    off = _raw(line.discount)
+    discount = f" - {money_text(line.discount)} discount" if off else ""
+    return f"{line.qty} x {money_text(line.price)}{discount} = {money_text(line.total_price)}"
 
 
 def render_diff(d: BasketDiff, *, a_label: str | None = None, b_label: str | None = None

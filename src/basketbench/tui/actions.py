@@ -95,6 +95,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "basket: explain (why is this total what it is)"),
     ActionSpec("basket.copy_json", "y", "copy_json", "Copy JSON",
                "Copy the basket's exact wire JSON to the clipboard.", "basket: copy JSON"),
+    ActionSpec("basket.copy_id", "I", "copy_id", "Copy id",
+               "Copy the full basket id (the open basket's; in the baskets pane, the one "
+               "under the cursor), for the CLI or a curl.", "basket: copy id"),
     # -- lines ------------------------------------------------------------------------------
     ActionSpec("line.qty_inc", "plus", "qty_inc", "Qty +1",
                "Add one to the selected line's quantity.", "line: quantity +1", mutates=True),
@@ -164,6 +167,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 BY_ID: dict[str, ActionSpec] = {spec.id: spec for spec in ACTIONS}
+BY_ACTION: dict[str, ActionSpec] = {spec.action: spec for spec in ACTIONS}
 MUTATING: frozenset[str] = frozenset(spec.action for spec in ACTIONS if spec.mutates)
 
 _KEY_LABELS = {

@@ -3,13 +3,20 @@
 
 Data flow of a key: binding -> action -> worker (calls the backend) -> message -> handler
 renders the panes from the one `wire.Basket` the backend returned. Loads may cancel older
-loads; mutations are never cancelled, run one at a time per basket (mutating keys are refused
-with "busy" meanwhile), and every error becomes a notification or an error dialog.
+loads; mutations are never cancelled and run one at a time per basket, and every error becomes
+a notification or an error dialog.
+
+A change is bound to what the person saw when they pressed the key (`Seen`: basket, version,
+line), checked in one place from the action registry's `mutates` (read-only, snapshot, not
+connected), held while another basket is loading and applied once it has, and sent with the
+version it was based on, so a basket changed elsewhere is refused, never silently overwritten.
+`+`/`-` pressed while a change is in flight add up into one more change.
 """
 
 from __future__ import annotations
 
 import functools
+import time
 import traceback
 import uuid
 from collections import deque
@@ -27,9 +34,11 @@ from textual.widgets import DataTable, Footer
 
 from .. import jsonio
 from ..backends import Backend, BackendError, BasketPage
+from ..backends.precondition import expecting_version
 from ..redact import redact_text
 from ..wire import Basket, PromoResult, dump_wire
 from . import actions, diff
+from .diff import line_key
 from .commands import BasketCommands
 from .connect import (
     BackendOpened,
@@ -41,7 +50,7 @@ from .connect import (
 )
 from .explain_actions import ExplainActions
 from .flow_commands import FlowCommands
-from .format import ZERO_GUID, is_top_level, raw, short_id, user_label
+from .format import ZERO_GUID, is_top_level, plural, price, raw, short_id, user_label
 from .inspector import RequestInspector
 from .messages import (
     BasketChanged,
@@ -71,6 +80,8 @@ from .screens import (
 )
 from .screens.add_item import GUID
 from .screens.promo import promo_ok
+from .seen import Seen, line_body, seen_of
+from .too_small import TooSmall, too_small
 from .themes import ThemePersistence, choose_theme, register_themes
 
 if TYPE_CHECKING:  # imported on first use: the Nexudus view is not needed to start
@@ -79,6 +90,9 @@ if TYPE_CHECKING:  # imported on first use: the Nexudus view is not needed to st
 HIGHLIGHT_SECONDS = 2.0  # how long changed lines and totals stay highlighted
 FILTER_DELAY = 0.2  # seconds of quiet typing before the basket list is filtered
 LONG_ERROR = 240  # longer messages (or many field errors) get a dialog, not a toast
+BUSY_NOTICE_GAP = 3.0  # seconds: a burst of refused keys gives one "busy" toast, not many
+HELD_KEYS = 20  # at most this many changes wait for a basket that is loading
+REFRESHING = "refreshing…"
 
 # A mutation: given the backend and the basket id, make one call and return its result.
 Call = Callable[[Backend, str], Awaitable[Any]]
@@ -99,10 +113,30 @@ def guarded(method: Callable) -> Callable:
     return wrapper
 
 
+def checked_change(method: Callable) -> Callable:
+    """A changing action (`mutates` in the registry) runs only when a change may be made now:
+    the one place that refuses it (read-only, snapshot, not connected, no basket) or holds
+    it until the basket being opened has loaded."""
+    action = method.__name__.removeprefix("action_")
+
+    @functools.wraps(method)
+    def wrapper(self: "BasketBench", *args: Any, **kwargs: Any) -> Any:
+        if not self.may_change(action):
+            return None
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 def guard_handlers(cls: type) -> type:
-    """Apply `guarded` to every action_* and on_* method the class defines."""
+    """Apply `guarded` to every action_* and on_* method the class defines, and
+    `checked_change` to every action the registry marks as changing data."""
     for name, value in list(vars(cls).items()):
-        if callable(value) and name.startswith(("action_", "on_")) and name != "on_mount":
+        if not callable(value) or name in ("on_mount", "on_unmount"):
+            continue
+        if name.startswith("action_") and name.removeprefix("action_") in actions.MUTATING:
+            value = checked_change(value)
+        if name.startswith(("action_", "on_")):
             setattr(cls, name, guarded(value))
     return cls
 
@@ -129,12 +163,14 @@ class BasketBench(ExplainActions, App):
     TITLE = "basketbench"
     BINDINGS: ClassVar[list[BindingType]] = actions.bindings("app")
     COMMANDS = App.COMMANDS | {BasketCommands, _profile_commands}
+    # Keys typed while the screen starts go to the basket list, never to the filter box.
+    AUTO_FOCUS = "#baskets-table"
 
     def __init__(self, backend: Backend | None = None, *, profile_name: str = "local",
                  keymap: dict[str, str] | None = None, read_only: bool | None = None,
                  user_id: str | None = None, opener: Opener | None = None,
                  theme: str | None = None, persist_theme: bool = False,
-                 config_dir: str | Path | None = None) -> None:
+                 config_dir: str | Path | None = None, api: str | None = None) -> None:
         """`backend`, or an `opener` that returns one: it is then opened in a thread, and
         the screen does not wait for it. `theme` is the configured theme (None: the default);
         with `persist_theme` a theme chosen while running is saved in the config file.
@@ -148,6 +184,7 @@ class BasketBench(ExplainActions, App):
         self.backend = backend if backend is not None else PendingBackend(profile_name,
                                                                           profile_name)
         self.profile_name = profile_name
+        self.api = api  # the --api URL: N opens its BasketSessions too
         self._read_only_override = read_only
         self.read_only = self.backend.capabilities.read_only if read_only is None else read_only
         self._open_token = 0  # the newest backend open; older ones are dropped
@@ -161,6 +198,14 @@ class BasketBench(ExplainActions, App):
         self.basket: Basket | None = None
         self.basket_id: str | None = None
         self.busy: set[str] = set()
+        self.loading_id: str | None = None  # another basket being opened: changes wait
+        self.held: list[str] = []  # changing actions pressed meanwhile, applied once it shows
+        # +/- pressed while a change to the basket is in flight: (basket, line key) ->
+        # [line, units], sent as one change when the basket is free again.
+        self.queued: dict[tuple[str, str], list] = {}
+        self.versions: dict[str, int | None] = {}  # the newest version each change returned
+        self._busy_noticed = 0.0
+        self.backend_closed = False
         self._filter_timer: Timer | None = None
         self._highlight_timer: Timer | None = None
         self._last_table: str = "baskets-table"
@@ -213,6 +258,7 @@ class BasketBench(ExplainActions, App):
         yield RequestInspector(self.backend.log, kind=self.backend.kind, id="inspector")
         yield StatusBar(id="status")
         yield Footer()
+        yield TooSmall(id="too-small")  # over everything when the terminal is too small
 
     def on_mount(self) -> None:
         if self.keymap:
@@ -231,6 +277,22 @@ class BasketBench(ExplainActions, App):
             self.status.set_backend(self.backend.kind, self.backend.label, self.profile_name,
                                     self.read_only)
             self.load_baskets()
+
+    def on_resize(self, event) -> None:
+        small = too_small(event.size.width, event.size.height)
+        self.set_class(small, "-too-small")
+        for screen in self.screen_stack:  # the message shows the size: redraw it
+            for widget in screen.query(TooSmall):
+                widget.refresh()
+
+    async def on_unmount(self) -> None:
+        """Close the backend here, in the app's own event loop: an HTTP client closed from
+        another loop after the app has gone fails with "Event loop is closed"."""
+        try:
+            await self.backend.close()
+        except Exception as exc:  # noqa: BLE001 - quitting goes on; say what went wrong
+            self.log.error(f"closing the backend failed: {type(exc).__name__}: {exc}")
+        self.backend_closed = True
 
     def _start_theme(self) -> None:
         name, note = choose_theme(self._wanted_theme, self.available_themes)
@@ -264,6 +326,7 @@ class BasketBench(ExplainActions, App):
                        api: str | None = None) -> None:
         """Open another profile, local database or API URL (in a thread) and swap it in when
         it is open; the current backend stays in use until then, and if opening fails."""
+        self.api = api
         where = api or (str(db) if db else None) or profile or "the default backend"
         name = api or profile or ("local" if db else "default")
         self.status.say(f"connecting to {where}…")
@@ -283,6 +346,7 @@ class BasketBench(ExplainActions, App):
         # Results still on their way from the old backend are no longer wanted.
         self.workers.cancel_group(self, "baskets")
         self.workers.cancel_group(self, "basket")
+        self._stop_loading(f"the backend changed to {new.label}")
         self.inspector.set_log(new.log, kind=new.kind)
         self.status.set_backend(new.kind, new.label, self.profile_name, self.read_only)
         self._leave_snapshot()
@@ -333,23 +397,24 @@ class BasketBench(ExplainActions, App):
 
     # -- loading ----------------------------------------------------------------------------
 
-    def load_baskets(self, *, append: bool = False, offset: int = 0) -> None:
+    def load_baskets(self, *, append: bool = False, offset: int = 0,
+                     limit: int = PAGE_SIZE) -> None:
         pane = self.baskets_pane
         query = pane.filter_input.value.strip()
         self._list_query = query
         if not append:
-            pane.loading_more = False
+            pane.loading_more = pane.to_last = False
         self._loading(pane, True)
-        self.run_worker(self._load_baskets(query, self.user_id, offset, append),
+        self.run_worker(self._load_baskets(query, self.user_id, offset, append, limit),
                         group="baskets", exclusive=True, exit_on_error=False)
 
     async def _load_baskets(self, query: str, user_id: str | None, offset: int,
-                            append: bool) -> None:
+                            append: bool, limit: int = PAGE_SIZE) -> None:
         note = ""
         try:
             if self.backend.capabilities.list_all:
                 page = await self.backend.list_baskets(user_id=user_id, query=query or None,
-                                                       offset=offset, limit=PAGE_SIZE)
+                                                       offset=offset, limit=limit)
             else:
                 # Endpoint 01 lists one user's baskets: the user is the profile's, or the
                 # filter when it is a user id.
@@ -369,7 +434,12 @@ class BasketBench(ExplainActions, App):
 
     def open_basket(self, basket_id: str) -> None:
         self._leave_snapshot()
+        if self.loading_id is not None and self.loading_id != basket_id.lower():
+            self._drop_held(f"basket {short_id(self.loading_id)} was left before it loaded")
         self.basket_id = basket_id.lower()
+        shown = (self.basket.id or "").lower() if self.basket is not None else None
+        # Until this basket shows, the panes show another one: changes pressed now wait.
+        self.loading_id = self.basket_id if shown != self.basket_id else None
         for pane in (self.lines_pane, self.totals_pane, self.delivery_pane):
             self._loading(pane, True)
         self.status.set_basket(self.basket_id, None, busy=self.basket_id in self.busy)
@@ -390,9 +460,15 @@ class BasketBench(ExplainActions, App):
 
     # -- mutations --------------------------------------------------------------------------
 
-    def can_mutate(self, what: str, basket_id: str | None = None) -> bool:
-        """Refuse (with a message) on read-only profiles, with no basket, or while busy."""
-        bid = basket_id or self.basket_id
+    def may_change(self, action: str) -> bool:
+        """Whether a changing action may run now (see `checked_change`): refused with a
+        message on read-only profiles, snapshots, before the backend is open and with no
+        basket; held (and applied later) while another basket is loading."""
+        what = actions.BY_ACTION[action].description
+        if self.has_class("-too-small"):
+            self.notify(f"{what} refused: the terminal is too small to show what it would "
+                        "change; enlarge it first", severity="warning", markup=False)
+            return False
         if self.connecting:
             self.notify(f"{what} refused: not connected to a backend yet",
                         severity="warning", markup=False)
@@ -401,69 +477,98 @@ class BasketBench(ExplainActions, App):
             self.notify(f"{what} refused: profile {self.profile_name!r} is read-only",
                         title="Read-only", severity="warning", markup=False)
             return False
-        if self.snapshot and basket_id is None:
+        on_list = action == "delete_basket" and self.focused is self.baskets_pane.table \
+            and self.baskets_pane.highlighted_id() is not None
+        if self.snapshot and not on_list:
             self.notify(f"{what} refused: the basket shown is a read-only snapshot of "
                         f"{self.snapshot}; open a basket in pane 1 to change it",
                         title="Read-only", severity="warning", markup=False)
             return False
-        if bid is None:
-            self.notify("Open a basket first (enter in pane 1, or n for a new one).",
-                        severity="warning", markup=False)
+        if self.loading_id is not None and not on_list:
+            if len(self.held) < HELD_KEYS:
+                self.held.append(action)
+                self.status.say(f"{what}: held until basket {short_id(self.loading_id)} "
+                                "has loaded")
+            else:
+                self.status.say(f"{what} dropped: too many keys held")
             return False
-        if bid in self.busy:
-            self.notify(f"busy: a change to basket {short_id(bid)} is still in flight",
+        if self.basket is None and not on_list:
+            self.notify("Open a basket first (enter in pane 1, or n for a new one).",
                         severity="warning", markup=False)
             return False
         return True
 
-    def mutate(self, label: str, call: Call, *, basket_id: str | None = None,
-               after: After | None = None) -> bool:
-        """Start one change of a basket in a worker; False if it was refused."""
-        bid = basket_id or self.basket_id
-        if not self.can_mutate(label, bid):
+    def seen(self, line=None) -> Seen:
+        """What is shown now: the change about to be made is bound to it."""
+        assert self.basket is not None
+        return seen_of(self.basket, line)
+
+    def _busy(self, what: str, basket_id: str) -> bool:
+        """True (and said, without a burst of toasts) while a change to the basket is in
+        flight."""
+        if basket_id not in self.busy:
             return False
-        assert bid is not None
+        text = f"{what} refused: a change to basket {short_id(basket_id)} is still in flight"
+        self.status.say(text)
+        now = time.monotonic()
+        if now - self._busy_noticed > BUSY_NOTICE_GAP:
+            self._busy_noticed = now
+            self.notify(f"busy: {text}", severity="warning", markup=False)
+        return True
+
+    def mutate(self, label: str, call: Call, seen: Seen, *, after: After | None = None) -> bool:
+        """Start one change of the basket the person saw, in a worker; False if refused."""
+        bid = seen.basket_id
+        if self._busy(label, bid):
+            return False
         self.busy.add(bid)
         self._show_busy(bid)
         before = self.basket if self.basket is not None and \
             (self.basket.id or "").lower() == bid else None
-        self.run_worker(self._mutation(bid, label, call, before, after),
+        self.run_worker(self._mutation(seen, label, call, before, after),
                         group=f"mutate-{bid}", exit_on_error=False)
         return True
 
-    async def _mutation(self, bid: str, label: str, call: Call, before: Basket | None,
+    async def _mutation(self, seen: Seen, label: str, call: Call, before: Basket | None,
                         after: After | None) -> None:
+        bid, ok = seen.basket_id, False
         try:
             # While a flow is recorded, the change runs through the recorder (a pass-through).
-            result = await call(self.flow_tools.backend_for(self.backend, before), bid)
+            with expecting_version(seen.version):
+                result = await call(self.flow_tools.backend_for(self.backend, before), bid)
             basket = basket_in(result)
             if basket is None:  # RecordResult / bool: read the basket the change left
                 basket = await self.backend.get_basket(bid)
         except Exception as exc:
-            self.post_message(CallFailed(label, exc, bid, after))
+            self.post_message(CallFailed(label, exc, bid, after, expected=seen.version))
         else:
+            ok = True
             self.post_message(BasketChanged(basket, label, before, result, after))
         finally:
-            self.post_message(MutationFinished(bid))
+            self.post_message(MutationFinished(bid, ok=ok))
 
-    def delete(self, basket_id: str) -> None:
-        basket_id = basket_id.lower()  # ids are compared case-insensitively (engine-rules §1)
-        if not self.can_mutate("delete", basket_id):
+    def delete(self, seen: Seen) -> None:
+        basket_id = seen.basket_id
+        if self._busy("delete", basket_id):
             return
         self.busy.add(basket_id)
         self._show_busy(basket_id)
-        self.run_worker(self._delete(basket_id), group=f"mutate-{basket_id}",
-                        exit_on_error=False)
+        self.run_worker(self._delete(seen), group=f"mutate-{basket_id}", exit_on_error=False)
 
-    async def _delete(self, basket_id: str) -> None:
+    async def _delete(self, seen: Seen) -> None:
+        basket_id, ok = seen.basket_id, False
         try:
-            existed = await self.flow_tools.backend_for(self.backend).delete_basket(basket_id)
+            with expecting_version(seen.version):
+                existed = await self.flow_tools.backend_for(self.backend).delete_basket(
+                    basket_id)
         except Exception as exc:
-            self.post_message(CallFailed("delete basket", exc, basket_id))
+            self.post_message(CallFailed("delete basket", exc, basket_id,
+                                         expected=seen.version))
         else:
+            ok = True
             self.post_message(BasketDeleted(basket_id, bool(existed)))
         finally:
-            self.post_message(MutationFinished(basket_id))
+            self.post_message(MutationFinished(basket_id, ok=ok))
 
     def _show_busy(self, basket_id: str) -> None:
         if basket_id == self.basket_id:
@@ -482,6 +587,10 @@ class BasketBench(ExplainActions, App):
         pane.show_page(message.page, query=message.query, user_id=message.user_id,
                        append=message.append, note=message.note)
         self._show_last_call()
+        if self.status.message == REFRESHING:
+            self.status.say(f"refreshed: {plural(pane.total, 'basket')} listed"
+                            + (f", basket {short_id(self.basket_id)} read again"
+                               if self.basket_id and not self.snapshot else ""))
 
     def on_basket_loaded(self, message: BasketLoaded) -> None:
         basket = message.basket
@@ -489,6 +598,27 @@ class BasketBench(ExplainActions, App):
             return  # an older load finished after the user moved on
         self.render_basket(basket)
         self._show_last_call()
+        self.loading_id = None
+        self._replay_held()
+
+    def _replay_held(self) -> None:
+        """The changes pressed while this basket loaded, applied to it now that it shows
+        (each one captures the basket, version and line as they are now on screen)."""
+        held, self.held = self.held, []
+        for action in held:
+            self.call_later(self.run_action, action)
+
+    def _stop_loading(self, why: str) -> None:
+        """A basket load was cancelled: nothing waits for it any more."""
+        if self.loading_id is not None:
+            self._drop_held(why)
+            self.loading_id = None
+
+    def _drop_held(self, why: str) -> None:
+        if self.held:
+            names = ", ".join(actions.BY_ACTION[a].description for a in self.held)
+            self.notify(f"Not done ({names}): {why}.", severity="warning", markup=False)
+            self.held = []
 
     def on_basket_changed(self, message: BasketChanged) -> None:
         basket = message.basket
@@ -501,7 +631,8 @@ class BasketBench(ExplainActions, App):
                         markup=False)
         else:
             self.status.say(f"{message.label}: {diff.describe(message.before, basket)}")
-        if bid == self.basket_id:
+        self.versions[bid] = None if basket.is_new else basket.version
+        if bid == self.basket_id and self.loading_id is None:
             self.render_basket(basket, before=message.before)
         pane = self.baskets_pane
         if not pane.upsert(basket):
@@ -524,21 +655,40 @@ class BasketBench(ExplainActions, App):
         self._show_last_call()
 
     def on_mutation_finished(self, message: MutationFinished) -> None:
-        self.busy.discard(message.basket_id)
-        if message.basket_id == self.basket_id:
+        bid = message.basket_id
+        self.busy.discard(bid)
+        if bid == self.basket_id:
             self.lines_pane.border_subtitle = ""
             basket = self.basket
             self.status.set_basket(self.basket_id, basket.version if basket else None,
                                    new=bool(basket and basket.is_new))
+        mine = [key for key in self.queued if key[0] == bid]
+        if not mine:
+            return
+        if not message.ok:  # what the presses added to has failed: do not guess on
+            dropped = ", ".join(f"{line.stock_code} {units:+d}" for line, units in
+                                (self.queued.pop(key) for key in mine))
+            self.status.say(f"queued changes dropped after the failure: {dropped}")
+            return
+        line, units = self.queued.pop(mine[0])
+        if units:
+            seen = Seen(bid, self.versions.get(bid), line)
+            self._send_delta(seen, units)
 
     def on_call_failed(self, message: CallFailed) -> None:
         error = message.error
         if message.what == "list baskets":
             self._loading(self.baskets_pane, False)
-            self.baskets_pane.loading_more = False
+            self.baskets_pane.loading_more = self.baskets_pane.to_last = False
         if message.what == "open basket":
             for pane in (self.lines_pane, self.totals_pane, self.delivery_pane):
                 self._loading(pane, False)
+            if message.basket_id == self.loading_id:
+                self.loading_id = None
+                self._drop_held(f"basket {short_id(message.basket_id)} did not open")
+        if isinstance(error, BackendError) and error.code == "CONFLICT" and message.basket_id:
+            self._stale(message, error)
+            return
         secrets = getattr(self.backend.log, "secrets", [])
         if isinstance(error, BackendError):
             text = redact_text(error.message or error.code, secrets)
@@ -561,6 +711,25 @@ class BasketBench(ExplainActions, App):
         self._show_last_call()
         if message.after is not None:
             message.after(None, backend_error)
+
+    def _stale(self, message: CallFailed, error: BackendError) -> None:
+        """The basket changed since it was shown (someone else, another window): nothing
+        was changed; show it as it is now."""
+        bid = message.basket_id
+        assert bid is not None
+        now = error.current_version
+        moved = f"version {message.expected} -> {now}" if now is not None else \
+            f"it is no longer version {message.expected}"
+        text = (f"basket {short_id(bid)} changed since you saw it ({moved}); reloaded. "
+                f"{message.what} was not applied: check the basket and try again")
+        self.status.say(f"{message.what} refused: basket changed ({moved}); reloaded")
+        self.notify(text, title="Changed elsewhere", severity="warning", markup=False,
+                    timeout=8)
+        if bid == self.basket_id:
+            self.open_basket(bid)
+        self._show_last_call()
+        if message.after is not None:
+            message.after(None, error)
 
     # -- rendering --------------------------------------------------------------------------
 
@@ -623,7 +792,7 @@ class BasketBench(ExplainActions, App):
             self.open_basket(event.row_key.value)
 
     def on_baskets_pane_need_more(self, message: BasketsPane.NeedMore) -> None:
-        self.load_baskets(append=True, offset=message.offset)
+        self.load_baskets(append=True, offset=message.offset, limit=message.limit)
 
     def on_baskets_pane_filter_changed(self, message: BasketsPane.FilterChanged) -> None:
         if self._filter_timer is not None:
@@ -651,7 +820,7 @@ class BasketBench(ExplainActions, App):
     def action_focus_pane(self, name: str) -> None:
         targets = {"baskets": "#baskets-table", "lines": "#lines-table",
                    "totals": "#totals", "delivery": "#delivery"}
-        self.query_one(targets[name]).focus()
+        self.screen.set_focus(self.query_one(targets[name]))  # at once: see toggle_inspector
 
     def action_filter(self) -> None:
         self.baskets_pane.open_filter()
@@ -662,6 +831,10 @@ class BasketBench(ExplainActions, App):
             pane.close_filter(clear=True)
 
     def action_refresh(self) -> None:
+        # What was said before (an error, a refusal) is about the state being re-read:
+        # it goes, and the outcome of the refresh replaces it.
+        self.clear_notifications()
+        self.status.say(REFRESHING)
         self.load_baskets()
         if self.basket_id and not self.snapshot:
             self.open_basket(self.basket_id)
@@ -679,23 +852,31 @@ class BasketBench(ExplainActions, App):
     # -- actions: request inspector and Nexudus sessions -------------------------------------
 
     def action_toggle_inspector(self) -> None:
+        """Show the inspector with the focus in it (so its keys, Y R v C, are its own), or
+        hide it. Shown but not focused (after 2, or the palette): focus it, do not hide."""
         inspector = self.inspector
+        # Focus moves at once (set_focus), not later (focus()): the next key, typed fast,
+        # must find it where this one put it.
+        if inspector.display and not inspector.has_focus_within:
+            self.screen.set_focus(inspector.table)
+            return
         inspector.display = not inspector.display
         if inspector.display:
             inspector.catch_up()
-            inspector.table.focus()
+            self.screen.set_focus(inspector.table)
         else:
-            self.query_one(f"#{self._last_table}").focus()
+            self.screen.set_focus(self.query_one(f"#{self._last_table}"))
 
     def action_nexudus_sessions(self) -> None:
         from .nexudus_view import open_sessions_view  # imported on first use (start-up)
 
-        open_sessions_view(self, self.basket)
+        open_sessions_view(self, self.basket, api=self.api)
 
     def on_session_basket_opened(self, message: SessionBasketOpened) -> None:
         """Show a Nexudus session's basket: a read-only snapshot, not a basket of the
         backend (changes are refused until a basket is opened from pane 1)."""
         self.workers.cancel_group(self, "basket")  # an older open must not replace it
+        self._stop_loading("a Nexudus session is shown instead")
         self.basket_id = None
         self.render_basket(message.basket)
         self.snapshot = message.source
@@ -732,24 +913,41 @@ class BasketBench(ExplainActions, App):
         self.status.say(f"new basket {short_id(basket_id)}: not saved until the first change")
 
     def action_delete_basket(self) -> None:
-        target = self.basket_id
-        if self.focused is self.baskets_pane.table:
-            target = self.baskets_pane.highlighted_id() or target
-        if not self.can_mutate("delete", target):
-            return
-        assert target is not None
+        on_list = self.focused is self.baskets_pane.table
+        target = self.baskets_pane.highlighted_id() if on_list else None
+        if target is None or (self.basket is not None and
+                              target == (self.basket.id or "").lower()):
+            assert self.basket is not None
+            seen, what = self.seen(), self._describe_basket(self.basket)
+        else:
+            row = self.baskets_pane.row(target)
+            seen = Seen(target, row.version if row is not None else None)
+            what = self._describe_row(target)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.delete(target)
+                self.delete(seen)
 
-        self.push_screen(ConfirmScreen("Delete basket", f"Delete basket {target}? "
-                                       "This cannot be undone.", yes="Delete"), answered)
+        self.push_screen(ConfirmScreen(
+            "Delete basket", f"Delete basket {seen.basket_id} ({what})? The basket and all "
+            "its lines are deleted; this cannot be undone.", yes="Delete"), answered)
+
+    @staticmethod
+    def _describe_basket(basket: Basket) -> str:
+        return (f"{user_label(basket.user_email, basket.user_id)}, "
+                f"{plural(len(basket.line_items or []), 'line')}, grand total "
+                f"{price(basket.grand_total, code=basket.currency_code)}")
+
+    def _describe_row(self, basket_id: str) -> str:
+        row = self.baskets_pane.row(basket_id)
+        if row is None:
+            return "not loaded in the list"
+        return (f"{user_label(row.user_email, row.user_id)}, {plural(row.line_count, 'line')}"
+                f", grand total {row.grand_total_formatted}")
 
     def action_merge(self) -> None:
-        if not self.can_mutate("merge") or self.basket is None:
-            return
-        target = self.basket
+        target, seen = self.basket, self.seen()
+        assert target is not None
 
         def chosen(answer: dict | None) -> None:
             if not answer:
@@ -761,13 +959,13 @@ class BasketBench(ExplainActions, App):
                     self.baskets_pane.remove(source)
 
             self.mutate(f"merge {short_id(source)} ({strategy})",
-                        lambda b, bid: b.merge(bid, source, strategy=strategy), after=merged)
+                        lambda b, bid: b.merge(bid, source, strategy=strategy), seen,
+                        after=merged)
 
         self.push_screen(MergeScreen(self.backend, target), chosen)
 
     def action_assign_user(self) -> None:
-        if not self.can_mutate("assign user"):
-            return
+        seen = self.seen()
         loader = None
         if self.backend.capabilities.reference:
             async def loader() -> list[Choice]:
@@ -779,8 +977,10 @@ class BasketBench(ExplainActions, App):
             if picked is None:
                 return
             user_id = str(picked.value)
-            self.mutate(f"assign user {user_id if picked.typed else short_id(user_id)}",
-                        lambda b, bid: b.assign_user(bid, user_id))
+            # Named as the list showed it (the email), not as a raw GUID.
+            label = picked.label.split("  ")[0] if picked.label else user_id
+            self.mutate(f"assign user {label}", lambda b, bid: b.assign_user(bid, user_id),
+                        seen)
 
         self.push_screen(ChoiceScreen("Assign the basket to a user", loader=loader,
                                       allow_text=True,
@@ -789,14 +989,13 @@ class BasketBench(ExplainActions, App):
 
     def _text_field(self, what: str, title: str, current: str | None, max_length: int,
                     call: Callable[[Backend, str, str | None], Awaitable[Any]]) -> None:
-        if not self.can_mutate(what):
-            return
+        seen = self.seen()
 
         def entered(value: str | None) -> None:
             if value is None:
                 return
             label = f"{what} {value!r}" if value else f"{what} cleared"
-            self.mutate(label, lambda b, bid: call(b, bid, value or None))
+            self.mutate(label, lambda b, bid: call(b, bid, value or None), seen)
 
         self.push_screen(TextPromptScreen(title, current, max_length=max_length), entered)
 
@@ -815,17 +1014,17 @@ class BasketBench(ExplainActions, App):
                          lambda b, bid, v: b.set_delivery_instruction(bid, v))
 
     def action_custom_info(self) -> None:
-        if not self.can_mutate("custom info") or self.basket is None:
-            return
         basket = self.basket
+        assert basket is not None
         basket_values = {f"customInfo{n}": getattr(basket, f"custom_info{n}") or ""
                          for n in range(1, 6)}
         line = self.lines_pane.selected() if self.focused is self.lines_pane.table else None
+        seen = self.seen(line)
         if line is None:
             def saved(values: dict | None) -> None:
                 if values is not None:
                     self.mutate("basket custom info",
-                                lambda b, bid: b.set_custom_info(bid, dict(values)))
+                                lambda b, bid: b.set_custom_info(bid, dict(values)), seen)
 
             self.push_screen(CustomInfoScreen("Custom info of the basket", basket_values),
                              saved)
@@ -844,20 +1043,20 @@ class BasketBench(ExplainActions, App):
             # ...and replaces the basket's own custom info: send it unchanged.
             body = {**basket_values, "lineInfo": [entry]}
             self.mutate(f"custom info {line.stock_code}",
-                        lambda b, bid: b.set_custom_info(bid, body))
+                        lambda b, bid: b.set_custom_info(bid, body), seen)
 
         self.push_screen(CustomInfoScreen(f"Custom info of line {line.stock_code} "
                                           f"({line.name})", line_values), saved_line)
 
     def action_lock(self) -> None:
-        if self.basket is None or not self.can_mutate("lock"):
-            return
+        assert self.basket is not None
         if not self.backend.capabilities.lock:
             self.notify(f"The {self.backend.kind} backend cannot lock baskets.",
                         severity="warning", markup=False)
             return
         locked = not bool(self.basket.is_locked)
-        self.mutate("lock" if locked else "unlock", lambda b, bid: b.set_locked(bid, locked))
+        self.mutate("lock" if locked else "unlock", lambda b, bid: b.set_locked(bid, locked),
+                    self.seen())
 
     def action_copy_json(self) -> None:
         if self.basket is None:
@@ -868,6 +1067,20 @@ class BasketBench(ExplainActions, App):
         self.status.say(f"copied basket {short_id(self.basket.id)} JSON ({len(text)} chars)")
         self.notify(f"Copied the basket's JSON ({len(text)} characters).", markup=False)
 
+    def action_copy_id(self) -> None:
+        """The full basket id (the list shows 8 characters): the open basket's, or in pane 1
+        the one under the cursor."""
+        basket_id = self.baskets_pane.highlighted_id() \
+            if self.focused is self.baskets_pane.table else None
+        basket_id = basket_id or (self.basket.id if self.basket is not None else None)
+        if not basket_id:
+            self.notify("No basket to copy the id of: open one, or move to one in pane 1.",
+                        severity="warning", markup=False)
+            return
+        self.copy_to_clipboard(basket_id)
+        self.status.say(f"copied basket id {basket_id}")
+        self.notify(f"Copied basket id {basket_id}.", markup=False)
+
     # -- actions: lines ---------------------------------------------------------------------
 
     def _selected_line(self):
@@ -876,23 +1089,25 @@ class BasketBench(ExplainActions, App):
             self.notify("Select a line first (pane 2).", severity="warning", markup=False)
         return line
 
-    @staticmethod
-    def _line_body(line, qty: int) -> dict:
-        body = {"productId": line.product_id, "qty": qty}
-        if not is_top_level(line.parent_product_id):
-            body["parentProductId"] = line.parent_product_id
-        return body
-
     def _qty_delta(self, delta: int) -> None:
-        if not self.can_mutate("quantity"):
-            return
         line = self._selected_line()
         if line is None:
             return
-        body = self._line_body(line, delta)
-        sign = "+" if delta > 0 else ""
-        self.mutate(f"qty {sign}{delta} {line.stock_code}",
-                    lambda b, bid: b.add_item(bid, body))
+        seen = self.seen(line)
+        if seen.basket_id in self.busy:
+            # A change is in flight: add this press to the next one instead of refusing it.
+            entry = self.queued.setdefault((seen.basket_id, line_key(line)), [line, 0])
+            entry[1] += delta
+            self.status.say(f"{line.stock_code} {entry[1]:+d} queued: sent when the change "
+                            "in flight returns")
+            return
+        self._send_delta(seen, delta)
+
+    def _send_delta(self, seen: Seen, delta: int) -> None:
+        line = seen.line
+        body = line_body(line, delta)
+        self.mutate(f"qty {delta:+d} {line.stock_code}", lambda b, bid: b.add_item(bid, body),
+                    seen)
 
     def action_qty_inc(self) -> None:
         self._qty_delta(1)
@@ -901,11 +1116,10 @@ class BasketBench(ExplainActions, App):
         self._qty_delta(-1)
 
     def action_qty_set(self) -> None:
-        if not self.can_mutate("quantity"):
-            return
         line = self._selected_line()
         if line is None:
             return
+        seen = self.seen(line)
 
         def entered(qty: int | None) -> None:
             if qty is None:
@@ -917,42 +1131,57 @@ class BasketBench(ExplainActions, App):
             if is_top_level(line.parent_product_id):
                 call = lambda b, bid: b.set_qty(bid, line.product_id, qty)  # noqa: E731
             else:  # child lines have no absolute endpoint: send the difference
-                body = self._line_body(line, qty - current)
+                body = line_body(line, qty - current)
                 call = lambda b, bid: b.add_item(bid, body)  # noqa: E731
-            self.mutate(f"qty {current} -> {qty} {line.stock_code}", call)
+            self.mutate(f"qty {current} -> {qty} {line.stock_code}", call, seen)
 
         self.push_screen(QuantityScreen(f"Quantity of {line.stock_code} ({line.name})",
                                         line.qty or 0), entered)
 
+    def _children_of(self, line) -> list:
+        pid = (line.product_id or "").lower()
+        return [ln for ln in self.lines_pane.lines
+                if not is_top_level(ln.parent_product_id)
+                and (ln.parent_product_id or "").lower() == pid]
+
     def action_remove_line(self) -> None:
-        if not self.can_mutate("remove line"):
-            return
         line = self._selected_line()
         if line is None:
             return
+        seen = self.seen(line)
         if is_top_level(line.parent_product_id):
             call = lambda b, bid: b.remove_item(bid, line.product_id)  # noqa: E731
+            children = self._children_of(line)
         else:
-            body = self._line_body(line, -(line.qty or 0))
+            body = line_body(line, -(line.qty or 0))
             call = lambda b, bid: b.add_item(bid, body)  # noqa: E731
-        self.mutate(f"remove {line.stock_code}", call)
+            children = []
+        what = f"Remove {line.stock_code} ({line.name}, qty {line.qty}) from basket " \
+               f"{short_id(seen.basket_id)}"
+        if children:
+            names = ", ".join(ln.stock_code or ln.name or "?" for ln in children)
+            what += f", with its {plural(len(children), 'child line')} ({names})"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.mutate(f"remove {line.stock_code}", call, seen)
+
+        self.push_screen(ConfirmScreen("Remove line", what + "?", yes="Remove"), answered)
 
     def action_add_item(self) -> None:
-        if not self.can_mutate("add item"):
-            return
+        seen = self.seen()
         currency = self.basket.currency_code if self.basket else None
 
         def chosen(answer: dict | None) -> None:
             if not answer:
                 return
             label = answer.pop("label", "item")
-            self.mutate(f"add {answer['qty']} {label}", lambda b, bid: b.add_item(bid, answer))
+            self.mutate(f"add {answer['qty']} {label}", lambda b, bid: b.add_item(bid, answer),
+                        seen)
 
         self.push_screen(AddItemScreen(self.backend, currency), chosen)
 
     def action_add_child(self) -> None:
-        if not self.can_mutate("add personalisation"):
-            return
         line = self._selected_line()
         if line is None or self.basket is None:
             return
@@ -961,19 +1190,18 @@ class BasketBench(ExplainActions, App):
             line = next((ln for ln in self.lines_pane.lines
                          if (ln.product_id or "").lower() == parent_id
                          and is_top_level(ln.parent_product_id)), line)
+        seen = self.seen(line)
 
         def chosen(answer: dict | None) -> None:
             if not answer:
                 return
             item = answer["item"]
             self.mutate(f"add {answer['label']} under {line.stock_code}",
-                        lambda b, bid: b.add_bulk(bid, [item]))
+                        lambda b, bid: b.add_bulk(bid, [item]), seen)
 
         self.push_screen(ChildLineScreen(self.backend, line, self.basket.currency_code), chosen)
 
     def _move(self, step: int) -> None:
-        if not self.can_mutate("move line"):
-            return
         line = self._selected_line()
         if line is None:
             return
@@ -994,7 +1222,7 @@ class BasketBench(ExplainActions, App):
             entries = [{"id": line.id, "displayOrder": theirs},
                        {"id": other.id, "displayOrder": mine}]
         self.mutate(f"move {line.stock_code} {'up' if step < 0 else 'down'}",
-                    lambda b, bid: b.set_display_order(bid, entries))
+                    lambda b, bid: b.set_display_order(bid, entries), self.seen(line))
 
     def action_move_up(self) -> None:
         self._move(-1)
@@ -1005,54 +1233,62 @@ class BasketBench(ExplainActions, App):
     # -- actions: promotions ----------------------------------------------------------------
 
     def action_promo_apply(self) -> None:
-        if not self.can_mutate("promo") or self.basket_id is None:
-            return
+        seen = self.seen()
         applied = [p.voucher_code for p in (self.basket.promotions_applied or [])
                    if p.voucher_code] if self.basket else []
 
         def apply(code: str, done: After) -> bool:
-            return self.mutate(f"promo {code}", lambda b, bid: b.apply_promo(bid, code),
+            return self.mutate(f"promo {code}", lambda b, bid: b.apply_promo(bid, code), seen,
                                after=done)
 
-        self.push_screen(PromoScreen(self.backend, self.basket_id, apply, applied))
+        self.push_screen(PromoScreen(self.backend, seen.basket_id, apply, applied))
 
     def action_promo_remove(self) -> None:
-        if not self.can_mutate("remove promo") or self.basket is None:
-            return
-        codes = [p.voucher_code for p in (self.basket.promotions_applied or [])
-                 if p.voucher_code]
-        if not codes:
+        basket = self.basket
+        assert basket is not None
+        seen = self.seen()
+        promos = {p.voucher_code: p for p in (basket.promotions_applied or [])
+                  if p.voucher_code}
+        if not promos:
             self.notify("No promo code is applied to this basket.", markup=False)
             return
 
-        def remove(code: str) -> None:
-            self.mutate(f"remove promo {code}", lambda b, bid: b.remove_promo(bid, code))
+        def confirm(code: str) -> None:
+            promo = promos[code]
+            off = price(promo.discount_amt, code=basket.currency_code)
+            effect = f"it takes {off} off now" if promo.is_applicable is not False else \
+                "it does not apply now"
+            self.push_screen(ConfirmScreen(
+                "Remove promo code", f"Remove promo code {code} from basket "
+                f"{short_id(seen.basket_id)} ({effect})?", yes="Remove"),
+                lambda yes: yes and self.mutate(f"remove promo {code}",
+                                                lambda b, bid: b.remove_promo(bid, code),
+                                                seen))
 
-        if len(codes) == 1:
-            remove(codes[0])
+        if len(promos) == 1:
+            confirm(next(iter(promos)))
             return
         self.push_screen(ChoiceScreen("Remove which promo code?",
-                                      [Choice(c, c) for c in codes]),
-                         lambda picked: picked and remove(picked.value))
+                                      [Choice(c, c) for c in promos]),
+                         lambda picked: picked and confirm(picked.value))
 
     # -- actions: delivery ------------------------------------------------------------------
 
     def action_shipping(self) -> None:
-        if not self.can_mutate("shipping") or self.basket is None:
-            return
+        seen = self.seen()
 
         def chosen(answer: dict | None) -> None:
             if not answer:
                 return
             method, country, nominated = answer["method"], answer["country"], answer["nominated"]
             self.mutate(f"shipping {answer['label']} ({country})",
-                        lambda b, bid: b.set_shipping_method(bid, method, country, nominated))
+                        lambda b, bid: b.set_shipping_method(bid, method, country, nominated),
+                        seen)
 
         self.push_screen(ShippingScreen(self.backend, self.basket), chosen)
 
     def action_store(self) -> None:
-        if not self.can_mutate("click & collect"):
-            return
+        seen = self.seen()
         off = Choice("__off__", "(none) turn click & collect off")
         loader = None
         if self.backend.capabilities.reference:
@@ -1069,7 +1305,7 @@ class BasketBench(ExplainActions, App):
             else:
                 body = {"id": str(picked.value)}
                 label = f"click & collect {picked.value if picked.typed else 'store set'}"
-            self.mutate(label, lambda b, bid: b.set_click_collect_store(bid, body))
+            self.mutate(label, lambda b, bid: b.set_click_collect_store(bid, body), seen)
 
         self.push_screen(ChoiceScreen("Click & collect store", [off], loader=loader,
                                       allow_text=True,
@@ -1138,8 +1374,10 @@ def prepare(db: str | None = None, profile: str | None = None, api: str | None =
         keymap = {str(k): str(v) for k, v in (config.keys or {}).items()}
     actions.normalise_keymap(keymap)  # refuse a bad [keys] table before the screen opens
     name = check_choice(config, db, profile, api)
+    if not (api or profile or db) and config.api is not None:
+        api = config.api.value  # BASKETBENCH_API / `api =` in the config
     return BasketBench(opener=functools.partial(_open_backend, db, profile, api),
-                       profile_name=name, keymap=keymap,
+                       profile_name=name, keymap=keymap, api=api,
                        theme=config.theme.value if config.theme else None,
                        persist_theme=True)
 
@@ -1167,4 +1405,8 @@ def run(db: str | None = None, profile: str | None = None, api: str | None = Non
     try:
         app.run()
     finally:
-        asyncio.run(app.backend.close())
+        if not app.backend_closed:  # the app never got as far as closing it itself
+            try:
+                asyncio.run(app.backend.close())
+            except Exception:  # noqa: BLE001 - quitting; nothing is left to save
+                pass

@@ -14,9 +14,14 @@ TOTAL_FIELDS = (
 
 
 def line_key(line: LineItem) -> str:
-    """Lines are keyed by (productId, parentProductId), as the engine keys them."""
+    """Lines are keyed as the engine keys them: (productId, parentProductId), and a child
+    line (personalisation) by its text too, so two engravings under one wallet are two
+    lines."""
     parent = line.parent_product_id or ZERO_GUID
-    return f"{(line.product_id or '').lower()}|{parent.lower()}"
+    key = f"{(line.product_id or '').lower()}|{parent.lower()}"
+    if parent != ZERO_GUID and line.custom_info1:
+        key += f"|{line.custom_info1}"
+    return key
 
 
 def lines_by_key(basket: Basket | None) -> dict[str, LineItem]:

@@ -23,6 +23,11 @@ def literal(value: object, style: str = "") -> Text:
     return Text("" if value is None else str(value), style=style)
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 line', '3 lines' ('1 basket', '0 baskets'); `words` for irregular plurals."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
 def is_top_level(parent_product_id: str | None) -> bool:
     return not parent_product_id or parent_product_id == ZERO_GUID
 

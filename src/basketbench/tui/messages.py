@@ -54,6 +54,7 @@ class CallFailed(Message):
     error: BaseException
     basket_id: str | None = None
     after: Callable[[Any, BackendError | None], None] | None = None
+    expected: int | None = None  # the basket version the change was based on
 
 
 @dataclass
@@ -61,6 +62,7 @@ class MutationFinished(Message):
     """Posted last by every mutation worker, success or not: the basket is free again."""
 
     basket_id: str
+    ok: bool = True  # False: the change failed (queued +/- presses are then dropped)
     extra: dict = field(default_factory=dict)
 
 

@@ -451,14 +451,17 @@ class NexudusSessionsScreen(ModalScreen[None]):
 
 
 def open_sessions_view(app: Any, current_basket: Basket | None = None, *,
-                       profile: str | None = None) -> NexudusSessionsScreen | None:
-    """Build a client for the Nexudus profile (the named one, else the configured one) and
-    push the view; a configuration problem becomes a notification. Returns the screen."""
+                       profile: str | None = None,
+                       api: str | None = None) -> NexudusSessionsScreen | None:
+    """Build a client for the Nexudus profile (the named one, else the configured one), or
+    for `api` (the workbench's --api URL: the sandbox serves the BasketSession API too, as
+    `basketbench nexudus --api` uses it), and push the view; a configuration problem becomes
+    a notification. Returns the screen."""
     from ..backends.factory import open_nexudus
     from ..config import ConfigError
 
     try:
-        client = open_nexudus(profile)
+        client = open_nexudus(None if api else profile, api=api)
     except (ConfigError, BackendError) as exc:
         app.notify(str(getattr(exc, "message", None) or exc), title="Nexudus sessions",
                    severity="warning", markup=False, timeout=8)

@@ -13,16 +13,20 @@ from textual.widgets import DataTable, Input, Static
 
 from ...backends import BasketPage, BasketSummary
 from ...wire import Basket
-from ..format import amount, flags, literal, price, raw, short_id, user_label, when
+from ..format import amount, flags, literal, plural, price, raw, short_id, user_label, when
 from .table import BenchTable
 
 PAGE_SIZE = 200
 # Ask for the next page when the cursor comes this close to the last loaded row.
 PREFETCH_MARGIN = 25
+# `G` loads the rest of the list in one call, at most this many rows (a bigger list: G
+# again, or filter it).
+LAST_ROW_LOAD = 5000
 
-COLUMNS = (("id", "id"), ("user", "user"), ("lines", "lines"), ("total", "total"),
+# The grand total comes right after the id, so a narrow pane (120 columns) still shows it.
+COLUMNS = (("id", "id"), ("total", "total"), ("lines", "lines"), ("user", "user"),
            ("flags", "flags"), ("updated", "updated"))
-USER_WIDTH = 20  # longer emails are cut with "…" so the totals stay in view
+USER_WIDTH = 20  # longer emails are cut with "…"
 
 
 def summary_of(basket: Basket) -> BasketSummary:
@@ -53,9 +57,12 @@ class BasketsPane(Vertical):
 
     @dataclass
     class NeedMore(Message):
-        """The cursor is near the end of the loaded rows and there are more."""
+        """The cursor is near the end of the loaded rows and there are more (or `G` asked
+        for the rest: `limit` rows, then the cursor goes to the last one)."""
 
         offset: int
+        limit: int = PAGE_SIZE
+        to_last: bool = False
 
     @dataclass
     class FilterChanged(Message):
@@ -70,12 +77,13 @@ class BasketsPane(Vertical):
         self.user_id: str | None = None
         self.new_id: str | None = None  # a basket opened with `n` and not saved yet
         self.loading_more = False
+        self.to_last = False  # `G` asked for the rest: go to the last row once it is here
         self.note = ""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter: id prefix, user email or id, stock code or product",
                     id="basket-filter")
-        yield BenchTable(id="baskets-table")
+        yield BasketsTable(id="baskets-table")
         yield Static(id="baskets-info", markup=False)
 
     def on_mount(self) -> None:
@@ -106,6 +114,9 @@ class BasketsPane(Vertical):
             self.total = page.total
             for row in fresh:
                 self._add(row)
+            if self.to_last:
+                self.to_last = False
+                self.table.move_cursor(row=self.table.row_count - 1, scroll=True)
         else:
             keep = self.highlighted_id()
             self.rows, self.total = list(page.rows), page.total
@@ -149,6 +160,11 @@ class BasketsPane(Vertical):
             self.table.remove_row(basket_id)
         self._update_info()
 
+    def row(self, basket_id: str) -> BasketSummary | None:
+        """The listed summary of a basket (None when it is not loaded in the list)."""
+        basket_id = basket_id.lower()
+        return next((r for r in self.rows if r.id.lower() == basket_id), None)
+
     def highlighted_id(self) -> str | None:
         table = self.table
         if not table.row_count:
@@ -171,8 +187,8 @@ class BasketsPane(Vertical):
         user = user_label(s.user_email, s.user_id)
         if len(user) > USER_WIDTH:
             user = user[: USER_WIDTH - 1] + "…"
-        return [literal(short_id(s.id)), literal(user),
-                Text(str(s.line_count), justify="right"), Text(total, justify="right"),
+        return [literal(short_id(s.id)), Text(total, justify="right"),
+                Text(str(s.line_count), justify="right"), literal(user),
                 literal(flags(locked=s.is_locked, quote=s.is_quote, new=new)),
                 literal(when(s.last_updated))]
 
@@ -195,8 +211,8 @@ class BasketsPane(Vertical):
 
     def _update_info(self) -> None:
         shown = len(self.rows)
-        parts = [f"{shown} of {self.total} baskets" if shown < self.total
-                 else f"{self.total} baskets"]
+        parts = [f"{shown:,} of {plural(self.total, 'basket')}" if shown < self.total
+                 else plural(self.total, "basket")]
         if self.user_id:
             parts.append(f"user {short_id(self.user_id)}")
         if self.query_text:
@@ -211,9 +227,23 @@ class BasketsPane(Vertical):
         if event.data_table is not self.table:
             return
         near_end = event.cursor_row >= self.table.row_count - PREFETCH_MARGIN
-        if near_end and len(self.rows) < self.total and not self.loading_more:
+        if near_end and len(self.rows) < self.total and not self.loading_more \
+                and not self.to_last:
             self.loading_more = True
             self.post_message(self.NeedMore(len(self.rows)))
+
+    def last_row(self) -> None:
+        """`G`: the last row of the whole list, loading the rest first when there is more
+        (one call, at most LAST_ROW_LOAD rows)."""
+        missing = self.total - len(self.rows)
+        if missing <= 0:
+            if self.table.row_count:
+                self.table.move_cursor(row=self.table.row_count - 1, scroll=True)
+            return
+        self.to_last = True
+        self.loading_more = True
+        self.post_message(self.NeedMore(len(self.rows), min(missing, LAST_ROW_LOAD),
+                                        to_last=True))
 
     def open_filter(self) -> None:
         self.filter_input.display = True
@@ -241,3 +271,14 @@ class BasketsPane(Vertical):
             self.filter_input.display = bool(event.value)
             self.table.focus()
             self.post_message(self.FilterChanged(event.value.strip(), immediate=True))
+
+
+class BasketsTable(BenchTable):
+    """The list's table: `G` goes to the last basket of the list, not of the loaded page."""
+
+    def action_last_row(self) -> None:
+        pane = self.parent
+        if isinstance(pane, BasketsPane):
+            pane.last_row()
+        else:
+            super().action_last_row()

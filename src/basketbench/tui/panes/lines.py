@@ -10,7 +10,7 @@ from textual.widgets.data_table import ColumnKey
 
 from ...wire import Basket, LineItem
 from ..diff import line_key
-from ..format import custom_info, is_top_level, literal, negated, price, short_id
+from ..format import custom_info, is_top_level, literal, negated, plural, price, short_id
 from .table import BenchTable
 
 COLUMNS = (("product", "product"), ("stock code", "code"), ("qty", "qty"),
@@ -159,7 +159,7 @@ class LinesPane(Vertical):
             info.update(literal("no basket open: choose one in pane 1 (enter), or n for new"))
             return
         units = sum(ln.qty or 0 for ln in basket.line_items or [])
-        text = f"{len(self.lines)} lines, {units} units"
+        text = f"{plural(len(self.lines), 'line')}, {plural(units, 'unit')}"
         basket_info = custom_info(basket)
         if basket_info:
             text += f" · basket info: {basket_info}"

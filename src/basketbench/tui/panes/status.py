@@ -1,5 +1,5 @@
-"""The status bar: backend and profile, basket id and version, the last call's result and
-duration, what the last action did, and the read-only marker."""
+"""The status bar, two lines: backend and profile, basket id and version, the last call's
+result and duration and the read-only marker; below, what the last action did."""
 
 from __future__ import annotations
 
@@ -71,21 +71,31 @@ class StatusBar(Static):
         self._draw()
 
     def _draw(self) -> None:
-        text = Text()
+        first = Text()
         if self.read_only:
-            text.append(" READ-ONLY ", style=self._marker_style("read-only"))
-            text.append(" ")
+            first.append(" READ-ONLY ", style=self._marker_style("read-only"))
+            first.append(" ")
         if self.snapshot:
-            text.append(" SNAPSHOT ", style=self._marker_style("snapshot"))
-            text.append(" ")
+            first.append(" SNAPSHOT ", style=self._marker_style("snapshot"))
+            first.append(" ")
         if self.recording:
-            text.append(f" {self.recording} ", style="reverse bold")
-            text.append(" ")
-        parts = [f"{self.backend} · profile {self.profile}", self.basket, self.call,
-                 self.message]
-        text.append_text(literal(" │ ".join(p for p in parts if p)))
-        self.text = text
-        self.update(text, layout=False)  # one line, always: no layout pass per update
+            first.append(f" {self.recording} ", style="reverse bold")
+            first.append(" ")
+        # The basket and the last call first: a long database path is what gets cut.
+        parts = [self.basket, self.call, f"{self.backend} · profile {self.profile}"]
+        first.append_text(literal(" │ ".join(p for p in parts if p)))
+        # What the last action did has a line of its own, so a long change summary (its
+        # grand total before and after comes last) is not pushed out by the rest.
+        second = literal(self.message)
+        width = self.content_size.width if self.is_mounted else 0
+        if width > 0:  # each line cut at the edge, never wrapped into the next
+            first.truncate(width, overflow="ellipsis")
+            second.truncate(width, overflow="ellipsis")
+        self.text = Text("\n").join([first, second])
+        self.update(self.text, layout=False)  # two lines, always: no layout pass per update
+
+    def on_resize(self) -> None:
+        self._draw()
 
     def _marker_style(self, name: str) -> Style | str:
         if not self.is_mounted:  # styles come from the CSS, which needs the widget mounted

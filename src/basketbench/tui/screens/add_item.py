@@ -78,8 +78,8 @@ class AddItemScreen(Dialog[dict]):
             with Horizontal(classes="dialog-row"):
                 yield Input(placeholder="name or stock code" if self.has_catalogue
                             else "product id (GUID) or stock code", id="search")
-                yield Input("1", id="qty", restrict=r"[0-9]*", max_length=3,
-                            classes="dialog-qty")
+                yield Static(literal("qty"), markup=False, classes="dialog-label-short")
+                yield Input("1", id="qty", max_length=4, classes="dialog-qty")
             yield OptionList(id="results", markup=False)
             yield self.message_line()
             yield self.hint_line(
@@ -102,17 +102,18 @@ class AddItemScreen(Dialog[dict]):
             self._timer.stop()
         self._timer = self.set_timer(SEARCH_DELAY, lambda: self.search(event.value))
 
-    def search(self, text: str) -> None:
-        self.run_worker(self._search(text.strip()), group="search", exclusive=True,
-                        exit_on_error=False)
+    def search(self, text: str, *, then_choose: bool = False) -> None:
+        text = text.strip()
+        self.call_backend(lambda: self.backend.search_products(text, limit=50),
+                          lambda found, error: self._found(text, found, error, then_choose),
+                          group="search")
 
-    async def _search(self, text: str, *, then_choose: bool = False) -> None:
-        try:
-            found = await self.backend.search_products(text, limit=50)
-        except BackendError as exc:
-            self.say(f"search failed: {exc.message}", kind="error")
+    def _found(self, text: str, found: list[Product] | None, error: BackendError | None,
+               then_choose: bool) -> None:
+        if error is not None:
+            self.say(f"search failed: {error.message}", kind="error")
             return
-        self.show_results(found, text)
+        self.show_results(found or [], text)
         if then_choose:
             self.choose_for(text)
 
@@ -144,8 +145,7 @@ class AddItemScreen(Dialog[dict]):
         text = self.query_one("#search", Input).value.strip()
         if self.has_catalogue and text != self.results_for and not GUID.match(text):
             # enter came before the search for this text: search now, then choose
-            self.run_worker(self._search(text, then_choose=True), group="search",
-                            exclusive=True, exit_on_error=False)
+            self.search(text, then_choose=True)
             return
         self.choose_for(text)
 
@@ -173,9 +173,11 @@ class AddItemScreen(Dialog[dict]):
         self.finish({**body, "label": p.stock_code or p.name or pid})
 
     def finish(self, body: dict) -> None:
-        qty = parse_qty(self.query_one("#qty", Input).value)
+        typed = self.query_one("#qty", Input).value
+        qty = parse_qty(typed)
         if qty is None:
-            self.say("quantity must be a whole number of 1 or more", kind="error")
+            self.say(f"quantity must be a whole number of 1 or more (got {typed.strip()!r})",
+                     kind="error")
             self.query_one("#qty", Input).focus()
             return
         self.dismiss({**body, "qty": qty})
@@ -183,7 +185,10 @@ class AddItemScreen(Dialog[dict]):
 
 class ChildLineScreen(Dialog[dict]):
     """A personalisation child line under `parent`: the child product, its text (stored as
-    customInfo1) and the quantity. Answers the add-bulk element."""
+    customInfo1, at most the product's `maxTextLength` characters: refused as it is typed)
+    and the quantity. Answers the add-bulk element. The same text again adds quantity to its
+    child line; another text makes a new child line (engine-rules: children are keyed by
+    their text)."""
 
     def __init__(self, backend: Backend, parent: LineItem, currency: str | None = None) -> None:
         super().__init__()
@@ -200,8 +205,7 @@ class ChildLineScreen(Dialog[dict]):
                         max_length=2000)
             with Horizontal(classes="dialog-row"):
                 yield Static(literal("Quantity:"), markup=False, classes="dialog-label")
-                yield Input("1", id="qty", restrict=r"[0-9]*", max_length=3,
-                            classes="dialog-qty")
+                yield Input("1", id="qty", max_length=4, classes="dialog-qty")
             yield self.message_line()
             yield self.hint_line("enter on a product: next · enter on the text: add · "
                                  "esc: cancel")
@@ -209,26 +213,53 @@ class ChildLineScreen(Dialog[dict]):
     def on_mount(self) -> None:
         self.query_one("#children", OptionList).focus()
         if self.backend.capabilities.catalogue:
-            self.run_worker(self._load(), group="children", exclusive=True, exit_on_error=False)
+            self.call_backend(lambda: self.backend.search_products("", limit=500),
+                              self._loaded, group="children")
         else:
             self.say("this backend has no catalogue: type the child's stock code as "
                      "'CODE: text' in the text box", kind="info")
             self.query_one("#text", Input).focus()
 
-    async def _load(self) -> None:
-        try:
-            found = await self.backend.search_products("", limit=500)
-        except BackendError as exc:
-            self.say(f"could not load the catalogue: {exc.message}", kind="error")
+    def _loaded(self, found: list[Product] | None, error: BackendError | None) -> None:
+        if error is not None:
+            self.say(f"could not load the catalogue: {error.message}", kind="error")
             return
-        flagged = [p for p in found if extra(p, "childOnly")]
+        flagged = [p for p in found or [] if extra(p, "childOnly")]
         # A backend that does not flag child-only products offers every product.
-        self.products = flagged or found
+        self.products = flagged or list(found or [])
         options = self.query_one("#children", OptionList)
         options.clear_options()
         options.add_options([Option(product_label(p, self.currency)) for p in self.products])
         if self.products:
             options.highlighted = 0
+
+    def chosen(self) -> Product | None:
+        options = self.query_one("#children", OptionList)
+        if self.products and options.highlighted is not None:
+            return self.products[options.highlighted]
+        return None
+
+    def text_problem(self, text: str) -> str | None:
+        """Why `text` cannot be sent (over the chosen product's limit), or None."""
+        product = self.chosen()
+        limit = product.max_text_length if product is not None else None
+        if limit is not None and len(text.strip()) > limit:
+            return (f"the text is {len(text.strip())} characters; {product.stock_code} takes "
+                    f"at most {limit}")
+        return None
+
+    @on(OptionList.OptionHighlighted, "#children")
+    @on(Input.Changed, "#text")
+    def _check_text(self, event) -> None:
+        text = self.query_one("#text", Input).value
+        problem = self.text_problem(text)
+        product = self.chosen()
+        if problem:
+            self.say(problem, kind="error")
+        elif product is not None and product.max_text_length is not None and text:
+            self.say(f"{len(text.strip())} of {product.max_text_length} characters")
+        else:
+            self.say("")
 
     @on(OptionList.OptionSelected, "#children")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -239,13 +270,18 @@ class ChildLineScreen(Dialog[dict]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = self.query_one("#text", Input).value
-        qty = parse_qty(self.query_one("#qty", Input).value)
+        raw_qty = self.query_one("#qty", Input).value
+        qty = parse_qty(raw_qty)
         if qty is None:
-            self.say("quantity must be a whole number of 1 or more", kind="error")
+            self.say(f"quantity must be a whole number of 1 or more (got {raw_qty.strip()!r})",
+                     kind="error")
             return
-        options = self.query_one("#children", OptionList)
-        if self.products and options.highlighted is not None:
-            chosen = self.products[options.highlighted]
+        problem = self.text_problem(text)
+        if problem:
+            self.say(problem, kind="error")
+            return
+        chosen = self.chosen()
+        if chosen is not None:
             pid = product_id(chosen)
             body = {"productId": pid} if pid else {"stockCode": chosen.stock_code}
             label = chosen.stock_code or chosen.name

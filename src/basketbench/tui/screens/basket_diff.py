@@ -45,20 +45,18 @@ class BasketDiffScreen(Dialog[None]):
 
     def on_mount(self) -> None:
         self.query_one("#diff-scroll").focus()
-        self.run_worker(self._load(), group="basket-diff", exclusive=True, exit_on_error=False)
+        self.call_backend(self._both, self._loaded, group="basket-diff")
 
-    async def _load(self) -> None:
-        try:
-            a = await self.backend.get_basket(self.a_id)
-            b = await self.backend.get_basket(self.b_id)
-        except BackendError as exc:
+    async def _both(self) -> tuple:
+        return (await self.backend.get_basket(self.a_id),
+                await self.backend.get_basket(self.b_id))
+
+    def _loaded(self, both: tuple | None, error: BackendError | None) -> None:
+        if error is not None:
             self.query_one("#diff-text", Static).update(literal(""))
-            self.say(f"could not read a basket: {exc.code}: {exc.message}", kind="error")
+            self.say(f"could not read a basket: {error.code}: {error.message}", kind="error")
             return
-        except Exception as exc:  # noqa: BLE001 - a bug: shown in the dialog, never a crash
-            self.query_one("#diff-text", Static).update(literal(""))
-            self.say(f"could not read a basket: {type(exc).__name__}: {exc}", kind="error")
-            return
+        a, b = both
         self.diff = diff_baskets(a, b)
         self.text = render_diff(self.diff)
         self.query_one("#diff-text", Static).update(literal(self.text))

@@ -29,6 +29,7 @@ class Picked:
 
     value: Any
     typed: bool = False
+    label: str = ""  # the chosen option's label (how the person saw it)
 
 
 class ChoiceScreen(Dialog[Picked]):
@@ -59,15 +60,14 @@ class ChoiceScreen(Dialog[Picked]):
         self._refilter("")
         if self.loader is not None:
             self.say("loading…")
-            self.run_worker(self._load(), group="choices", exclusive=True, exit_on_error=False)
+            self.call_backend(self.loader, self._loaded, group="choices")
 
-    async def _load(self) -> None:
-        try:
-            choices = await self.loader()
-        except BackendError as exc:
-            self.say(f"could not load the list: {exc.message}"
+    def _loaded(self, choices: list | None, error: BackendError | None) -> None:
+        if error is not None:
+            self.say(f"could not load the list: {error.message}"
                      + (" (type a value instead)" if self.allow_text else ""), kind="error")
             return
+        choices = list(choices or [])
         self.choices = choices
         self.say("" if choices else "nothing to choose from")
         self._refilter(self.query_one("#choice-filter", Input).value)
@@ -93,7 +93,8 @@ class ChoiceScreen(Dialog[Picked]):
         exact = [c for c in self.shown if c.label.lower() == text.lower()]
         if self.shown and options.highlighted is not None and (exact or not self.allow_text
                                                                or len(self.shown) == 1):
-            self.dismiss(Picked(self.shown[options.highlighted].value))
+            self.dismiss(Picked(self.shown[options.highlighted].value,
+                                label=self.shown[options.highlighted].label))
         elif self.allow_text and text:
             self.dismiss(Picked(text, typed=True))
         else:
@@ -107,4 +108,5 @@ class ChoiceScreen(Dialog[Picked]):
     @on(OptionList.OptionSelected, "#choice-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(Picked(self.shown[event.option_index].value))
+        self.dismiss(Picked(self.shown[event.option_index].value,
+                            label=self.shown[event.option_index].label))

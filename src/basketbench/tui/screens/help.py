@@ -23,8 +23,10 @@ def help_text(keymap: dict[str, str] | None = None) -> Text:
         if spec.mutates:
             out.append("  (changes data)", style="dim italic")
         out.append("\n")
-    out.append("\nRemap any key in the config file's [keys] table by binding id, "
-               "e.g. line.qty_inc = \"=\".", style="dim")
+    # The example is valid TOML as it stands: a dotted id must be quoted.
+    out.append("\nRemap any key by binding id in the config file (basketbench config path):\n",
+               style="dim")
+    out.append("  [keys]\n  \"line.qty_inc\" = \"=\"\n", style="dim")
     return out
 
 

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from ...backends import Backend, BackendError, BasketSummary
 from ...wire import Basket
 from ..diff import lines_by_key
-from ..format import literal, price, short_id, user_label, when
+from ..format import literal, plural, price, short_id, user_label, when
 from ..panes.baskets import summary_of_short
 from .add_item import GUID
 from .base import Dialog
@@ -23,7 +23,8 @@ SEARCH_DELAY = 0.2
 
 
 def source_label(s: BasketSummary) -> str:
-    return (f"{short_id(s.id)}  {user_label(s.user_email, s.user_id)}  {s.line_count} lines  "
+    return (f"{short_id(s.id)}  {user_label(s.user_email, s.user_id)}  "
+            f"{plural(s.line_count, 'line')}  "
             f"{s.grand_total_formatted}  {when(s.last_updated)}")
 
 
@@ -51,12 +52,14 @@ class MergeScreen(Dialog[dict]):
             with RadioSet(id="strategy"):
                 for name in self.strategies:
                     yield RadioButton(name, value=name == self.strategy, name=name)
-            yield DataTable(id="preview", cursor_type="none", zebra_stripes=True)
+            preview = DataTable(id="preview", cursor_type="none", zebra_stripes=True)
+            preview.can_focus = False  # tab goes from the strategies straight to Merge
+            yield preview
             yield self.message_line()
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Merge", id="merge", variant="primary", disabled=True)
                 yield Button("Cancel", id="cancel")
-            yield self.hint_line("enter on a basket: preview · then enter on Merge · "
+            yield self.hint_line("enter on a basket: preview · tab to Merge, enter: merge · "
                                  "sum adds quantities, max keeps the larger, replace takes "
                                  "the source's · the source basket is deleted")
 
@@ -75,27 +78,29 @@ class MergeScreen(Dialog[dict]):
             self._timer.stop()
         self._timer = self.set_timer(SEARCH_DELAY, lambda: self.load_candidates(event.value))
 
-    def load_candidates(self, text: str) -> None:
-        self.run_worker(self._candidates(text.strip()), group="sources", exclusive=True,
-                        exit_on_error=False)
+    def load_candidates(self, text: str, *, then_choose: bool = False) -> None:
+        text = text.strip()
+        self.call_backend(lambda: self._find(text),
+                          lambda found, error: self._listed(text, found, error, then_choose),
+                          group="sources")
 
-    async def _candidates(self, text: str, *, then_choose: bool = False) -> None:
-        try:
-            if self.backend.capabilities.list_all:
-                page = await self.backend.list_baskets(query=text or None, limit=50)
-                found = page.rows
-            elif self.target.user_id:
-                found = [summary_of_short(b)
-                         for b in await self.backend.list_user_baskets(self.target.user_id)]
-                found = [s for s in found if text.lower() in source_label(s).lower()]
-            else:
-                found = []
-        except BackendError as exc:
-            self.say(f"could not list baskets: {exc.message} (paste a basket id instead)",
+    async def _find(self, text: str) -> list[BasketSummary]:
+        if self.backend.capabilities.list_all:
+            return (await self.backend.list_baskets(query=text or None, limit=50)).rows
+        if self.target.user_id:
+            found = [summary_of_short(b)
+                     for b in await self.backend.list_user_baskets(self.target.user_id)]
+            return [s for s in found if text.lower() in source_label(s).lower()]
+        return []
+
+    def _listed(self, text: str, found: list[BasketSummary] | None,
+                error: BackendError | None, then_choose: bool) -> None:
+        if error is not None:
+            self.say(f"could not list baskets: {error.message} (paste a basket id instead)",
                      kind="error")
             return
         target = (self.target.id or "").lower()
-        self.candidates = [s for s in found if s.id.lower() != target]
+        self.candidates = [s for s in found or [] if s.id.lower() != target]
         options = self.query_one("#sources", OptionList)
         options.clear_options()
         options.add_options([Option(source_label(s)) for s in self.candidates])
@@ -119,8 +124,7 @@ class MergeScreen(Dialog[dict]):
             self._timer.stop()
         if text != self.candidates_for and not GUID.match(text):
             # enter came before the list for this filter: load it, then choose
-            self.run_worker(self._candidates(text, then_choose=True), group="sources",
-                            exclusive=True, exit_on_error=False)
+            self.load_candidates(text, then_choose=True)
             return
         self.choose_for(text)
 
@@ -152,27 +156,43 @@ class MergeScreen(Dialog[dict]):
         button = self.query_one("#merge", Button)
         if not self.backend.capabilities.merge_preview:
             button.disabled = False
-            self.say(f"source {short_id(source)}, strategy {self.strategy}: this backend "
-                     "cannot preview a merge; Merge applies it")
-            button.focus()
+            self.say(f"{self.consequence()} · this backend cannot preview a merge; tab to "
+                     "Merge and press enter to apply it")
+            self.focus_strategies()
             return
         button.disabled = True
         self.say(f"previewing {short_id(source)} with {self.strategy}…")
-        self.run_worker(self._preview(source, self.strategy), group="preview", exclusive=True,
-                        exit_on_error=False)
+        strategy = self.strategy
+        self.call_backend(
+            lambda: self.backend.merge(self.target.id, source, strategy=strategy,
+                                       dry_run=True),
+            lambda merged, error: self._previewed(source, strategy, merged, error),
+            group="preview")
 
-    async def _preview(self, source: str, strategy: str) -> None:
-        try:
-            merged = await self.backend.merge(self.target.id, source, strategy=strategy,
-                                              dry_run=True)
-        except BackendError as exc:
+    def consequence(self) -> str:
+        """What Merge will do, in words (said before it can be pressed)."""
+        return (f"Merge adds basket {short_id(self.source)}'s lines to "
+                f"{short_id(self.target.id)} ({self.strategy}); basket "
+                f"{short_id(self.source)} will be deleted")
+
+    def focus_strategies(self) -> None:
+        # After a source is chosen the focus goes to the strategies, never to Merge: an enter
+        # meant for choosing must not merge. Merge is one deliberate tab away.
+        if self.focused is self.query_one("#source-filter") or self.focused is \
+                self.query_one("#sources"):
+            self.query_one("#strategy", RadioSet).focus()
+
+    def _previewed(self, source: str, strategy: str, merged: Basket | None,
+                   error: BackendError | None) -> None:
+        if (source, strategy) != (self.source, self.strategy):
+            return  # another source or strategy was chosen meanwhile
+        if error is not None:
             self.show_preview(None)
-            extra = "; ".join(exc.field_errors)
-            self.say(f"cannot merge: {exc.message}" + (f" ({extra})" if extra else ""),
+            extra = "; ".join(error.field_errors)
+            self.say(f"cannot merge: {error.message}" + (f" ({extra})" if extra else ""),
                      kind="error")
             return
-        if (source, strategy) == (self.source, self.strategy):
-            self.show_preview(merged)
+        self.show_preview(merged)
 
     def show_preview(self, merged: Basket | None) -> None:
         self.preview = merged
@@ -190,14 +210,17 @@ class MergeScreen(Dialog[dict]):
             table.add_row(literal(line.stock_code), literal(line.name),
                           Text(qty_now, justify="right"),
                           Text(str(line.qty), justify="right", style=style))
-        self.say(f"grand total {price(self.target.grand_total)} -> {price(merged.grand_total)}"
-                 f" · {len(merged.line_items or [])} lines · strategy {self.strategy}",
-                 kind="ok")
-        button.focus()
+        lines = len(merged.line_items or [])
+        self.say(f"{self.consequence()} · grand total {price(self.target.grand_total)} -> "
+                 f"{price(merged.grand_total)} · {plural(lines, 'line')} · tab to Merge, "
+                 "enter", kind="ok")
+        self.focus_strategies()
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         event.stop()
+        # Only the Merge button itself commits (enter or space on it while it has the
+        # focus, or a click): nothing else in this dialog merges.
         if event.button.id == "merge" and self.source:
             self.dismiss({"source": self.source, "strategy": self.strategy})
         else:

@@ -61,19 +61,23 @@ class PromoScreen(Dialog[str]):
         self._timer = self.set_timer(VALIDATE_DELAY, lambda: self.validate(code))
 
     def validate(self, code: str) -> None:
-        self.run_worker(self._validate(code), group="validate", exclusive=True,
-                        exit_on_error=False)
+        self.call_backend(lambda: self.backend.validate_promo(self.basket_id, code),
+                          lambda check, error: self._checked(code, check, error),
+                          group="validate")
 
-    async def _validate(self, code: str) -> None:
-        try:
-            check = await self.backend.validate_promo(self.basket_id, code)
-        except BackendError as exc:
-            verdict = (code, False, f"could not check {code}: {exc.message}")
-        else:
-            message = check.message or ("can be applied" if check.valid else "cannot be applied")
-            verdict = (code, check.valid, message)
+    def _checked(self, code: str, check: Any, error: BackendError | None) -> None:
         if self.query_one("#code", Input).value.strip() != code or self.applying:
             return  # the user typed on; a newer check is coming
+        if error is not None:
+            verdict = (code, False, f"could not check {code}: {error.message}")
+        elif check.valid:
+            # Validation is a dry run: a backend's "Promo code X applied" describes what
+            # apply would do, so it is not shown as if it had happened.
+            already = "already" in (check.message or "").lower()
+            verdict = (code, True, check.message if already else
+                       "can be applied (not applied yet: enter applies it)")
+        else:
+            verdict = (code, False, check.message or "cannot be applied")
         self.verdict = verdict
         mark = "✓" if verdict[1] else "✗"
         self.say(f"{mark} {code}: {verdict[2]}", kind="ok" if verdict[1] else "error")

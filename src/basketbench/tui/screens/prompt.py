@@ -19,7 +19,9 @@ class QuantityScreen(Dialog[int]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield self.title_line(self.title_text)
-            yield Input(str(self.current), id="qty", restrict=r"[0-9]*", max_length=7)
+            # No `restrict`: a minus sign or a letter is refused with a message naming it,
+            # never silently dropped (typing -5 must not set 5).
+            yield Input(str(self.current), id="qty", max_length=7)
             yield self.message_line()
             yield self.hint_line("enter: set · 0 removes the line · esc: cancel")
 

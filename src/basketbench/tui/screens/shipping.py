@@ -97,18 +97,20 @@ class ShippingScreen(Dialog[dict]):
                 self.basket.shipping_methods:
             self.show_methods(methods_of_basket(self.basket))
         elif self.backend.capabilities.reference:
-            self.run_worker(self._listing(self.country), group="methods", exclusive=True,
-                            exit_on_error=False)
+            country = self.country
+            self.call_backend(lambda: self.backend.list_shipping_methods(country),
+                              lambda rows, error: self._listed(country, rows, error),
+                              group="methods")
         else:
             self.show_methods([])
             self.say(f"this backend lists methods only for the basket's country; "
                      f"{self.country} cannot be listed here", kind="error")
 
-    async def _listing(self, country: str) -> None:
-        try:
-            rows = await self.backend.list_shipping_methods(country)
-        except BackendError as exc:
-            self.say(f"could not list methods for {country}: {exc.message}", kind="error")
+    def _listed(self, country: str, rows: list | None, error: BackendError | None) -> None:
+        if country != self.country:
+            return  # another country was asked for meanwhile
+        if error is not None:
+            self.say(f"could not list methods for {country}: {error.message}", kind="error")
             return
         self.show_methods(methods_of_listing(rows, self.basket.currency_code))
 

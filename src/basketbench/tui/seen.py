@@ -1,0 +1,39 @@
+"""What the person saw when they pressed a key: the basket (id and version) and the line.
+
+An action captures a `Seen` at key time and its change is bound to it: the change goes to
+that basket, names that line, and carries that version as its precondition (the backend
+refuses it with CONFLICT if the basket moved on since), whatever is shown by the time a
+dialog closes or the backend answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..wire import Basket, LineItem
+from .format import is_top_level
+
+
+@dataclass(frozen=True)
+class Seen:
+    basket_id: str  # lower case: ids compare case-insensitively
+    version: int | None  # None: no precondition (a new, unsaved basket)
+    line: LineItem | None = None
+
+
+def seen_of(basket: Basket, line: LineItem | None = None) -> Seen:
+    # A basket not saved yet has no version to hold the change to.
+    version = None if basket.is_new else basket.version
+    return Seen((basket.id or "").lower(), version, line)
+
+
+def line_body(line: LineItem, qty: int) -> dict:
+    """An add-item body that changes `line` by `qty` units. A child line is named by its
+    parent and its text too: the engine keys personalisation lines by their text, so the
+    same engraving gets the units, not a new, empty one."""
+    body: dict = {"productId": line.product_id, "qty": qty}
+    if not is_top_level(line.parent_product_id):
+        body["parentProductId"] = line.parent_product_id
+        if line.custom_info1:
+            body["customInfo1"] = line.custom_info1
+    return body
