@@ -16,6 +16,9 @@ answers according to `server.mode`:
   dribble     headers at once, then the body one byte every `server.delay` seconds (for at
               most `server.dribble_for` seconds, then the connection is closed)
   redirect    302 to `server.location` (another host by default)
+  pascal-promo  200 with a PascalCase envelope holding a promo result spelt `IsValid` only
+  record      answers each basket route with a result of its documented shape (true, a
+              record result, a promo result, a list or the basket), for request recording
   promo-refused  200 with the refused-promo shape of engine-rules §4 (success false,
               result null, messageCode PROMO_NOT_APPLICABLE, the reason in message)
 
@@ -45,6 +48,23 @@ def envelope(result, *, success=True, status=200, message="", code="", errors=()
     return json.dumps({"statusCode": status, "status": "OK" if success else "Error",
                        "errors": list(errors), "success": success, "message": message,
                        "messageCode": code, "result": result})
+
+
+RECORD = {"recordId": BASKET_ID, "id": 0, "isValid": True}
+
+
+def recorded_result(method: str, path: str):
+    """A result of the shape the route answers with (api.md §1), for the recording tests."""
+    if path.endswith(("/delete", "/display-order", "/validate")):
+        return True
+    if path.endswith(("/po", "/delivery/plan", "/line-plan", "/instructions",
+                      "/click-collect-store")):
+        return RECORD
+    if path.endswith(("/related-products", "/all")):
+        return []
+    if path.endswith(("/apply", "/remove")) and "/promo/" in path:
+        return {"isVaild": True, "isValid": True, "message": "applied", "basket": OK_BASKET}
+    return OK_BASKET
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -133,6 +153,14 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "address" and path.endswith("/campaign"):
             self._send(200, envelope({"customerId": BASKET_ID, "isDefault": False, "id": 0,
                                       "firstName": "", "countryCode": "UK"}))
+            return
+        if mode == "pascal-promo":
+            self._send(200, json.dumps({"StatusCode": 200, "Success": True, "Message": "",
+                                        "Result": {"IsValid": True, "Message": "applied",
+                                                   "Basket": OK_BASKET}}))
+            return
+        if mode == "record":
+            self._send(200, envelope(recorded_result(self.command, path)))
             return
         if mode in ("ok", "address"):
             self._send(200, envelope(OK_BASKET))

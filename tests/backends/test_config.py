@@ -213,7 +213,7 @@ async def test_profiles_become_backends(cfg_dir, tmp_path, monkeypatch):
     staging = open_backend()  # the default profile
     assert isinstance(staging, HttpBackend) and staging.capabilities.read_only
     assert staging.label == "https://api.example.com" and staging.extensions is False
-    assert staging.transport.headers["Currency"] == "GBP"
+    assert staging.headers["Currency"] == "GBP" and staging.headers["Country"] == "GB"
     assert staging.transport.auth.token_url == "https://auth.example.com/oAuth/Token"
     assert "s3cr3t-value" in staging.log.secrets
     await staging.close()
