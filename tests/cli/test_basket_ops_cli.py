@@ -166,3 +166,39 @@ def test_a_refused_promo_exits_3_with_the_reason(fault):
         assert "Traceback" not in result.stderr
     result = run("basket", "promo", "apply", BASKET_ID, "SAVE10", "--json")
     assert result.exit_code == 3 and jsonio.loads(result.stdout)["isVaild"] is False
+
+
+# -- the deadline from a profile, end to end --------------------------------------------------
+
+def slow_profile(tmp_path, url: str, extra: str = "") -> Run:
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[profiles.slow]\nkind = "bettercommerce"\nbase_url = "{url}"\n'
+                      f'sandbox = false\ntimeout = 1\nretries = 10\n{extra}')
+    return Run(["--profile", "slow"])
+
+
+def test_a_slow_server_fails_within_the_profiles_timeout(fault, tmp_path):
+    import time
+
+    fault.reset()
+    fault.mode, fault.delay = "slow", 3.0
+    run = slow_profile(tmp_path, fault.base_url)
+    started = time.monotonic()
+    result = run("basket", "get", BASKET_ID)
+    assert time.monotonic() - started < 1.8
+    assert result.exit_code == 1 and "within the 1s budget" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    fault.mode = "redirect"
+    result = run("basket", "get", BASKET_ID)
+    assert result.exit_code == 1
+    assert "redirect (HTTP 302) to https://elsewhere.example.net/" in result.stderr
+
+
+def test_absurd_limits_in_a_profile_are_refused_with_the_field_and_value(fault, tmp_path):
+    run = slow_profile(tmp_path, fault.base_url)
+    config = tmp_path / "config" / "config.toml"
+    config.write_text(config.read_text().replace("retries = 10", "retries = 100000"))
+    result = run("basket", "get", BASKET_ID)
+    assert result.exit_code == 1 and "retries = 100000 must be between 0 and 10" in result.stderr
