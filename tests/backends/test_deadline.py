@@ -68,6 +68,7 @@ async def test_retries_stop_when_the_budget_is_spent(srv):
     assert err.code == "SERVER_ERROR"
     # 0.3 + 0.6 s of backoff fit in 1 s; the next pause (capped at 2 s) does not.
     assert srv.count("GET", GET) == 3
+    assert "HTTP 503, " in err.message and "s in all over 3 attempts" in err.message
     await b.close()
 
 

@@ -100,7 +100,7 @@ def test_session_update(nx):
         f"{sid}-2", 8, '{"a": 1}')  # fields not given keep their values
 
     bid = demo.basket_id("alice-main")
-    nx.ok("session", "update", record_id, "--basket", bid)
+    nx.ok("session", "update", record_id, "--basket", bid[:8])  # the workbench's short id
     basket = nx.json("session", "get", record_id, "--basket")
     assert basket["id"] == bid and basket["lineItems"]
 

@@ -64,7 +64,8 @@ def envelope_error(reply: Reply, env: dict, scrub: Callable[[str], str]) -> Back
     code = env.get("messageCode") or code_for_status(status)
     if reply.status >= 500:
         code = "SERVER_ERROR"
-        message = f"server error (HTTP {reply.status}): {message}"
+        spent = f", {reply.spent}" if reply.spent else ""
+        message = f"server error (HTTP {reply.status}{spent}): {message}"
     current = env.get("currentVersion")
     if current is None:
         current = _etag_version(reply)

@@ -44,6 +44,8 @@ class Reply:
     status: int
     headers: httpx.Headers
     text: str
+    # "1.2s in all over 3 attempts" when retries were spent on it, for the error message.
+    spent: str = ""
 
     @property
     def where(self) -> str:
@@ -156,6 +158,8 @@ class Transport:
                     continue
             if 300 <= reply.status < 400:
                 raise redirect_error(reply)
+            if reply.status in RETRY_STATUSES and deadline.attempts > 1:
+                reply.spent = deadline.spent()
             return reply
 
     async def _once(self, method: str, url: str, headers: dict[str, str],
@@ -299,6 +303,8 @@ def undecodable(reply: Reply, scrub, what: str = "JSON") -> BackendError:
         except ValueError as exc:
             detail = (f"malformed or truncated {what} (HTTP {reply.status}, {size} bytes: {exc}; "
                       f"starts {snippet(reply.text, 60)!r})")
+    if reply.spent:
+        detail += f" ({reply.spent})"
     message = scrub(f"{reply.where} returned {detail}")
     if reply.status >= 500:
         return BackendError(reply.status, "SERVER_ERROR", message, where=reply.where)

@@ -65,9 +65,13 @@ def _json(ctx: click.Context, as_json: bool | None) -> bool:
 def _basket_from(basket_id: str, from_profile, from_api, from_db) -> Any:
     """The basket to carry, read from the basket backend (--from-*, else the default)."""
     from ..backends.factory import open_backend
+    from .basket_ids import resolve_basket_id
+
+    async def read(b: Any) -> Any:
+        return await b.get_basket(await resolve_basket_id(b, basket_id))  # short ids too
 
     return run_with(lambda: open_backend(profile=from_profile, api=from_api, db=from_db),
-                    lambda b: b.get_basket(basket_id))
+                    read)
 
 
 def _checked_contents(contents: str | None) -> str | None:
