@@ -152,6 +152,10 @@ def test_bad_environment_override_names_the_variable(cfg_dir):
     with pytest.raises(ConfigError) as err:
         load_config(env={"BASKETBENCH_STAGING_USERNAME": "x"})
     assert "'username' is not a field of bettercommerce profile 'staging'" in str(err.value)
+    with pytest.raises(ConfigError) as err:
+        load_config(env={"BASKETBENCH_STAGING_TIMEOUT": "0"})
+    assert "timeout = 0 must be more than 0" in str(err.value)
+    assert "BASKETBENCH_STAGING_TIMEOUT" in str(err.value)
 
 
 def test_init_writes_a_private_file_that_loads(cfg_dir):
