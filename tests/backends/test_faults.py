@@ -57,7 +57,8 @@ async def test_slow_read_times_out_within_the_budget(srv):
     assert (err.status, err.code) == (0, "TIMEOUT")
     assert "within the 0.3s budget" in err.message and f"GET {srv.base_url}{GET}" in err.message
     assert srv.count("GET", GET) == 1  # the one attempt used the whole budget
-    assert [c.error for c in b.log.calls] == [f"waiting for the response: GET {srv.base_url}{GET}"]
+    assert [c.error for c in b.log.calls] == [
+        f"the last attempt was waiting for the response: GET {srv.base_url}{GET}"]
     await b.close()
 
 

@@ -170,11 +170,11 @@ def test_a_refused_promo_exits_3_with_the_reason(fault):
 
 # -- the deadline from a profile, end to end --------------------------------------------------
 
-def slow_profile(tmp_path, url: str, extra: str = "") -> Run:
+def slow_profile(tmp_path, url: str, sandbox: str = "false") -> Run:
     config = tmp_path / "config" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(f'[profiles.slow]\nkind = "bettercommerce"\nbase_url = "{url}"\n'
-                      f'sandbox = false\ntimeout = 1\nretries = 10\n{extra}')
+                      f'sandbox = {sandbox}\ntimeout = 1\nretries = 10\n')
     return Run(["--profile", "slow"])
 
 
@@ -202,3 +202,16 @@ def test_absurd_limits_in_a_profile_are_refused_with_the_field_and_value(fault, 
     config.write_text(config.read_text().replace("retries = 10", "retries = 100000"))
     result = run("basket", "get", BASKET_ID)
     assert result.exit_code == 1 and "retries = 100000 must be between 0 and 10" in result.stderr
+
+
+def test_the_sandbox_probe_counts_against_the_commands_budget(fault, tmp_path):
+    import time
+
+    fault.reset()
+    fault.mode, fault.delay = "slow", 3.0  # the probe of /openapi.json is slow too
+    run = slow_profile(tmp_path, fault.base_url, sandbox='"auto"')
+    started = time.monotonic()
+    result = run("basket", "get", BASKET_ID)
+    assert time.monotonic() - started < 1.8  # not a probe's 1 s plus the call's 1 s
+    assert result.exit_code == 1 and "within the 1s budget" in result.stderr
+    assert "used up before this request" in result.stderr

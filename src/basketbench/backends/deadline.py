@@ -49,10 +49,11 @@ def backoff_problem(value: object) -> str | None:
 class Deadline:
     """A budget of `seconds` started now; attempts are counted for the error message."""
 
-    def __init__(self, seconds: float, clock=time.monotonic) -> None:
+    def __init__(self, seconds: float, clock=time.monotonic,
+                 started: float | None = None) -> None:
         self.seconds = seconds
         self.clock = clock
-        self.started = clock()
+        self.started = clock() if started is None else started
         self.attempts = 0
 
     @property
@@ -85,14 +86,15 @@ def current() -> Deadline | None:
 
 
 @contextmanager
-def budget(seconds: float) -> Iterator[Deadline]:
+def budget(seconds: float, started: float | None = None) -> Iterator[Deadline]:
     """The deadline of one operation: the one already running if there is one (a token fetch
-    or a read-back inside an operation shares its budget), else a new one."""
+    or a read-back inside an operation shares its budget), else a new one, counted from
+    `started` (time.monotonic) when the operation began before its backend was opened."""
     running = _current.get()
     if running is not None:
         yield running
         return
-    deadline = Deadline(seconds)
+    deadline = Deadline(seconds, started=started)
     token = _current.set(deadline)
     try:
         yield deadline

@@ -83,9 +83,10 @@ class HttpBackend:
         result, env = read_envelope(reply, self.transport.scrub)
         return result, env, reply
 
-    def _operation(self) -> Any:
-        """One budget over an operation that makes several calls (a read-back, a lookup)."""
-        return budget(self.transport.timeout)
+    def operation(self, started: float | None = None) -> Any:
+        """One budget over an operation that makes several calls (a read-back, a lookup, a
+        CLI command), counted from `started` if it began before (the extension probe)."""
+        return budget(self.transport.timeout, started)
 
     async def _typed(self, tp: Any, op: str, method: str, path: str, **kw: Any) -> Any:
         result, _, reply = await self._call(op, method, path, **kw)
@@ -207,7 +208,7 @@ class HttpBackend:
         return _bool(result, reply)
 
     async def set_campaign(self, basket_id: str, campaign_code: str | None) -> Basket:
-        with self._operation():
+        with self.operation():
             result, _, reply = await self._call("set_campaign", "PUT",
                                                 self._b(basket_id, "campaign"),
                                                 params={"campaignCode": campaign_code or ""})
@@ -319,7 +320,7 @@ class HttpBackend:
                                  form={"fieldValue": text or ""})
 
     async def set_click_collect_store(self, basket_id: str, store: dict) -> RecordResult:
-        with self._operation():
+        with self.operation():
             if self.capabilities.read_only:
                 raise read_only_error("set_click_collect_store", self.profile)
             body = await self._store_object(store)

@@ -177,7 +177,8 @@ class Transport:
 
         left = deadline.left
         if left <= 0:
-            raise failed("TIMEOUT", "no time left in the budget")
+            raise failed("TIMEOUT", "the budget was used up before this request (opening the "
+                         "backend or earlier calls)")
         try:
             # asyncio.timeout bounds the whole attempt, the body included: a server that
             # dribbles a byte at a time never resets it, as httpx's per-read timeout would.
@@ -191,7 +192,7 @@ class Transport:
             kind = {"ConnectTimeout": "connecting", "PoolTimeout": "waiting for a free "
                     "connection", "WriteTimeout": "sending the request"}.get(
                 type(exc).__name__, "waiting for the response")
-            raise failed("TIMEOUT", kind) from None
+            raise failed("TIMEOUT", f"the last attempt was {kind}") from None
         except httpx.ConnectError as exc:
             raise failed("NETWORK", f"could not connect "
                          f"({self.scrub(str(exc)) or 'connection failed'})") from None
@@ -218,7 +219,7 @@ class _AttemptFailed(Exception):
     def error(self, deadline: Deadline) -> BackendError:
         if self.code == "TIMEOUT":
             message = (f"timed out: no complete answer within the {self.budget_s:g}s budget "
-                       f"({deadline.spent()}; the last one was {self.reason}): {self.where}")
+                       f"({deadline.spent()}; {self.reason}): {self.where}")
         else:
             message = f"{self.reason} ({deadline.spent()}): {self.where}"
         return BackendError(0, self.code, message, where=self.where)

@@ -8,8 +8,10 @@ Human-readable output by default, `--json` for the exact wire JSON. Exit codes: 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -94,14 +96,19 @@ def fail(message: str, code: int = EXIT_ERROR) -> None:
 
 
 def run_with(make: Callable[[], Any], action: Callable[[Any], Awaitable[Any]]) -> Any:
-    """Open a backend, run one async action on it, close it; errors become exit code 1."""
+    """Open a backend, run one async action on it, close it; errors become exit code 1.
+    On a live backend the action is one operation: opening it and every call it makes share
+    the profile's `timeout`."""
     from ..backends.errors import BackendError
     from ..config import ConfigError
 
     async def go() -> Any:
+        started = time.monotonic()  # opening may probe the server: part of the budget
         backend = make()
+        operation = getattr(backend, "operation", None)  # live backends: one deadline
         try:
-            return await action(backend)
+            with operation(started) if operation else contextlib.nullcontext():
+                return await action(backend)
         finally:
             await backend.close()
 
