@@ -110,6 +110,17 @@ async def test_a_redirect_to_another_host_is_reported_with_its_target_and_not_fo
     await b.close()
 
 
+async def test_a_redirect_target_never_shows_a_secret(srv):
+    srv.mode = "redirect"
+    srv.location = "https://login.example.net/sso?access_token=abc123456&next=static-token-value"
+    b = HttpBackend(srv.base_url, timeout=BUDGET, token="static-token-value")
+    with pytest.raises(BackendError) as err:
+        await b.get_basket(BASKET_ID)
+    assert "https://login.example.net/sso?" in err.value.message
+    assert "abc123456" not in err.value.message and "static-token-value" not in err.value.message
+    await b.close()
+
+
 async def test_a_redirect_on_the_token_request_is_reported_too(srv):
     srv.mode = "redirect"
     srv.location = "/login"

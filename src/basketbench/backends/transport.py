@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
@@ -157,7 +158,7 @@ class Transport:
                     await asyncio.sleep(wait)
                     continue
             if 300 <= reply.status < 400:
-                raise redirect_error(reply)
+                raise redirect_error(reply, self.scrub)
             if reply.status in RETRY_STATUSES and deadline.attempts > 1:
                 reply.spent = deadline.spent()
             return reply
@@ -225,7 +226,7 @@ class _AttemptFailed(Exception):
         return BackendError(0, self.code, message, where=self.where)
 
 
-def redirect_error(reply: Reply) -> BackendError:
+def redirect_error(reply: Reply, scrub: Callable[[str], str]) -> BackendError:
     """A redirect is never followed (it could hand credentials to another host): say where
     it points, so the person can fix base_url or auth_url."""
     target = reply.headers.get("location", "")
@@ -237,7 +238,7 @@ def redirect_error(reply: Reply) -> BackendError:
     else:
         detail = f"a redirect (HTTP {reply.status}) with no Location, not followed"
     return BackendError(reply.status, "REDIRECT",
-                        f"{reply.where} answered with {detail}; check the profile's URL",
+                        scrub(f"{reply.where} answered with {detail}; check the profile's URL"),
                         where=reply.where)
 
 
