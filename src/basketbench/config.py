@@ -202,6 +202,45 @@ def _check_profile(where: str, profile: Profile) -> None:
                               "http:// or https://")
     if profile.kind in ("bettercommerce", "nexudus") and "base_url" not in profile.settings:
         raise ConfigError(f"{where}: base_url is required for kind {profile.kind!r}")
+    _check_limits(where, profile)
+
+
+def _check_limits(where: str, profile: Profile) -> None:
+    """timeout and retries within the bounds the transport accepts (backends/deadline.py)."""
+    from .backends.deadline import retries_problem, timeout_problem
+
+    for name, problem in (("timeout", timeout_problem), ("retries", retries_problem)):
+        s = profile.settings.get(name)
+        if s is not None and s.ref is None and (why := problem(s.value)) is not None:
+            raise ConfigError(f"{where}: {name} = {s.value!r} {why} ({s.source})")
+
+
+def is_loopback_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def auth_url_problem(profile: Profile) -> str | None:
+    """Why this BetterCommerce profile cannot get a token, or None.
+
+    Real BetterCommerce issues tokens from a separate auth host, so a profile with client
+    credentials must name it. A basketbench sandbox issues its own: `sandbox = true`, or a
+    loopback base_url, says the profile points at one and auth_url defaults to base_url."""
+    if profile.kind != "bettercommerce" or "auth_url" in profile.settings:
+        return None
+    if "client_id" not in profile.settings and "client_secret" not in profile.settings:
+        return None  # a static token or no auth: no token request
+    sandbox = profile.settings.get("sandbox")
+    base = profile.settings.get("base_url")
+    if (sandbox is not None and sandbox.value is True) or (
+            base is not None and base.ref is None and is_loopback_url(str(base.value))):
+        return None
+    return (f"profile {profile.name!r}: auth_url is required with client credentials: "
+            "BetterCommerce issues tokens from its own auth host (e.g. auth_url = "
+            "\"https://auth.example.com\"); set sandbox = true if base_url is a basketbench "
+            "sandbox")
 
 
 def env_key(name: str) -> str:
@@ -334,6 +373,11 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
         config.api = Setting(env["BASKETBENCH_API"], "env BASKETBENCH_API")
     if env.get("BASKETBENCH_DB"):
         config.db = Setting(env["BASKETBENCH_DB"], "env BASKETBENCH_DB")
+    for profile in config.profiles.values():
+        # Refused when the profile is opened (backend_for_profile); a warning here, so one
+        # incomplete profile does not stop the others from loading.
+        if (problem := auth_url_problem(profile)) is not None:
+            config.warnings.append(problem)
     if config.default_profile is not None and config.default_profile.value not in config.profiles:
         raise ConfigError(f"default_profile = {config.default_profile.value!r} "
                           f"({config.default_profile.source}) is not a defined profile "
@@ -358,11 +402,12 @@ kind = "local"
 # [profiles.staging]
 # kind = "bettercommerce"
 # base_url = "https://api.example.com"
-# auth_url = "https://auth.example.com"      # POST {auth_url}/oAuth/Token
+# auth_url = "https://auth.example.com"      # required: tokens come from the auth host
 # client_id = "my-client"
 # client_secret = "env:BC_STAGING_SECRET"
 # read_only = true
-# sandbox = "auto"                            # true | false | "auto": sandbox extension routes
+# sandbox = "auto"                            # true: a basketbench sandbox | false | "auto"
+# timeout = 15                                # seconds for a whole operation, retries included
 # [profiles.staging.headers]
 # Currency = "GBP"
 # Country = "GB"

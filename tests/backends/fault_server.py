@@ -13,6 +13,14 @@ answers according to `server.mode`:
   drop        headers and part of the body, then the connection is closed
   not-json    200 with a JSON document that is not an envelope
   address     like ok, but `/campaign` answers with an Address (as the documented API does)
+  dribble     headers at once, then the body one byte every `server.delay` seconds (for at
+              most `server.dribble_for` seconds, then the connection is closed)
+  redirect    302 to `server.location` (another host by default)
+  pascal-promo  200 with a PascalCase envelope holding a promo result spelt `IsValid` only
+  record      answers each basket route with a result of its documented shape (true, a
+              record result, a promo result, a list or the basket), for request recording
+  promo-refused  200 with the refused-promo shape of engine-rules §4 (success false,
+              result null, messageCode PROMO_NOT_APPLICABLE, the reason in message)
 
 `/oAuth/Token` hands out tok-1, tok-2, ... (or 401 when `token_refused`); basket routes answer
 401 to any token in `server.rejected_tokens` (all tokens when it holds "*"), and to a missing
@@ -42,6 +50,23 @@ def envelope(result, *, success=True, status=200, message="", code="", errors=()
                        "messageCode": code, "result": result})
 
 
+RECORD = {"recordId": BASKET_ID, "id": 0, "isValid": True}
+
+
+def recorded_result(method: str, path: str):
+    """A result of the shape the route answers with (api.md §1), for the recording tests."""
+    if path.endswith(("/delete", "/display-order", "/validate")):
+        return True
+    if path.endswith(("/po", "/delivery/plan", "/line-plan", "/instructions",
+                      "/click-collect-store")):
+        return RECORD
+    if path.endswith(("/related-products", "/all")):
+        return []
+    if path.endswith(("/apply", "/remove")) and "/promo/" in path:
+        return {"isVaild": True, "isValid": True, "message": "applied", "basket": OK_BASKET}
+    return OK_BASKET
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: "FaultServer"
@@ -60,9 +85,19 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _handle(self) -> None:
+    def _body(self) -> str:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            data = b""
+            while (size := int(self.rfile.readline().strip() or b"0", 16)) > 0:
+                data += self.rfile.read(size)
+                self.rfile.readline()
+            self.rfile.readline()
+            return data.decode()
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode() if length else ""
+        return self.rfile.read(length).decode() if length else ""
+
+    def _handle(self) -> None:
+        body = self._body()
         path = urlsplit(self.path).path
         srv = self.server
         with srv.lock:
@@ -94,6 +129,18 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(srv.delay)
             mode = "ok"
+        if mode == "dribble":
+            self._dribble(envelope(OK_BASKET).encode())
+            return
+        if mode == "redirect":
+            self._send(302, "", "text/plain", headers={"Location": srv.location})
+            return
+        if mode == "promo-refused":
+            self._send(200, envelope(None, success=False, status=200,
+                                     code="PROMO_NOT_APPLICABLE",
+                                     message="Promo code SAVE10 is only valid for baskets "
+                                             "over £50.00"))
+            return
         if mode == "flaky":
             with srv.lock:
                 srv.failures -= 1
@@ -106,6 +153,14 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "address" and path.endswith("/campaign"):
             self._send(200, envelope({"customerId": BASKET_ID, "isDefault": False, "id": 0,
                                       "firstName": "", "countryCode": "UK"}))
+            return
+        if mode == "pascal-promo":
+            self._send(200, json.dumps({"StatusCode": 200, "Success": True, "Message": "",
+                                        "Result": {"IsValid": True, "Message": "applied",
+                                                   "Basket": OK_BASKET}}))
+            return
+        if mode == "record":
+            self._send(200, envelope(recorded_result(self.command, path)))
             return
         if mode in ("ok", "address"):
             self._send(200, envelope(OK_BASKET))
@@ -136,6 +191,25 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
 
+    def _dribble(self, data: bytes) -> None:
+        srv = self.server
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.flush()
+        stop = time.monotonic() + srv.dribble_for  # bounded: never outlives the test
+        try:
+            for byte in data:
+                if time.monotonic() > stop:
+                    break
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(srv.delay)
+        except OSError:  # the client gave up: that is what the test expects
+            pass
+        self.close_connection = True
+
     do_GET = do_PUT = do_POST = do_DELETE = _handle
 
 
@@ -160,6 +234,8 @@ class FaultServer(ThreadingHTTPServer):
         self.token_refused = False
         self.rejected_tokens: set[str] = set()
         self.require_auth = False
+        self.dribble_for = 5.0
+        self.location = "https://elsewhere.example.net/api/v2/commerce/basket/x"
 
     @property
     def base_url(self) -> str:

@@ -128,6 +128,12 @@ def test_environment_overrides_and_env_only_profiles(cfg_dir):
     ('default_profile = "nope"\n', "default_profile = 'nope'"),
     ('colour = "red"\n', "unknown top-level key 'colour'"),
     ('[profiles.a\nkind = "local"\n', "not valid TOML"),
+    ('[profiles.a]\nkind = "bettercommerce"\nbase_url = "https://x"\ntimeout = 0\n',
+     "timeout = 0 must be more than 0"),
+    ('[profiles.a]\nkind = "bettercommerce"\nbase_url = "https://x"\nretries = 100000\n',
+     "retries = 100000 must be between 0 and 10"),
+    ('[profiles.a]\nkind = "nexudus"\nbase_url = "https://x"\ntimeout = 100000\n',
+     "timeout = 100000 must be more than 0 and at most 600"),
 ])
 def test_bad_config_names_the_field_and_value(cfg_dir, text, expected):
     write(cfg_dir, text)
@@ -146,6 +152,10 @@ def test_bad_environment_override_names_the_variable(cfg_dir):
     with pytest.raises(ConfigError) as err:
         load_config(env={"BASKETBENCH_STAGING_USERNAME": "x"})
     assert "'username' is not a field of bettercommerce profile 'staging'" in str(err.value)
+    with pytest.raises(ConfigError) as err:
+        load_config(env={"BASKETBENCH_STAGING_TIMEOUT": "0"})
+    assert "timeout = 0 must be more than 0" in str(err.value)
+    assert "BASKETBENCH_STAGING_TIMEOUT" in str(err.value)
 
 
 def test_init_writes_a_private_file_that_loads(cfg_dir):
@@ -207,7 +217,7 @@ async def test_profiles_become_backends(cfg_dir, tmp_path, monkeypatch):
     staging = open_backend()  # the default profile
     assert isinstance(staging, HttpBackend) and staging.capabilities.read_only
     assert staging.label == "https://api.example.com" and staging.extensions is False
-    assert staging.transport.headers["Currency"] == "GBP"
+    assert staging.headers["Currency"] == "GBP" and staging.headers["Country"] == "GB"
     assert staging.transport.auth.token_url == "https://auth.example.com/oAuth/Token"
     assert "s3cr3t-value" in staging.log.secrets
     await staging.close()
@@ -261,3 +271,42 @@ async def test_open_nexudus(cfg_dir, monkeypatch):
     with pytest.raises(ConfigError) as err:
         open_nexudus(profile="staging")
     assert "not a Nexudus profile" in str(err.value)
+
+
+BC_CREDS = ('[profiles.{name}]\nkind = "bettercommerce"\nbase_url = "{url}"\n'
+            'client_id = "cid"\nclient_secret = "s3cret-value"\n{extra}')
+
+
+@pytest.mark.parametrize("url, extra, needed", [
+    ("https://api.example.com", "", True),
+    ("https://api.example.com", 'sandbox = "auto"\n', True),
+    ("https://api.example.com", "sandbox = false\n", True),
+    ("https://api.example.com", 'auth_url = "https://auth.example.com"\n', False),
+    ("https://bench.example.com", "sandbox = true\n", False),  # a sandbox on another host
+    ("http://127.0.0.1:8000", "", False),  # a loopback URL is a local sandbox
+    ("http://localhost:8000", "", False),
+])
+async def test_client_credentials_need_the_auth_host_unless_a_sandbox(cfg_dir, url, extra,
+                                                                      needed):
+    write(cfg_dir, BC_CREDS.format(name="shop", url=url, extra=extra))
+    config = load_config(env={})  # other profiles still load: a warning, not a failure
+    warned = [w for w in config.warnings if "auth_url is required" in w]
+    assert bool(warned) == needed
+    if needed:
+        with pytest.raises(ConfigError) as err:
+            open_backend(profile="shop", config=config, sandbox=False)
+        assert "profile 'shop': auth_url is required" in str(err.value)
+        assert "sandbox = true" in str(err.value) and "s3cret-value" not in str(err.value)
+    else:
+        backend = open_backend(profile="shop", config=config, sandbox=False)
+        assert backend.transport.auth.token_url.startswith(
+            "https://auth.example.com" if "auth_url" in extra else url)
+        await backend.close()
+
+
+async def test_a_static_token_needs_no_auth_host(cfg_dir):
+    write(cfg_dir, '[profiles.shop]\nkind = "bettercommerce"\n'
+          'base_url = "https://api.example.com"\ntoken = "static-token"\n')
+    backend = open_backend(profile="shop", config=load_config(env={}), sandbox=False)
+    assert backend.label == "https://api.example.com"
+    await backend.close()

@@ -89,6 +89,30 @@ def test_send_a_basket_and_open_it_again(nx, sandbox_auth):
     assert basket["grandTotal"] == direct["grandTotal"]
 
 
+def test_session_update(nx):
+    sid = f"browser-{uuid.uuid4()}"
+    record_id = nx.json("session", "create", sid, "--business-id", 7,
+                        "--contents", '{"a": 1}')["Id"]
+    out = nx.ok("session", "update", record_id, "--session-id", f"{sid}-2").stdout
+    assert out.strip() == f"BasketSession {record_id} updated (SessionId)."
+    record = nx.json("session", "update", record_id, "--business-id", 8)
+    assert (record["SessionId"], record["BusinessId"], record["JsonContents"]) == (
+        f"{sid}-2", 8, '{"a": 1}')  # fields not given keep their values
+
+    bid = demo.basket_id("alice-main")
+    nx.ok("session", "update", record_id, "--basket", bid[:8])  # the workbench's short id
+    basket = nx.json("session", "get", record_id, "--basket")
+    assert basket["id"] == bid and basket["lineItems"]
+
+    nothing = nx("session", "update", record_id)
+    assert nothing.exit_code == 2 and "nothing to change" in nothing.stderr
+    bad = nx("session", "update", record_id, "--contents", "{nope")
+    assert bad.exit_code == 2 and "not valid JSON" in bad.stderr
+    gone = nx("session", "update", 999999, "--session-id", "x")
+    assert gone.exit_code == 1 and "Traceback" not in gone.stderr
+    nx.ok("session", "delete", record_id)
+
+
 def test_nexudus_errors_and_usage(nx, monkeypatch):
     bad = nx("session", "create", "s", "--contents", "{nope")
     assert bad.exit_code == 2 and "not valid JSON" in bad.stderr

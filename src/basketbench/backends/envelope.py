@@ -20,6 +20,8 @@ def read_envelope(reply: Reply, scrub: Callable[[str], str]) -> tuple[Any, dict]
         data = jsonio.loads(reply.text) if reply.text.strip() else None
     except ValueError:
         data = None
+    if isinstance(data, dict):
+        data = envelope_keys(data)
     if not isinstance(data, dict) or "success" not in data and "result" not in data:
         if data is not None and reply.status >= 400:
             raise BackendError(reply.status, code_for_status(reply.status), scrub(
@@ -29,6 +31,22 @@ def read_envelope(reply: Reply, scrub: Callable[[str], str]) -> tuple[Any, dict]
     if data.get("success") is False or reply.status >= 400:
         raise envelope_error(reply, data, scrub)
     return data.get("result"), data
+
+
+ENVELOPE_KEYS = ("statusCode", "status", "errors", "success", "message", "messageCode",
+                 "result", "currentVersion")
+
+
+def envelope_keys(data: dict) -> dict:
+    """The envelope's own keys in camelCase whatever their case (`Success`, `Result`...):
+    ASP.NET matches keys case-insensitively, and so does this reader."""
+    known = {k.lower(): k for k in ENVELOPE_KEYS}
+    out = dict(data)
+    for key in data:
+        canonical = known.get(key.lower()) if isinstance(key, str) else None
+        if canonical and canonical != key and canonical not in data:
+            out[canonical] = out.pop(key)
+    return out
 
 
 def envelope_error(reply: Reply, env: dict, scrub: Callable[[str], str]) -> BackendError:
@@ -46,7 +64,8 @@ def envelope_error(reply: Reply, env: dict, scrub: Callable[[str], str]) -> Back
     code = env.get("messageCode") or code_for_status(status)
     if reply.status >= 500:
         code = "SERVER_ERROR"
-        message = f"server error (HTTP {reply.status}): {message}"
+        spent = f", {reply.spent}" if reply.spent else ""
+        message = f"server error (HTTP {reply.status}{spent}): {message}"
     current = env.get("currentVersion")
     if current is None:
         current = _etag_version(reply)

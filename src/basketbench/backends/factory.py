@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..config import Config, ConfigError, Profile, load_config
+from ..config import Config, ConfigError, Profile, auth_url_problem, load_config
+from .deadline import DEFAULT_RETRIES, DEFAULT_TIMEOUT_S
 from .errors import BackendError
 from ..redact import redact_url
 
@@ -33,10 +34,12 @@ def probe_extensions(base_url: str, *, timeout: float = PROBE_TIMEOUT_S,
         return False
 
 
-def _extensions(setting: Any, base_url: str, verify: bool) -> bool:
+def _extensions(setting: Any, base_url: str, verify: bool,
+                timeout: float = DEFAULT_TIMEOUT_S) -> bool:
     if isinstance(setting, bool):
         return setting
-    return probe_extensions(base_url, verify=verify)
+    # The probe is not part of any operation's budget: keep it short, never above timeout.
+    return probe_extensions(base_url, verify=verify, timeout=min(PROBE_TIMEOUT_S, timeout))
 
 
 def open_backend(profile: str | None = None, db: str | Path | None = None,
@@ -95,13 +98,17 @@ def backend_for_profile(p: Profile, *, db: str | Path | None = None,
 
     base_url = p.get("base_url")
     verify = bool(p.get("verify_tls", True))
+    client_id, client_secret = p.get("client_id"), p.get("client_secret")
+    if (problem := auth_url_problem(p)) is not None:
+        raise ConfigError(problem)
+    timeout = float(p.get("timeout", DEFAULT_TIMEOUT_S))
     return HttpBackend(
-        base_url, auth_url=p.get("auth_url"), client_id=p.get("client_id"),
-        client_secret=p.get("client_secret"), token=p.get("token"), headers=p.header_values(),
-        read_only=ro, profile=p.name, timeout=float(p.get("timeout", 15.0)),
-        retries=int(p.get("retries", 2)), verify=verify,
+        base_url, auth_url=p.get("auth_url"), client_id=client_id,
+        client_secret=client_secret, token=p.get("token"), headers=p.header_values(),
+        read_only=ro, profile=p.name, timeout=timeout,
+        retries=int(p.get("retries", DEFAULT_RETRIES)), verify=verify,
         extensions=sandbox if sandbox is not None
-        else _extensions(p.get("sandbox", "auto"), base_url, verify))
+        else _extensions(p.get("sandbox", "auto"), base_url, verify, timeout))
 
 
 def open_nexudus(profile: str | None = None, config: Config | None = None, *,
@@ -134,7 +141,7 @@ def open_nexudus(profile: str | None = None, config: Config | None = None, *,
         return NexudusClient(p.get("base_url"), username=p.get("username"),
                              password=p.get("password"), token=p.get("token"),
                              business_id=p.get("business_id"), read_only=ro, profile=p.name,
-                             timeout=float(p.get("timeout", 15.0)),
-                             retries=int(p.get("retries", 2)))
+                             timeout=float(p.get("timeout", DEFAULT_TIMEOUT_S)),
+                             retries=int(p.get("retries", DEFAULT_RETRIES)))
     except BackendError as exc:
         raise ConfigError(f"profile {p.name!r}: {exc.message}") from None

@@ -13,7 +13,8 @@ from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 from .auth import ClientCredentials, StaticToken
 from .base import MUTATIONS, BasketPage, BasketSummary, Capabilities, PromoCheck
 from .envelope import parse_result, read_envelope
-from .headers import canonical_header
+from .deadline import budget
+from .headers import storefront_headers, without_domain
 from .precondition import if_match
 from .errors import BackendError, read_only_error, unsupported
 from .request_log import RequestLog
@@ -39,8 +40,9 @@ class HttpBackend:
         self.label = redact_url(base_url.rstrip("/"))  # shown in the status bar
         self.profile = profile
         self.log = log if log is not None else RequestLog()
-        sent = {canonical_header(k): str(v) for k, v in (headers or {}).items()
-                if v not in (None, "")}
+        # The storefront's header set (headers.py), sent with every API call; the token
+        # request carries only its form.
+        self.headers = storefront_headers(headers)
         auth: Any = None
         if client_id or client_secret:
             if not (client_id and client_secret):
@@ -50,14 +52,13 @@ class HttpBackend:
             auth = ClientCredentials(auth_url or base_url, client_id, client_secret)
         elif token:
             auth = StaticToken(token)
-        self.transport = Transport(self.label, log=self.log, headers=sent, auth=auth,
+        self.transport = Transport(self.label, log=self.log, auth=auth,
                                    timeout=timeout, retries=retries, backoff=backoff,
                                    max_connections=max_connections, verify=verify)
         if auth is not None:
             auth.register(self.transport)
-        for name, value in sent.items():
-            if name == "UserToken":
-                self.log.secrets.append(value)
+        if self.headers.get("UserToken"):
+            self.log.secrets.append(self.headers["UserToken"])
         self.extensions = extensions
         self.capabilities = Capabilities(
             read_only=read_only,
@@ -71,14 +72,26 @@ class HttpBackend:
     # -- plumbing ---------------------------------------------------------------------------
 
     async def _call(self, op: str, method: str, path: str, *, params: dict | None = None,
-                    json: Any = None, form: dict | None = None) -> tuple[Any, dict, Reply]:
+                    json: Any = None, form: dict | None = None,
+                    domain: bool = True) -> tuple[Any, dict, Reply]:
+        """The one place requests go out: read-only check, the storefront headers (DomainId
+        unless `domain` is False), the envelope read."""
         if op in MUTATIONS and self.capabilities.read_only:
             raise read_only_error(op, self.profile)
+        headers = self.headers if domain else without_domain(self.headers)
         # If-Match: the basket version the change was based on (see precondition.py).
+        precondition = if_match(op)
+        if precondition:
+            headers = {**headers, **precondition}
         reply = await self.transport.send(method, path, params=params, json=json, form=form,
-                                          headers=if_match(op) or None)
+                                          headers=headers)
         result, env = read_envelope(reply, self.transport.scrub)
         return result, env, reply
+
+    def operation(self, started: float | None = None) -> Any:
+        """One budget over an operation that makes several calls (a read-back, a lookup, a
+        CLI command), counted from `started` if it began before (the extension probe)."""
+        return budget(self.transport.timeout, started)
 
     async def _typed(self, tp: Any, op: str, method: str, path: str, **kw: Any) -> Any:
         result, _, reply = await self._call(op, method, path, **kw)
@@ -96,18 +109,26 @@ class HttpBackend:
 
     async def list_user_baskets(self, user_id: str) -> list[BasketShort]:
         return await self._typed(list[BasketShort], "list_user_baskets", "GET",
-                                 f"{BASKET}/user/{segment(user_id)}/all")
+                                 f"{BASKET}/user/{segment(user_id)}/all",
+                                 json={"userId": user_id})
 
     async def get_basket(self, basket_id: str) -> Basket:
-        return await self._typed(Basket, "get_basket", "GET", self._b(basket_id))
+        # The storefront repeats the id in a JSON body, even on a GET.
+        return await self._typed(Basket, "get_basket", "GET", self._b(basket_id),
+                                 json={"basketId": basket_id})
 
     async def related_products(self, basket_id: str) -> list[Product]:
         return await self._typed(list[Product], "related_products", "GET",
                                  self._b(basket_id, "related-products"))
 
     async def validate_promo(self, basket_id: str, code: str) -> PromoCheck:
-        result, env, reply = await self._call("validate_promo", "GET",
-                                              self._b(basket_id, "promo", code, "validate"))
+        try:
+            result, env, reply = await self._call("validate_promo", "GET",
+                                                  self._b(basket_id, "promo", code, "validate"))
+        except BackendError as exc:
+            if exc.code.upper() == PROMO_REFUSED:  # the refused-apply shape, read the same
+                return PromoCheck(False, exc.message)
+            raise
         if not isinstance(result, bool):
             raise BackendError(reply.status, "BAD_RESPONSE",
                                f"{reply.where} returned {result!r}, not true or false",
@@ -187,16 +208,19 @@ class HttpBackend:
 
     async def delete_basket(self, basket_id: str) -> bool:
         result, _, reply = await self._call("delete_basket", "DELETE",
-                                            self._b(basket_id, "delete"))
+                                            self._b(basket_id, "delete"),
+                                            params={"basketId": basket_id})
         return _bool(result, reply)
 
     async def set_campaign(self, basket_id: str, campaign_code: str | None) -> Basket:
-        result, _, reply = await self._call("set_campaign", "PUT", self._b(basket_id, "campaign"),
-                                            params={"campaignCode": campaign_code or ""})
-        if isinstance(result, dict) and ("lineItems" in result or "grandTotal" in result):
-            return parse_result(Basket, result, reply, self.transport.scrub)
-        # The documented API answers with an Address (quirks §2): read the basket back.
-        return await self.get_basket(basket_id)
+        with self.operation():
+            result, _, reply = await self._call("set_campaign", "PUT",
+                                                self._b(basket_id, "campaign"),
+                                                params={"campaignCode": campaign_code or ""})
+            if isinstance(result, dict) and ("lineItems" in result or "grandTotal" in result):
+                return parse_result(Basket, result, reply, self.transport.scrub)
+            # The documented API answers with an Address (quirks §2): read the basket back.
+            return await self.get_basket(basket_id)
 
     async def set_custom_info(self, basket_id: str, info: dict) -> Basket:
         return await self._typed(Basket, "set_custom_info", "PUT",
@@ -213,7 +237,8 @@ class HttpBackend:
 
     async def assign_user(self, basket_id: str, user_id: str) -> Basket:
         return await self._typed(Basket, "assign_user", "PUT", self._b(basket_id, "user"),
-                                 params={"userId": user_id})
+                                 params={"userId": user_id},
+                                 json={"id": basket_id, "userId": user_id})
 
     async def merge(self, target_id: str, source_id: str, *, strategy: str = "sum",
                     dry_run: bool = False) -> Basket:
@@ -233,7 +258,7 @@ class HttpBackend:
 
     async def add_item(self, basket_id: str, item: dict) -> Basket:
         return await self._typed(Basket, "add_item", "PUT", self._b(basket_id, "items", "add"),
-                                 json=item)
+                                 json=add_body(basket_id, item))
 
     async def add_bulk(self, basket_id: str, items: list[dict]) -> Basket:
         return await self._typed(Basket, "add_bulk", "PUT",
@@ -255,12 +280,27 @@ class HttpBackend:
 
     async def apply_promo(self, basket_id: str, code: str) -> PromoResult:
         # Headed GET in the doc, but real clients send POST (quirks §4); the sandbox takes both.
-        return await self._typed(PromoResult, "apply_promo", "POST",
-                                 self._b(basket_id, "promo", code, "apply"))
+        return await self._promo("apply_promo", "POST", self._b(basket_id, "promo", code,
+                                                                "apply"))
 
     async def remove_promo(self, basket_id: str, code: str) -> PromoResult:
-        return await self._typed(PromoResult, "remove_promo", "DELETE",
-                                 self._b(basket_id, "promo", code, "remove"))
+        return await self._promo("remove_promo", "DELETE", self._b(basket_id, "promo", code,
+                                                                   "remove"))
+
+    async def _promo(self, op: str, method: str, path: str) -> PromoResult:
+        """A refused code is an answer, not a failure: engine-rules §4's `success: false`
+        with PROMO_NOT_APPLICABLE, or an empty result (what the storefront reads as refused),
+        becomes a PromoResult that is not valid, with the reason."""
+        try:
+            result, env, reply = await self._call(op, method, path, domain=False)
+        except BackendError as exc:
+            if exc.code.upper() == PROMO_REFUSED:
+                return refused_promo(exc.message)
+            raise
+        if not result:
+            return refused_promo(str(env.get("message") or "the promo code was not applied"))
+        return both_spellings(parse_result(PromoResult, camel_keys(result), reply,
+                                           self.transport.scrub))
 
     async def set_shipping_method(self, basket_id: str, shipping_method_id: str,
                                   country_code: str, nominated: dict | None = None) -> Basket:
@@ -285,9 +325,74 @@ class HttpBackend:
                                  form={"fieldValue": text or ""})
 
     async def set_click_collect_store(self, basket_id: str, store: dict) -> RecordResult:
-        return await self._typed(RecordResult, "set_click_collect_store", "PUT",
-                                 self._b(basket_id, "delivery", "click-collect-store"),
-                                 json=store)
+        with self.operation():
+            if self.capabilities.read_only:
+                raise read_only_error("set_click_collect_store", self.profile)
+            body = await self._store_object(store)
+            return await self._typed(RecordResult, "set_click_collect_store", "PUT",
+                                     self._b(basket_id, "delivery", "click-collect-store"),
+                                     json=body)
+
+    async def _store_object(self, store: dict) -> dict:
+        """The whole store object, as the storefront sends it: a bare `{id}` (or code) is
+        completed from the sandbox's store listing when there is one."""
+        if "enableClickCollect" in store:
+            return dict(store)  # turning click & collect off: nothing to complete
+        full = dict(store)
+        key = str(store.get("id") or store.get("code") or "").lower()
+        if key and set(store) <= {"id", "code"} and self.capabilities.reference:
+            for row in await self.list_stores():
+                if key in (str(row.get("id", "")).lower(), str(row.get("code", "")).lower()):
+                    full = {**row, **{k: v for k, v in store.items() if k != "code"}}
+                    full["id"] = row.get("id")
+                    break
+        return store_body(full)
+
+
+PROMO_REFUSED = "PROMO_NOT_APPLICABLE"
+# The storefront's add body, in its order; anything else the caller gives follows.
+ADD_KEYS = ("basketId", "productId", "qty", "stockCode", "isMembership")
+
+
+def add_body(basket_id: str, item: dict) -> dict:
+    """Endpoint 11 as the storefront sends it: basketId, productId, qty, stockCode and
+    isMembership (false unless given), then any other field the caller set."""
+    given = {k: v for k, v in item.items() if v is not None}
+    body: dict[str, Any] = {"basketId": basket_id}
+    for key in ADD_KEYS[1:4]:
+        if key in given:
+            body[key] = given[key]
+    body["isMembership"] = bool(given.get("isMembership", False))
+    body.update({k: v for k, v in given.items() if k not in ADD_KEYS})
+    return body
+
+
+def store_body(store: dict) -> dict:
+    """Endpoint 23 as the storefront sends it: the store object with its external reference
+    and the delivery option it picks for a collection."""
+    body = dict(store)
+    if body.get("code") and "externalRefId" not in body:
+        body["externalRefId"] = body["code"]
+    body.setdefault("deliveryOption", "orderIntoStore")
+    return body
+
+
+def refused_promo(reason: str) -> PromoResult:
+    return PromoResult(is_vaild=False, is_valid=False, message=reason)
+
+
+def camel_keys(data: Any) -> Any:
+    """`IsVaild`, `Message`, `Basket` -> camelCase: ASP.NET may answer in either case."""
+    if not isinstance(data, dict):
+        return data
+    return {(k[:1].lower() + k[1:]) if isinstance(k, str) else k: v for k, v in data.items()}
+
+
+def both_spellings(result: PromoResult) -> PromoResult:
+    """`isVaild` (documented, misspelt) and `isValid`: whichever came, both are set."""
+    value = result.is_vaild if result.is_vaild is not None else result.is_valid
+    result.is_vaild = result.is_valid = value
+    return result
 
 
 def _bool(result: Any, reply: Reply) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from .. import jsonio
 from ..wire import Basket, BasketSession, BasketSessionPage, dump_wire, parse_wire
 from .auth import PasswordGrant, StaticToken
+from .deadline import budget
 from .envelope import parse_result
 from .errors import BackendError, read_only_error
 from .request_log import RequestLog
@@ -54,6 +55,10 @@ class NexudusClient:
 
     async def close(self) -> None:
         await self.transport.close()
+
+    def operation(self, started: float | None = None) -> Any:
+        """One budget over several calls (update reads, writes and reads back)."""
+        return budget(self.transport.timeout, started)
 
     async def _send(self, op: str, method: str, path: str, *, mutation: bool = False,
                     **kw: Any) -> tuple[Any, Reply]:
@@ -104,6 +109,11 @@ class NexudusClient:
                              json_contents: str | None = None,
                              business_id: int | None = None) -> BasketSession:
         """Change the given fields; the others keep their stored values."""
+        with self.operation():
+            return await self._update(record_id, session_id, json_contents, business_id)
+
+    async def _update(self, record_id: int, session_id: str | None, json_contents: str | None,
+                      business_id: int | None) -> BasketSession:
         current = await self.get_session(record_id)
         body = dump_wire(current)
         body["Id"] = int(record_id)

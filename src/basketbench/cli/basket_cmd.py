@@ -9,23 +9,22 @@ an arithmetic error (`basket audit`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
-import re
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import click
 
+from .basket_ids import is_guid, is_short_id, resolve_basket_id
+
 EXIT_ERROR = 1
 EXIT_PROMO_REFUSED = 3
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                   r"[0-9a-fA-F]{12}$")
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
-
-
-def is_guid(text: str) -> bool:
-    return bool(_GUID.match(text.strip()))
+# Arguments that name a basket: a short id (a unique prefix) is resolved before the command.
+BASKET_ID_ARGS = ("basket_id", "target_id", "source_id")
 
 
 # -- shared plumbing (also used by nexudus_cmd) ---------------------------------------------------
@@ -98,14 +97,19 @@ def fail(message: str, code: int = EXIT_ERROR) -> None:
 
 
 def run_with(make: Callable[[], Any], action: Callable[[Any], Awaitable[Any]]) -> Any:
-    """Open a backend, run one async action on it, close it; errors become exit code 1."""
+    """Open a backend, run one async action on it, close it; errors become exit code 1.
+    On a live backend the action is one operation: opening it and every call it makes share
+    the profile's `timeout`."""
     from ..backends.errors import BackendError
     from ..config import ConfigError
 
     async def go() -> Any:
+        started = time.monotonic()  # opening may probe the server: part of the budget
         backend = make()
+        operation = getattr(backend, "operation", None)  # live backends: one deadline
         try:
-            return await action(backend)
+            with operation(started) if operation else contextlib.nullcontext():
+                return await action(backend)
         finally:
             await backend.close()
 
@@ -211,18 +215,31 @@ def basket(ctx: click.Context, profile: str | None, api: str | None, db: str | N
     remember(ctx, profile=profile, api=api, db=db, as_json=as_json)
 
 
-def basket_command(name: str, **kw: Any) -> Callable:
+def full_ids(make: Callable[[], Any], args: dict[str, Any]) -> dict[str, Any]:
+    """`args` with every short basket id (a prefix, as the workbench shows) made whole."""
+    short = {k: v for k, v in args.items()
+             if k in BASKET_ID_ARGS and isinstance(v, str) and is_short_id(v)}
+    if not short:
+        return args
+
+    async def go(b: Any) -> dict[str, str]:
+        return {k: await resolve_basket_id(b, v) for k, v in short.items()}
+
+    return {**args, **run_with(make, go)}
+
+
+def basket_command(name: str, group: click.Group | None = None, **kw: Any) -> Callable:
     """A `basket` subcommand with the target options; the function gets (backend-maker, json)
-    as its first two arguments."""
+    as its first two arguments, and its basket ids whole."""
     def wrap(fn: Callable) -> Callable:
-        @basket.command(name, **kw)
+        @(group or basket).command(name, **kw)
         @target_options
         @click.pass_context
         @functools.wraps(fn)
         def command(ctx: click.Context, profile: str | None, api: str | None, db: str | None,
                     as_json: bool | None, **args: Any) -> None:
-            fn(backend_maker(ctx, profile, api, db), bool(chosen(ctx, "as_json", as_json)),
-               **args)
+            make = backend_maker(ctx, profile, api, db)
+            fn(make, bool(chosen(ctx, "as_json", as_json)), **full_ids(make, args))
         return command
     return wrap
 
@@ -292,15 +309,23 @@ async def _line_product(backend: Any, basket_id: str, product: str) -> str:
     """A product id from a product id or the stock code of a line in the basket."""
     if is_guid(product):
         return product
-    basket = await backend.get_basket(basket_id)
+    return line_product_in(await backend.get_basket(basket_id), product)
+
+
+def is_top_line(line: Any) -> bool:
+    return not line.parent_product_id or line.parent_product_id == ZERO_GUID
+
+
+def line_product_in(basket: Any, product: str) -> str:
+    """The product id of the (top-level) line named by a product id or stock code."""
     for ln in basket.line_items or []:
-        if (ln.stock_code or "").lower() == product.lower() and (
-                not ln.parent_product_id or ln.parent_product_id == ZERO_GUID):
+        if is_top_line(ln) and product.lower() in (
+                (ln.stock_code or "").lower(), str(ln.product_id).lower()):
             return str(ln.product_id)
     from ..backends.errors import BackendError
 
     raise BackendError(404, "NOT_FOUND",
-                       f"no line with stock code {product!r} in basket {basket_id}",
+                       f"no line with stock code {product!r} in basket {basket.id}",
                        [f"productId: {product!r} is not a product id or a stock code in the "
                         "basket"])
 
@@ -372,15 +397,12 @@ def _promo_out(as_json: bool, result: Any) -> None:
 
 def promo_command(name: str) -> Callable:
     def wrap(fn: Callable) -> Callable:
-        @promo.command(name)
-        @target_options
+        @basket_command(name, group=promo)
         @click.argument("basket_id")
         @click.argument("code")
-        @click.pass_context
         @functools.wraps(fn)
-        def command(ctx, profile, api, db, as_json, basket_id, code) -> None:
-            fn(backend_maker(ctx, profile, api, db), bool(chosen(ctx, "as_json", as_json)),
-               basket_id, code)
+        def command(make, as_json, basket_id, code) -> None:
+            fn(make, as_json, basket_id, code)
         return command
     return wrap
 
@@ -465,3 +487,5 @@ from .diff_cmd import diff as _diff  # noqa: E402 - `basket diff` lives in its o
 from . import explain_cmd as _explain  # noqa: E402,F401 - registers `basket explain`, `audit`
 
 basket.add_command(_diff)
+# The other operations register themselves on `basket` when imported.
+from . import basket_delivery_cmd, basket_lines_cmd, basket_state_cmd  # noqa: E402,F401

@@ -19,8 +19,8 @@ from .flow_cmd import EXIT_UNUSABLE, backend_options, chosen_target, fail, open_
 @click.pass_context
 def diff(ctx: click.Context, basket_a: str, basket_b: str, profile: str | None,
          api: str | None, db: str | None) -> None:
-    """Show baskets BASKET_A and BASKET_B (ids) side by side: + added in B, - only in A,
-    ~ changed."""
+    """Show baskets BASKET_A and BASKET_B (ids, or the short ids the workbench shows) side by
+    side: + added in B, - only in A, ~ changed."""
     from ..flows.diff import diff_baskets, render_diff
 
     a, b = asyncio.run(_read_both(chosen_target(ctx, profile, api, db), basket_a, basket_b))
@@ -32,8 +32,12 @@ def diff(ctx: click.Context, basket_a: str, basket_b: str, profile: str | None,
 async def _read_both(target: dict, first: str, second: str) -> tuple[Any, Any]:
     from ..backends.errors import BackendError
 
+    from .basket_ids import resolve_basket_id
+
     backend = open_backend(target)
     try:
+        first = await resolve_basket_id(backend, first)  # the workbench's short ids work too
+        second = await resolve_basket_id(backend, second)
         return await backend.get_basket(first), await backend.get_basket(second)
     except BackendError as exc:
         fail(f"cannot read the basket: {exc.message}", EXIT_UNUSABLE)

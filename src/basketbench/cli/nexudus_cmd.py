@@ -1,4 +1,4 @@
-"""`basketbench nexudus session create|list|get|delete`: Nexudus BasketSessions.
+"""`basketbench nexudus session create|list|get|update|delete`: Nexudus BasketSessions.
 
 The Nexudus API comes from a `kind = "nexudus"` profile (--profile, or the only/default one)
 or `--api URL` (a sandbox without auth). `session create --basket ID` sends a basket from the
@@ -44,7 +44,7 @@ def nexudus(ctx: click.Context, profile: str | None, api: str | None,
 
 @nexudus.group()
 def session() -> None:
-    """Create, list, show and delete BasketSessions."""
+    """Create, list, show, update and delete BasketSessions."""
 
 
 def _maker(ctx: click.Context, profile: str | None, api: str | None):
@@ -62,27 +62,19 @@ def _json(ctx: click.Context, as_json: bool | None) -> bool:
     return bool(chosen(ctx, "as_json", as_json))
 
 
-@session.command("create")
-@nexudus_options
-@click.argument("session_id")
-@click.option("--business-id", type=int, help="BusinessId (default: the profile's).")
-@click.option("--contents", help="JsonContents as given (must be JSON text).")
-@click.option("--basket", "basket_id", help="Send this basket's wire JSON as JsonContents.")
-@click.option("--from-profile", help="Basket backend: a profile.")
-@click.option("--from-api", help="Basket backend: an API base URL.")
-@click.option("--from-db", type=click.Path(dir_okay=False), help="Basket backend: a database.")
-@click.pass_context
-def create(ctx: click.Context, profile, api, as_json, session_id, business_id, contents,
-           basket_id, from_profile, from_api, from_db) -> None:
-    """Create a BasketSession for SESSION_ID (the browser session it belongs to)."""
-    if contents is not None and basket_id is not None:
-        raise click.UsageError("give --contents or --basket, not both")
-    basket = None
-    if basket_id is not None:
-        from ..backends.factory import open_backend
+def _basket_from(basket_id: str, from_profile, from_api, from_db) -> Any:
+    """The basket to carry, read from the basket backend (--from-*, else the default)."""
+    from ..backends.factory import open_backend
+    from .basket_ids import resolve_basket_id
 
-        basket = run_with(lambda: open_backend(profile=from_profile, api=from_api, db=from_db),
-                          lambda b: b.get_basket(basket_id))
+    async def read(b: Any) -> Any:
+        return await b.get_basket(await resolve_basket_id(b, basket_id))  # short ids too
+
+    return run_with(lambda: open_backend(profile=from_profile, api=from_api, db=from_db),
+                    read)
+
+
+def _checked_contents(contents: str | None) -> str | None:
     if contents is not None:
         from .. import jsonio
 
@@ -90,6 +82,38 @@ def create(ctx: click.Context, profile, api, as_json, session_id, business_id, c
             jsonio.loads(contents)
         except ValueError as exc:
             raise click.BadParameter(f"not valid JSON ({exc})", param_hint="--contents")
+    return contents
+
+
+def basket_source_options(fn: Any) -> Any:
+    """--contents or --basket (with --from-profile/--from-api/--from-db) for JsonContents."""
+    for option in reversed([
+            click.option("--contents", help="JsonContents as given (must be JSON text)."),
+            click.option("--basket", "basket_id",
+                         help="Send this basket's wire JSON as JsonContents."),
+            click.option("--from-profile", help="Basket backend: a profile."),
+            click.option("--from-api", help="Basket backend: an API base URL."),
+            click.option("--from-db", type=click.Path(dir_okay=False),
+                         help="Basket backend: a database.")]):
+        fn = option(fn)
+    return fn
+
+
+@session.command("create")
+@nexudus_options
+@click.argument("session_id")
+@click.option("--business-id", type=int, help="BusinessId (default: the profile's).")
+@basket_source_options
+@click.pass_context
+def create(ctx: click.Context, profile, api, as_json, session_id, business_id, contents,
+           basket_id, from_profile, from_api, from_db) -> None:
+    """Create a BasketSession for SESSION_ID (the browser session it belongs to)."""
+    if contents is not None and basket_id is not None:
+        raise click.UsageError("give --contents or --basket, not both")
+    contents = _checked_contents(contents)
+    basket = None
+    if basket_id is not None:
+        basket = _basket_from(basket_id, from_profile, from_api, from_db)
 
     async def go(client: Any) -> int:
         if basket is not None:
@@ -102,6 +126,43 @@ def create(ctx: click.Context, profile, api, as_json, session_id, business_id, c
     else:
         what = f" carrying basket {basket_id}" if basket_id else ""
         click.echo(f"Created BasketSession {record_id} for session {session_id!r}{what}.")
+
+
+@session.command("update")
+@nexudus_options
+@click.argument("record_id", type=int)
+@click.option("--session-id", help="A new SessionId.")
+@click.option("--business-id", type=int, help="A new BusinessId.")
+@basket_source_options
+@click.pass_context
+def update(ctx: click.Context, profile, api, as_json, record_id, session_id, business_id,
+           contents, basket_id, from_profile, from_api, from_db) -> None:
+    """Change a BasketSession: its SessionId, BusinessId or JsonContents (--contents, or
+    --basket to carry a basket's current wire JSON). Fields not given keep their values.
+
+    \b
+    Example:
+      basketbench nexudus session update 17 --basket $B --json
+    """
+    if contents is not None and basket_id is not None:
+        raise click.UsageError("give --contents or --basket, not both")
+    if session_id is None and business_id is None and contents is None and basket_id is None:
+        raise click.UsageError("nothing to change: give --session-id, --business-id, "
+                               "--contents or --basket")
+    contents = _checked_contents(contents)
+    if basket_id is not None:
+        from ..backends.nexudus import basket_contents
+
+        contents = basket_contents(_basket_from(basket_id, from_profile, from_api, from_db))
+    record = run_with(_maker(ctx, profile, api), lambda c: c.update_session(
+        record_id, session_id=session_id, json_contents=contents, business_id=business_id))
+    if _json(ctx, as_json):
+        print_json(record)
+    else:
+        changed = [name for name, value in (("SessionId", session_id),
+                                            ("BusinessId", business_id),
+                                            ("JsonContents", contents)) if value is not None]
+        click.echo(f"BasketSession {record.id} updated ({', '.join(changed)}).")
 
 
 @session.command("list")

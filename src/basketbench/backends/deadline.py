@@ -1,0 +1,102 @@
+"""The time budget of one backend operation, and the bounds a profile may set.
+
+`timeout` is the whole budget of one operation: the token request, every attempt, the backoff
+between them and the reading of the body all count against it, so a person waits at most
+`timeout` seconds (plus a moment to clean up), whatever the server does.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+DEFAULT_TIMEOUT_S = 15.0
+MAX_TIMEOUT_S = 600.0
+DEFAULT_RETRIES = 2
+MAX_RETRIES = 10
+MAX_BACKOFF_S = 2.0  # one pause between attempts never exceeds this
+# Not worth starting an attempt with less than this left: it could only time out.
+MIN_ATTEMPT_S = 0.05
+
+
+def timeout_problem(value: object) -> str | None:
+    """Why `value` is not a usable timeout, or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "must be a number of seconds"
+    if not 0 < value <= MAX_TIMEOUT_S:
+        return f"must be more than 0 and at most {MAX_TIMEOUT_S:g} seconds"
+    return None
+
+
+def retries_problem(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "must be a whole number"
+    if not 0 <= value <= MAX_RETRIES:
+        return f"must be between 0 and {MAX_RETRIES}"
+    return None
+
+
+def backoff_problem(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "must be a number of seconds"
+    if not 0 <= value <= MAX_BACKOFF_S:
+        return f"must be between 0 and {MAX_BACKOFF_S:g} seconds"
+    return None
+
+
+class Deadline:
+    """A budget of `seconds` started now; attempts are counted for the error message."""
+
+    def __init__(self, seconds: float, clock=time.monotonic,
+                 started: float | None = None) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self.started = clock() if started is None else started
+        self.attempts = 0
+
+    @property
+    def elapsed(self) -> float:
+        return self.clock() - self.started
+
+    @property
+    def left(self) -> float:
+        return self.seconds - self.elapsed
+
+    def pause(self, backoff: float, attempt: int) -> float | None:
+        """How long to wait before attempt `attempt + 1`, or None when no attempt would fit."""
+        wait = min(backoff * 2 ** (attempt - 1), MAX_BACKOFF_S)
+        if self.left - wait < MIN_ATTEMPT_S:
+            return None
+        return wait
+
+    def spent(self) -> str:
+        """'1.0s in all over 3 attempts' for error messages."""
+        n = self.attempts
+        return f"{self.elapsed:.1f}s in all over {n} attempt{'s' if n != 1 else ''}"
+
+
+_current: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
+    "basketbench_deadline", default=None)
+
+
+def current() -> Deadline | None:
+    return _current.get()
+
+
+@contextmanager
+def budget(seconds: float, started: float | None = None) -> Iterator[Deadline]:
+    """The deadline of one operation: the one already running if there is one (a token fetch
+    or a read-back inside an operation shares its budget), else a new one, counted from
+    `started` (time.monotonic) when the operation began before its backend was opened."""
+    running = _current.get()
+    if running is not None:
+        yield running
+        return
+    deadline = Deadline(seconds, started=started)
+    token = _current.set(deadline)
+    try:
+        yield deadline
+    finally:
+        _current.reset(token)

@@ -1,0 +1,41 @@
+"""JSON given on the command line: inline text, `@FILE`, or `-` for standard input. Numbers
+are read as Decimal (jsonio), never float; a bad value is a usage error naming it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+class JsonArg(click.ParamType):
+    name = "JSON"
+
+    def __init__(self, shape: type | tuple[type, ...] = (dict, list)) -> None:
+        self.shape = shape
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if not isinstance(value, str):
+            return value
+        from .. import jsonio
+
+        text = value
+        if value == "-":
+            text = sys.stdin.read()
+        elif value.startswith("@"):
+            try:
+                text = Path(value[1:]).expanduser().read_text("utf-8")
+            except OSError as exc:
+                self.fail(f"cannot read {value[1:]!r} ({exc.strerror})", param, ctx)
+        try:
+            data = jsonio.loads(text)
+        except ValueError as exc:
+            shown = value if len(value) <= 60 else value[:57] + "..."
+            self.fail(f"{shown!r} is not valid JSON ({exc})", param, ctx)
+        if not isinstance(data, self.shape):
+            want = " or ".join({dict: "an object", list: "an array"}[t] for t in (
+                self.shape if isinstance(self.shape, tuple) else (self.shape,)))
+            self.fail(f"must be {want} (got {type(data).__name__})", param, ctx)
+        return data
