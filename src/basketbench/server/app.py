@@ -1,6 +1,6 @@
 """`create_app(engine)`: the sandbox server's FastAPI app.
 
-Middleware, outermost first: access log -> guard (1 MiB body limit, last-resort 500
+Middleware, outermost first: canonical (case-insensitive) paths -> access log -> guard (1 MiB body limit, last-resort 500
 envelope) -> auth gate (when auth is on) -> FastAPI (routes, envelope error handlers).
 """
 
@@ -16,6 +16,7 @@ from .auth import Auth
 from .auth_gate import AuthGate
 from .basket_cache import BasketCache
 from .guard import MAX_BODY, Guard
+from .routing import CanonicalPaths
 
 DESCRIPTION = """\
 The basketbench sandbox: a local basket engine served over the BetterCommerce v2 basket API
@@ -48,4 +49,5 @@ def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bo
     app.add_middleware(Guard, max_body=max_body, loopback_hosts_only=auth is None)
     if access_log:
         app.add_middleware(AccessLog)
+    app.add_middleware(CanonicalPaths, routes=app.router.routes)
     return app

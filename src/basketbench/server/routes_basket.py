@@ -11,16 +11,30 @@ from fastapi import FastAPI, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from .. import wire
 from ..engine import BasketEngine
 from ..engine.errors import field_error
 from . import openapi_docs as docs
 from .routing import Routes
 from . import requests as rq
 from .basket_cache import BasketCache
+from .requests import Body
 from .responses import basket_ok, ok
 
 PREFIX = "/api/v2/commerce/basket"
 TAG = "BetterCommerce basket"
+
+# Request bodies: each is read and documented from its one model.
+CUSTOM_INFO = Body(wire.CustomInfoRequest)
+SUBSCRIPTION = Body(wire.SubscriptionSettings, "form")
+ADD_ITEM = Body(wire.AddItemRequest)
+ADD_BULK = Body(wire.BulkLine, "array", "items")
+DISPLAY_ORDER = Body(wire.DisplayOrderEntry, "array")
+NOMINATED = Body(wire.NominatedDelivery, "optional", "nominatedDelivery")
+PLANS = Body(wire.DeliveryPlanInput, "array", "deliveryPlans")
+LINE_PLAN = Body(wire.DeliveryPlanInput, "object", "deliveryPlan")
+INSTRUCTION = Body(wire.DeliveryInstruction, "form", "deliveryInstruction")
+STORE = Body(wire.ClickCollectStore, "object", "address")
 
 
 def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
@@ -61,18 +75,17 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
 
     @router.put("/{id}/custom-info", summary="04 Set basket and line custom info",
                 responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
-                openapi_extra=docs.merge(mutation, docs.body_doc(docs.CustomInfoRequest)))
+                openapi_extra=docs.merge(mutation, CUSTOM_INFO.doc))
     async def custom_info(id: str, request: Request) -> Response:
-        body = await rq.json_object(request)
+        body = await CUSTOM_INFO.read(request)
         return basket_ok(await run(engine.set_custom_info, id, body,
                                    expected_version=rq.if_match(request)))
 
     @router.put("/{id}/subscription/{productId}", summary="05 Set a line's subscription",
                 responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
-                openapi_extra=docs.merge(mutation, docs.body_doc(docs.SubscriptionSettings,
-                                                                 form=True)))
+                openapi_extra=docs.merge(mutation, SUBSCRIPTION.doc))
     async def subscription(id: str, productId: str, request: Request) -> Response:
-        body = await rq.form_or_json(request)
+        body = await SUBSCRIPTION.read(request)
         return basket_ok(await run(engine.set_subscription, id, productId, body,
                                    expected_version=rq.if_match(request)))
 
@@ -127,27 +140,26 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
                             "zero productId creates an empty basket.",
                 responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
                 openapi_extra=docs.merge(mutation, docs.params(docs.CURRENCY),
-                                         docs.body_doc(docs.AddItemRequest)))
+                                         ADD_ITEM.doc))
     async def add_item(id: str, request: Request) -> Response:
-        body = await rq.json_object(request)
+        body = await ADD_ITEM.read(request)
         return basket_ok(await run(engine.add_item, id, body, currency=rq.currency(request),
                                    expected_version=rq.if_match(request)))
 
     @router.put("/{id}/items/add-bulk", summary="12 Add many items, all or none",
                 responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
                 openapi_extra=docs.merge(mutation, docs.params(docs.CURRENCY),
-                                         docs.body_doc(docs.BulkLine, array=True)))
+                                         ADD_BULK.doc))
     async def add_bulk(id: str, request: Request) -> Response:
-        body = await rq.json_array(request)
+        body = await ADD_BULK.read(request)
         return basket_ok(await run(engine.add_bulk, id, body, currency=rq.currency(request),
                                    expected_version=rq.if_match(request)))
 
     @router.put("/{id}/items/display-order", summary="13 Reorder lines",
                 responses=docs.ok_doc(docs.BOOL, "true"),
-                openapi_extra=docs.merge(mutation, docs.body_doc(docs.DisplayOrderEntry,
-                                                                 array=True)))
+                openapi_extra=docs.merge(mutation, DISPLAY_ORDER.doc))
     async def display_order(id: str, request: Request) -> Response:
-        body = await rq.json_array(request)
+        body = await DISPLAY_ORDER.read(request)
         return ok(await run(engine.set_display_order, id, body,
                             expected_version=rq.if_match(request)))
 
@@ -199,30 +211,28 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
     @router.put("/{id}/delivery/shipping-method", summary="19 Choose a shipping method",
                 description="The optional body sets nominated-delivery details.",
                 responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
-                openapi_extra=docs.merge(mutation, docs.body_doc(docs.NominatedDelivery,
-                                                                 required=False)))
+                openapi_extra=docs.merge(mutation, NOMINATED.doc))
     async def shipping_method(id: str, request: Request,
                               shippingMethodId: str | None = Query(None),
                               countryCode: str | None = Query(None)) -> Response:
-        nominated = await rq.optional_json_object(request, "nominatedDelivery")
+        nominated = await NOMINATED.read(request)
         return basket_ok(await run(engine.set_shipping_method, id, rq.blank(shippingMethodId),
                                    rq.blank(countryCode), nominated,
                                    expected_version=rq.if_match(request)))
 
     @router.put("/{id}/delivery/plan", summary="20 Replace the delivery plans",
                 responses=docs.ok_doc(docs.RECORD, "{recordId, id: 0, isValid: true}"),
-                openapi_extra=docs.merge(mutation, docs.body_doc(docs.DeliveryPlanInput,
-                                                                 array=True)))
+                openapi_extra=docs.merge(mutation, PLANS.doc))
     async def delivery_plan(id: str, request: Request) -> Response:
-        body = await rq.json_array(request, "deliveryPlans")
+        body = await PLANS.read(request)
         return ok(await run(engine.set_delivery_plans, id, body,
                             expected_version=rq.if_match(request)))
 
     @router.put("/{id}/delivery/line-plan", summary="21 Upsert one delivery plan",
                 responses=docs.ok_doc(docs.RECORD, "{recordId, id: 0, isValid: true}"),
-                openapi_extra=docs.merge(mutation, docs.body_doc(docs.DeliveryPlanInput)))
+                openapi_extra=docs.merge(mutation, LINE_PLAN.doc))
     async def line_plan(id: str, request: Request) -> Response:
-        body = await rq.json_object(request, "deliveryPlan")
+        body = await LINE_PLAN.read(request)
         return ok(await run(engine.set_line_delivery_plan, id, body,
                             expected_version=rq.if_match(request)))
 
@@ -230,10 +240,9 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
                 description="Form field or JSON `fieldValue` (at most 500 characters); "
                             "empty clears it.",
                 responses=docs.ok_doc(docs.RECORD, "{recordId: basket id, id: 0, isValid}"),
-                openapi_extra=docs.merge(mutation, docs.body_doc(docs.DeliveryInstruction,
-                                                                 form=True)))
+                openapi_extra=docs.merge(mutation, INSTRUCTION.doc))
     async def instructions(id: str, request: Request) -> Response:
-        body = await rq.form_or_json(request, "deliveryInstruction")
+        body = await INSTRUCTION.read(request)
         if "fieldValue" not in body:
             raise field_error("fieldValue", "is required (send it empty to clear the "
                                             "instruction)")
@@ -242,9 +251,9 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
 
     @router.put("/{id}/delivery/click-collect-store", summary="23 Choose a click & collect store",
                 responses=docs.ok_doc(docs.RECORD, "{recordId, id: 0, isValid: true}"),
-                openapi_extra=docs.merge(mutation, docs.body_doc(docs.ClickCollectStore)))
+                openapi_extra=docs.merge(mutation, STORE.doc))
     async def click_collect(id: str, request: Request) -> Response:
-        body = await rq.json_object(request, "address")
+        body = await STORE.read(request)
         return ok(await run(engine.set_click_collect_store, id, body,
                             expected_version=rq.if_match(request)))
 

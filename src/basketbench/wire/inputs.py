@@ -7,13 +7,59 @@ reports missing values as its own validation errors. Form bodies (05, 22) arrive
 
 from __future__ import annotations
 
-from typing import ClassVar
+from functools import cache
+from typing import Any, ClassVar, get_args
+
+from pydantic import BaseModel
 
 from basketbench.wire.base import WireModel
 from basketbench.wire.delivery import DeliveryCenterRef
 from basketbench.wire.line import SubscriptionUserSettings
 from basketbench.wire.price import Price
 from basketbench.wire.types import DateText, Guid, IntOrStr, Money, WireDecimal
+
+
+def bind_keys(value: Any, model: type[BaseModel]) -> Any:
+    """`value` (an object or an array of them) with its keys spelt as `model` spells them.
+
+    ASP.NET binds JSON keys case-insensitively (`ProductId` is `productId`; the storefront
+    sends both), so a key that matches a field when case is ignored takes the field's
+    spelling, in nested models too. Unknown keys are kept as sent (and ignored by the rules);
+    when a body spells one field two ways, the exact spelling wins.
+    """
+    if isinstance(value, list):
+        return [bind_keys(item, model) for item in value]
+    if not isinstance(value, dict):
+        return value
+    fields = _key_table(model)
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        known = fields.get(key.lower()) if isinstance(key, str) else None
+        if known is None:
+            out.setdefault(key, item)
+            continue
+        name, nested = known
+        if key != name and name in value:
+            continue
+        out[name] = bind_keys(item, nested) if nested is not None else item
+    return out
+
+
+@cache
+def _key_table(model: type[BaseModel]) -> dict[str, tuple[str, type[BaseModel] | None]]:
+    """lower-case key -> (the model's spelling, the nested model of that field if any)."""
+    return {(field.alias or name).lower(): (field.alias or name, _nested_model(field.annotation))
+            for name, field in model.model_fields.items()}
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
 
 
 class RequestModel(WireModel):
