@@ -19,7 +19,7 @@ from .routing import Routes
 from . import requests as rq
 from .basket_cache import BasketCache
 from .requests import Body
-from .responses import basket_ok, ok
+from .responses import basket_ok, ok, promo_outcome
 
 PREFIX = "/api/v2/commerce/basket"
 TAG = "BetterCommerce basket"
@@ -187,12 +187,14 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
         return ok(valid, message=reason or "")
 
     async def apply_promo(id: str, promoCode: str, request: Request) -> Response:
-        result = await run(engine.apply_promo, id, promoCode,
-                           expected_version=rq.if_match(request))
-        return ok(result, version=result["basket"].get("version"))
+        return promo_outcome(await run(engine.apply_promo, id, promoCode,
+                                       expected_version=rq.if_match(request)))
 
     apply_doc = dict(summary="17 Apply a promo code (GET or POST)",
-                     description="result is {isVaild (sic), isValid, message, basket}.",
+                     description="result is {isVaild (sic), isValid, message, basket}. A code "
+                                 "that cannot apply answers 200 with success false, result "
+                                 "null, messageCode PROMO_NOT_APPLICABLE and the reason in "
+                                 "message (engine-rules §4).",
                      responses=docs.ok_doc(docs.PROMO, "The outcome and the basket", etag=True),
                      openapi_extra=mutation)
     router.add_api_route("/{id}/promo/{promoCode}/apply", apply_promo, methods=["GET"],
@@ -201,12 +203,13 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
                          operation_id="apply_promo_post", **apply_doc)
 
     @router.delete("/{id}/promo/{promoCode}/remove", summary="18 Remove a promo code",
+                   description="As 17: a code that is not applied answers success false, "
+                               "result null, messageCode PROMO_NOT_APPLICABLE.",
                    responses=docs.ok_doc(docs.PROMO, "The outcome and the basket", etag=True),
                    openapi_extra=mutation)
     async def remove_promo(id: str, promoCode: str, request: Request) -> Response:
-        result = await run(engine.remove_promo, id, promoCode,
-                           expected_version=rq.if_match(request))
-        return ok(result, version=result["basket"].get("version"))
+        return promo_outcome(await run(engine.remove_promo, id, promoCode,
+                                       expected_version=rq.if_match(request)))
 
     @router.put("/{id}/delivery/shipping-method", summary="19 Choose a shipping method",
                 description="The optional body sets nominated-delivery details.",
