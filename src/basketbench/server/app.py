@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from .. import __version__ as VERSION
 from ..engine import BasketEngine
 from . import errors, openapi_docs, routes_auth, routes_basket, routes_extensions, routes_nexudus
+from . import routes_storefront
 from .access_log import AccessLog
 from .auth import Auth
 from .auth_gate import AuthGate
@@ -41,6 +42,7 @@ def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bo
     routes_extensions.build_listing(app, engine)
     routes_basket.build(app, engine, BasketCache(engine, ttl=cache_ttl))
     routes_extensions.build(app, engine)
+    routes_storefront.build(app, engine)
     routes_nexudus.build(app, engine)
     routes_auth.build(app, auth)
     openapi_docs.install(app, auth=auth is not None)

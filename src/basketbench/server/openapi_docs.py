@@ -8,6 +8,7 @@ schemas to the document's components.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi import FastAPI
@@ -87,6 +88,26 @@ class UserSummary(BaseModel):
     name: str
 
 
+class PromotionOffer(BaseModel):
+    promoCode: str | None = Field(description="None for an automatic promotion")
+    name: str
+    promoType: int = Field(description="1 order %, 2 order amount, 3 line %, 4 buy X get Y, "
+                                       "5 free shipping")
+    kind: str
+    autoApply: bool
+    exclusive: bool
+    discountPct: Decimal | None
+    discountAmount: Decimal | None
+    minSubtotal: Decimal | None
+    validFrom: str | None
+    validTo: str | None
+
+
+class BasketPromotions(BaseModel):
+    applicablePromotions: list[PromotionOffer]
+    availablePromotions: list[PromotionOffer]
+
+
 class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
@@ -117,6 +138,7 @@ NEXUDUS_ERRORS = {
     404: {"model": NexudusEnvelope, "description": "Unknown BasketSession id"},
     413: {"model": NexudusEnvelope, "description": "Body over 1 MiB"},
 }
+UUID = {"format": "uuid"}
 ETAG = {"ETag": {"description": "The basket's version, quoted: \"7\"",
                  "schema": {"type": "string"}}}
 

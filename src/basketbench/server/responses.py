@@ -16,6 +16,8 @@ from ..wire.envelope import error_envelope, ok_envelope, reason_phrase
 JSON = "application/json"
 PROMO_NOT_APPLICABLE = "PROMO_NOT_APPLICABLE"
 BASKET_PREFIX = "/api/v2/commerce/basket"
+# Every BetterCommerce route: the basket routes and the storefront's checkout routes.
+COMMERCE_PREFIX = "/api/v2/commerce/"
 NEXUDUS_PREFIXES = ("/api/billing/", "/api/token")
 
 
@@ -102,6 +104,6 @@ def error_for_path(path: str, status: int, code: str, message: str,
     return bc_error(status, code, message, errors, headers)
 
 
-__all__ = ["JSON", "BASKET_PREFIX", "json_response", "raw_json_response", "ok", "basket_ok",
+__all__ = ["JSON", "BASKET_PREFIX", "COMMERCE_PREFIX", "json_response", "raw_json_response", "ok", "basket_ok",
            "bc_error", "promo_outcome", "nexudus_ok", "nexudus_error", "error_for_path", "is_nexudus_path",
            "etag_header", "reason_phrase"]
