@@ -1,7 +1,8 @@
 """`create_app(engine)`: the sandbox server's FastAPI app.
 
-Middleware, outermost first: canonical (case-insensitive) paths -> access log -> guard (1 MiB body limit, last-resort 500
-envelope) -> auth gate (when auth is on) -> FastAPI (routes, envelope error handlers).
+Middleware, outermost first: canonical (case-insensitive) paths -> access log -> guard
+(1 MiB body limit, last-resort 500 envelope) -> auth gate (when auth is on) -> FastAPI
+(routes, envelope error handlers).
 """
 
 from __future__ import annotations

@@ -8,38 +8,42 @@ schemas to the document's components.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Path
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
-from starlette.responses import Response
+from starlette.responses import JSONResponse
 
+from .. import jsonio
 from ..wire import (
     AddItemRequest, Basket, BasketSession, BasketSessionCreate, BasketSessionPage,
     BasketShort, BulkLine, ClickCollectStore, CustomInfoRequest, DeliveryInstruction,
     DeliveryPlanInput, DisplayOrderEntry, Envelope, NexudusEnvelope, NominatedDelivery,
     Product, PromoResult, RecordResult, SubscriptionSettings,
 )
+from ..wire.types import Guid, Money, WireDecimal
 
 _REQUEST_MODELS: dict[str, type[BaseModel]] = {}
 
 
-class JSONBytes(Response):
-    """Pre-serialised JSON (documents `application/json` for every route)."""
+class JSONBytes(JSONResponse):
+    """Pre-serialised JSON. A JSONResponse for FastAPI, so a route's documented response
+    schema is its model's alone; routes return their own Response, so render never runs on
+    anything but bytes."""
 
-    media_type = "application/json"
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else jsonio.dumps_bytes(content)
 
 
 class BasketSummary(BaseModel):
-    id: str
-    userId: str | None = None
+    id: Guid
+    userId: Guid | None = None
     userEmail: str | None = None
     currencyCode: str
     lineCount: int
-    grandTotal: float = Field(description="Exact decimal number")
+    grandTotal: Money
     grandTotalFormatted: str
     lastUpdated: str | None = None
     isLocked: bool
@@ -66,8 +70,8 @@ class ShippingMethodSummary(BaseModel):
     shippingCode: str
     displayName: str
     countries: list[str]
-    price: float
-    freeOver: float | None
+    price: Money
+    freeOver: Money | None
     isNominated: bool
     expectedDaysToDeliver: int
 
@@ -96,9 +100,9 @@ class PromotionOffer(BaseModel):
     kind: str
     autoApply: bool
     exclusive: bool
-    discountPct: Decimal | None
-    discountAmount: Decimal | None
-    minSubtotal: Decimal | None
+    discountPct: WireDecimal | None
+    discountAmount: Money | None
+    minSubtotal: Money | None
     validFrom: str | None
     validTo: str | None
 
@@ -139,6 +143,8 @@ NEXUDUS_ERRORS = {
     413: {"model": NexudusEnvelope, "description": "Body over 1 MiB"},
 }
 UUID = {"format": "uuid"}
+BasketId = Annotated[str, Path(description="The basket id (a GUID)", json_schema_extra=UUID)]
+UserId = Annotated[str, Path(description="The user id (a GUID)", json_schema_extra=UUID)]
 ETAG = {"ETag": {"description": "The basket's version, quoted: \"7\"",
                  "schema": {"type": "string"}}}
 
@@ -190,8 +196,9 @@ CURRENCY = {"name": "Currency", "in": "header", "required": False,
             "description": "Currency of a basket this call creates (GBP default)."}
 
 
-def path_param(name: str, text: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"},
+def path_param(name: str, text: str, *, guid: bool = False) -> dict:
+    schema = {"type": "string", **(UUID if guid else {})}
+    return {"name": name, "in": "path", "required": True, "schema": schema,
             "description": text}
 
 
@@ -208,6 +215,21 @@ def merge(*parts: dict) -> dict:
             else:
                 out[key] = value
     return out
+
+
+def _open_unions(node: Any) -> None:
+    """pydantic writes a tagged union (Price or PriceEx) as `oneOf`; every wire model takes
+    extra keys, so a PriceEx is valid under both branches and `oneOf` would refuse it. The
+    truth is `anyOf`."""
+    if isinstance(node, dict):
+        if "oneOf" in node:
+            node["anyOf"] = node.pop("oneOf")
+            node.pop("discriminator", None)
+        for value in node.values():
+            _open_unions(value)
+    elif isinstance(node, list):
+        for value in node:
+            _open_unions(value)
 
 
 def install(app: FastAPI, *, auth: bool) -> None:
@@ -240,6 +262,7 @@ def install(app: FastAPI, *, auth: bool) -> None:
                 if scheme:
                     for op in ops.values():
                         op["security"] = [{scheme: []}]
+        _open_unions(doc)
         app.openapi_schema = doc
         return doc
 
