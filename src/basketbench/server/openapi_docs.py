@@ -17,6 +17,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.responses import JSONResponse
 
 from .. import jsonio
+from .responses import is_nexudus_path
 from ..wire import (
     AddItemRequest, Basket, BasketSession, BasketSessionCreate, BasketSessionPage,
     BasketShort, BulkLine, ClickCollectStore, CustomInfoRequest, DeliveryInstruction,
@@ -217,6 +218,44 @@ def merge(*parts: dict) -> dict:
     return out
 
 
+# What the guard in front of every route may answer before a route runs (guard.py).
+GUARD_ERRORS = {
+    "400": "Content-Length is not a whole number, or the body holds text that cannot be "
+           "stored (a lone UTF-16 surrogate)",
+    "403": "Without --auth token, a Host that is not loopback",
+    "413": "Body over 1 MiB",
+}
+
+
+def _no_fastapi_422(doc: dict) -> None:
+    """FastAPI documents a 422 HTTPValidationError on routes with parameters; this server
+    answers parameter errors as 400 envelopes (errors.py), so that 422 would be a lie."""
+    fastapi_ref = "#/components/schemas/HTTPValidationError"
+    for ops in doc.get("paths", {}).values():
+        for op in ops.values():
+            spec = op["responses"].get("422", {})
+            if spec.get("content", {}).get("application/json", {}).get("schema", {}).get(
+                    "$ref") == fastapi_ref:
+                del op["responses"]["422"]
+    for name in ("HTTPValidationError", "ValidationError"):
+        doc["components"]["schemas"].pop(name, None)
+
+
+def _guard_errors(doc: dict) -> None:
+    """Document the guard's refusals on every operation, in the envelope of its API."""
+    schemas = doc["components"]["schemas"]
+    for path, ops in doc.get("paths", {}).items():
+        model = NexudusEnvelope if is_nexudus_path(path) else Envelope[None]
+        name = model.__name__.replace("[", "_").replace("]", "_")
+        if name not in schemas:
+            continue
+        for op in ops.values():
+            for status, text in GUARD_ERRORS.items():
+                op["responses"].setdefault(status, {
+                    "description": text, "content": {"application/json": {"schema": {
+                        "$ref": f"#/components/schemas/{name}"}}}})
+
+
 def _open_unions(node: Any) -> None:
     """pydantic writes a tagged union (Price or PriceEx) as `oneOf`; every wire model takes
     extra keys, so a PriceEx is valid under both branches and `oneOf` would refuse it. The
@@ -262,6 +301,8 @@ def install(app: FastAPI, *, auth: bool) -> None:
                 if scheme:
                     for op in ops.values():
                         op["security"] = [{scheme: []}]
+        _no_fastapi_422(doc)
+        _guard_errors(doc)
         _open_unions(doc)
         app.openapi_schema = doc
         return doc
