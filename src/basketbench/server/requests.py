@@ -175,6 +175,32 @@ class Body:
         return None if value is None else bind_keys(value, self.model)
 
 
+async def bulk_or_custom_info(request: Request, bulk: Body, info: Body) -> tuple[str, Any]:
+    """Endpoint 12's body: an array of lines, or the object the storefront sends to set the
+    basket's custom info through add-bulk (`{customInfo1: {message, imageUrl}, lineInfo:
+    "<JSON text>"}`), read as endpoint 04's body. Returns ("bulk" | "info", value)."""
+    value = await json_body(request, bulk.name)
+    if isinstance(value, list):
+        return "bulk", bind_keys(value, bulk.model)
+    body = bind_keys(value, info.model) if isinstance(value, dict) else None
+    if not _is_custom_info(body):
+        raise field_error(bulk.name, f"must be a JSON array (got {_kind(value)})")
+    for key, item in body.items():
+        if key.startswith("customInfo") and isinstance(item, (dict, list)):
+            body[key] = jsonio.dumps(item)  # stored as the JSON text it was
+    if isinstance(body.get("lineInfo"), str):
+        text = body["lineInfo"].strip()
+        body["lineInfo"] = parse_json(text.encode(), "lineInfo") if text else []
+    return "info", bind_keys(body, info.model)
+
+
+def _is_custom_info(body: dict | None) -> bool:
+    """Custom info keys and no line keys: a lone line object is still a mistake (400)."""
+    if not body or {"productId", "stockCode"} & set(body):
+        return False
+    return any(key == "lineInfo" or key.startswith("customInfo") for key in body)
+
+
 def blank(value: str | None) -> str | None:
     """A query value with an empty one counting as missing (None), as engine-rules §8 says."""
     return value if value not in (None, "") else None

@@ -151,11 +151,18 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
                                    expected_version=rq.if_match(request)))
 
     @router.put("/{id}/items/add-bulk", summary="12 Add many items, all or none",
+                description="An object body instead of an array is the storefront's way of "
+                            "setting basket custom info: `{customInfo1: {message, imageUrl}, "
+                            "lineInfo: \"<JSON text>\"}` is read as endpoint 04's body "
+                            "(object values stored as their JSON text).",
                 responses=docs.ok_doc(docs.BASKET, "The basket", etag=True),
                 openapi_extra=docs.merge(mutation, docs.params(docs.CURRENCY),
                                          ADD_BULK.doc))
     async def add_bulk(id: docs.BasketId, request: Request) -> Response:
-        body = await ADD_BULK.read(request)
+        kind, body = await rq.bulk_or_custom_info(request, ADD_BULK, CUSTOM_INFO)
+        if kind == "info":
+            return basket_ok(await run(engine.set_custom_info, id, body,
+                                       expected_version=rq.if_match(request)))
         return basket_ok(await run(engine.add_bulk, id, body, currency=rq.currency(request),
                                    expected_version=rq.if_match(request)))
 
