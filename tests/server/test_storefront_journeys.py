@@ -363,8 +363,6 @@ def test_click_and_collect_with_the_whole_store_object(shop, found_by):
     body = {"name": store["name"], "externalRefId": store["code"],
             "address1": store["address1"], "postCode": store["postCode"], **STORE_OBJECT_KEYS}
     body["id" if found_by == "id" else "code"] = store["id" if found_by == "id" else "code"]
-    if found_by == "code":
-        body["id"] = 0  # the storefront's store list may carry a numeric id of its own
     envelope = shop.send("PUT", f"{BASKET}/{shop.basket_id}/delivery/click-collect-store", body)
     assert envelope["result"]["isValid"] is True
     assert not envelope["message"]  # an envelope message is treated as an error

@@ -8,9 +8,9 @@ reports missing values as its own validation errors. Form bodies (05, 22) arrive
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, ClassVar, get_args
+from typing import Annotated, Any, ClassVar, get_args
 
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 
 from basketbench.wire.base import WireModel
 from basketbench.wire.delivery import DeliveryCenterRef
@@ -62,6 +62,13 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+# Where a product is named: a GUID, or (engine-rules §2) the numeric id of a basket line, which
+# the storefront's cart page sends as `productId`.
+ProductRef = Annotated[str, WithJsonSchema({"anyOf": [
+    {"type": "string", "format": "uuid"}, {"type": "integer", "minimum": 1},
+    {"type": "string", "pattern": "^[0-9]+$"}]})]
+
+
 class RequestModel(WireModel):
     """Writes back only the fields that were given, so a body forwarded to a live API carries
     no nulls the caller never sent."""
@@ -83,7 +90,7 @@ class AddItemRequest(RequestModel):
     """Endpoint 11 `basketLine`. Both names of the two renamed fields are kept as sent."""
 
     basket_id: Guid | None = None
-    product_id: Guid | None = None
+    product_id: ProductRef | None = None
     qty: int | None = None
     manual_unit_price: Money | None = None
     display_order: int | None = None
@@ -123,7 +130,7 @@ class AddItemRequest(RequestModel):
 class BulkLine(RequestModel):
     """One element of the endpoint 12 array."""
 
-    product_id: Guid | None = None
+    product_id: ProductRef | None = None
     stock_code: str | None = None
     product_name: str | None = None  # undocumented, present in the example
     parent_product_id: Guid | None = None
@@ -261,9 +268,12 @@ class StoreSlot(RequestModel):
 
 
 class ClickCollectStore(RequestModel):
-    """Endpoint 23 `address`: the chosen store."""
+    """Endpoint 23 `address`: the chosen store, as the storefront sends its whole store
+    object; `id` or `code` finds it."""
 
     id: str | None = None
+    code: str | None = None
+    external_ref_id: str | None = None
     name: str | None = None
     address1: str | None = None
     address2: str | None = None
