@@ -1,4 +1,5 @@
-"""Server tests talk HTTP to the real sandbox, started once per test module in a subprocess."""
+"""Server tests talk HTTP to the real sandbox, started once per test module in a subprocess.
+Every response the shared clients receive is checked against the server's /openapi.json."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import pytest
 
 from basketbench.engine import demo
 from tests.support.sandbox import start_sandbox
+
+from .openapi_check import OpenApiResponseCheck
 
 BASKET = "/api/v2/commerce/basket"
 ZERO = "00000000-0000-0000-0000-000000000000"
@@ -60,15 +63,24 @@ def sandbox(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def http(sandbox):
-    with httpx.Client(base_url=sandbox.base_url, timeout=15) as client:
+def openapi_check(sandbox) -> OpenApiResponseCheck:
+    """Checks each response of the shared clients against the server's own /openapi.json."""
+    doc = httpx.get(sandbox.base_url + "/openapi.json", timeout=15).json()
+    return OpenApiResponseCheck(doc)
+
+
+@pytest.fixture(scope="module")
+def http(sandbox, openapi_check):
+    with httpx.Client(base_url=sandbox.base_url, timeout=15,
+                      event_hooks={"response": [openapi_check.hook]}) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def api(sandbox):
+def api(sandbox, openapi_check):
     """A client rooted at the basket prefix."""
-    with httpx.Client(base_url=sandbox.base_url + BASKET, timeout=15) as client:
+    with httpx.Client(base_url=sandbox.base_url + BASKET, timeout=15,
+                      event_hooks={"response": [openapi_check.hook]}) as client:
         yield client
 
 

@@ -39,6 +39,8 @@ ROUTES: list[tuple[str, str, str | None]] = [
     ("GET", f"{B}/catalogue/shipping-methods", None),
     ("GET", f"{B}/catalogue/stores", None),
     ("GET", f"{B}/catalogue/users", None),
+    ("GET", "/api/v2/commerce/shipping-method", None),
+    ("GET", "/api/v2/commerce/promotion/basket-promotions", None),
     ("POST", N, "object"),
     ("GET", N, None),
     ("GET", f"{N}/{{id}}", None),
@@ -50,6 +52,8 @@ ROUTES: list[tuple[str, str, str | None]] = [
 ]
 
 QUERY_PARAMS = {
+    "/commerce/shipping-method": ["basketId", "shipToCountryIso", "postCode"],
+    "/basket-promotions": ["basketId"],
     "/campaign": ["campaignCode"], "/merge": ["sourceBasketId", "strategy", "dryRun"],
     "/po": ["poReference"], "/user": ["userId"],
     "/shipping-method": ["shippingMethodId", "countryCode"],

@@ -52,3 +52,57 @@ def test_bodies_parameters_and_responses(http):
     import re
     for name in set(re.findall(r"#/components/schemas/([A-Za-z0-9_.\-]+)", text)):
         assert name in schemas, name
+
+
+def _walk(node, trail=()):
+    if isinstance(node, dict):
+        yield trail, node
+        for key, value in node.items():
+            yield from _walk(value, (*trail, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk(value, (*trail, i))
+
+
+def test_every_schema_is_valid_json_schema(http):
+    from jsonschema import Draft202012Validator
+
+    doc = http.get("/openapi.json").json()
+    for name, schema in doc["components"]["schemas"].items():
+        Draft202012Validator.check_schema(schema)
+    for trail, node in _walk(doc["paths"]):
+        # A $ref beside a type was the old, invalid shape of every success schema.
+        assert not ("$ref" in node and "type" in node), trail
+        assert "oneOf" not in node, trail  # open models: only anyOf can be true
+
+
+def test_money_is_a_number_and_ids_are_guids(http):
+    schemas = http.get("/openapi.json").json()["components"]["schemas"]
+
+    def types(prop: dict) -> list:
+        return [p.get("type") for p in prop.get("anyOf", [prop])]
+
+    def formats(prop: dict) -> list:
+        return [p.get("format") for p in prop.get("anyOf", [prop])]
+
+    for field in ("withTax", "withoutTax", "tax"):
+        assert types(schemas["RawAmounts"]["properties"][field]) == ["number", "null"]
+    assert "number" in types(schemas["AddItemRequest"]["properties"]["manualUnitPrice"])
+    assert "number" in types(schemas["Basket"]["properties"]["baseCurrencyTotal"])
+    assert types(schemas["BasketSummary"]["properties"]["grandTotal"]) == ["number"]
+    assert "uuid" in formats(schemas["Basket"]["properties"]["id"])
+    assert "uuid" in formats(schemas["Basket"]["properties"]["userId"])
+    assert "uuid" in formats(schemas["LineItem"]["properties"]["productId"])
+
+
+def test_every_operation_documents_its_errors(http):
+    doc = http.get("/openapi.json").json()
+    for method, path, _ in ROUTES:
+        responses = doc["paths"][path][method.lower()]["responses"]
+        assert {"200", "400", "403", "413"} <= set(responses), (method, path)
+        for status, spec in responses.items():
+            if status != "200" and spec.get("content"):
+                ref = spec["content"]["application/json"]["schema"]["$ref"]
+                assert ref.endswith(("NexudusEnvelope", "Envelope_NoneType_")), (path, status)
+        if path.startswith("/api/v2/commerce/basket/{id}") and method != "GET":
+            assert {"409", "423"} <= set(responses), (method, path)

@@ -428,8 +428,22 @@ def test_17_apply_get_and_post(api):
     assert [p["promoCode"] for p in again["basket"]["promotionsApplied"]] == ["SAVE10"]
     refused = ok_result(api.post(f"/{bid}/promo/FIVER/apply"))
     assert refused["isVaild"] is True  # 72 > 50
-    no = ok_result(api.post(f"/{bid}/promo/NOSUCH/apply"))
-    assert no["isVaild"] is False and "NOSUCH" in no["message"]
+    before = ok_result(api.get(f"/{bid}"))["version"]
+    refused_shape(api.post(f"/{bid}/promo/NOSUCH/apply"), "NOSUCH", "not found")
+    refused_shape(api.get(f"/{bid}/promo/XMAS2020/apply"), "XMAS2020", "expired")
+    assert ok_result(api.get(f"/{bid}"))["version"] == before
+
+
+def refused_shape(resp, *words: str) -> dict:
+    """engine-rules §4: a refused apply/remove is HTTP 200, success false, result null,
+    messageCode PROMO_NOT_APPLICABLE, the reason in message."""
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["statusCode"] == 200 and body["success"] is False
+    assert body["result"] is None and body["messageCode"] == "PROMO_NOT_APPLICABLE"
+    for word in words:
+        assert word.lower() in body["message"].lower(), (word, body["message"])
+    return body
 
 
 def test_18_remove_promo(api):
@@ -438,8 +452,7 @@ def test_18_remove_promo(api):
     ok_result(api.post(f"/{bid}/promo/SAVE10/apply"))
     result = ok_result(api.delete(f"/{bid}/promo/SAVE10/remove"))
     assert result["isVaild"] is True and result["basket"]["promotionsApplied"] == []
-    again = ok_result(api.delete(f"/{bid}/promo/SAVE10/remove"))
-    assert again["isVaild"] is False
+    refused_shape(api.delete(f"/{bid}/promo/SAVE10/remove"), "SAVE10", "not applied")
 
 
 # 19-23 ----------------------------------------------------------------------------------------

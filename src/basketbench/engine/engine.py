@@ -25,7 +25,7 @@ from . import catalogue as catalogue_mod
 from . import explain as explain_mod
 from . import history
 from . import ops_basket, ops_delivery, ops_lines, ops_promos, render, schema, sessions
-from . import inputs
+from . import inputs, storefront_views
 from .errors import BasketLocked, Conflict, NotFound, ValidationError, field_error
 from .ids import normalise_guid
 from .pricing import price
@@ -368,6 +368,15 @@ class BasketEngine:
     def list_users(self) -> list[dict]:
         cat = self._read(lambda conn, cat, now: cat)
         return list(cat.users.values())
+
+    def shipping_options(self, basket_id: object, country: object,
+                         post_code: object = None) -> list[dict]:
+        """Storefront route: the methods offered for the basket in a country."""
+        return storefront_views.shipping_options(self, basket_id, country, post_code)
+
+    def basket_promotions(self, basket_id: object) -> dict:
+        """Storefront route: {applicablePromotions, availablePromotions}."""
+        return storefront_views.basket_promotions(self, basket_id)
 
     # -- lines ------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """`create_app(engine)`: the sandbox server's FastAPI app.
 
-Middleware, outermost first: access log -> guard (1 MiB body limit, last-resort 500
-envelope) -> auth gate (when auth is on) -> FastAPI (routes, envelope error handlers).
+Middleware, outermost first: canonical (case-insensitive) paths -> access log -> guard
+(1 MiB body limit, last-resort 500 envelope) -> auth gate (when auth is on) -> FastAPI
+(routes, envelope error handlers).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from fastapi import FastAPI
 from .. import __version__ as VERSION
 from ..engine import BasketEngine
 from . import errors, openapi_docs, routes_auth, routes_basket, routes_extensions, routes_nexudus
+from . import routes_storefront
 from .access_log import AccessLog
 from .auth import Auth
 from .auth_gate import AuthGate
 from .basket_cache import BasketCache
 from .guard import MAX_BODY, Guard
+from .routing import CanonicalPaths
 
 DESCRIPTION = """\
 The basketbench sandbox: a local basket engine served over the BetterCommerce v2 basket API
@@ -40,6 +43,7 @@ def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bo
     routes_extensions.build_listing(app, engine)
     routes_basket.build(app, engine, BasketCache(engine, ttl=cache_ttl))
     routes_extensions.build(app, engine)
+    routes_storefront.build(app, engine)
     routes_nexudus.build(app, engine)
     routes_auth.build(app, auth)
     openapi_docs.install(app, auth=auth is not None)
@@ -48,4 +52,5 @@ def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bo
     app.add_middleware(Guard, max_body=max_body, loopback_hosts_only=auth is None)
     if access_log:
         app.add_middleware(AccessLog)
+    app.add_middleware(CanonicalPaths, routes=app.router.routes)
     return app

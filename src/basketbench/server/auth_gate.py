@@ -8,7 +8,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .auth import NEXUDUS_VERB_ROLES, Auth
 from .guard import _reply
-from .responses import BASKET_PREFIX, error_for_path
+from .responses import COMMERCE_PREFIX, error_for_path
 
 NEXUDUS_PREFIX = "/api/billing"
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="basketbench"'}
@@ -33,7 +33,7 @@ class AuthGate:
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
-        if path.startswith(BASKET_PREFIX):
+        if path.startswith(COMMERCE_PREFIX):
             kind, token_url = "bettercommerce", "POST /oAuth/Token"
         elif path.startswith(NEXUDUS_PREFIX):
             kind, token_url = "nexudus", "POST /api/token"

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from ..engine.errors import EngineError
 from .responses import error_for_path, is_nexudus_path, nexudus_error
+from .routing import allowed_methods
 
 _HTTP_CODES = {400: "VALIDATION", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
                405: "METHOD_NOT_ALLOWED", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE",
@@ -46,17 +47,19 @@ def _http_exception(request: Request, exc: StarletteHTTPException) -> Response:
     path = request.url.path
     status = exc.status_code
     code = _HTTP_CODES.get(status, "ERROR")
+    headers = dict(exc.headers or {})
     if status == 404:
         message = f"No route {request.method} {path}"
         errors = [f"path: no route matches {path}"]
     elif status == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
+        allowed = ", ".join(allowed_methods(request.app.router.routes, request.scope))
+        headers["Allow"] = allowed
         message = f"Method {request.method} is not allowed on {path} (allowed: {allowed})"
         errors = [f"method: {request.method} is not allowed on {path}"]
     else:
         message = str(exc.detail)
         errors = [message]
-    return error_for_path(path, status, code, message, errors, dict(exc.headers or {}) or None)
+    return error_for_path(path, status, code, message, errors, headers or None)
 
 
 def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -8,37 +8,43 @@ schemas to the document's components.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Path
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
-from starlette.responses import Response
+from starlette.responses import JSONResponse
 
+from .. import jsonio
+from .responses import is_nexudus_path
 from ..wire import (
     AddItemRequest, Basket, BasketSession, BasketSessionCreate, BasketSessionPage,
     BasketShort, BulkLine, ClickCollectStore, CustomInfoRequest, DeliveryInstruction,
     DeliveryPlanInput, DisplayOrderEntry, Envelope, NexudusEnvelope, NominatedDelivery,
     Product, PromoResult, RecordResult, SubscriptionSettings,
 )
+from ..wire.types import Guid, Money, WireDecimal
 
 _REQUEST_MODELS: dict[str, type[BaseModel]] = {}
 
 
-class JSONBytes(Response):
-    """Pre-serialised JSON (documents `application/json` for every route)."""
+class JSONBytes(JSONResponse):
+    """Pre-serialised JSON. A JSONResponse for FastAPI, so a route's documented response
+    schema is its model's alone; routes return their own Response, so render never runs on
+    anything but bytes."""
 
-    media_type = "application/json"
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else jsonio.dumps_bytes(content)
 
 
 class BasketSummary(BaseModel):
-    id: str
-    userId: str | None = None
+    id: Guid
+    userId: Guid | None = None
     userEmail: str | None = None
     currencyCode: str
     lineCount: int
-    grandTotal: float = Field(description="Exact decimal number")
+    grandTotal: Money
     grandTotalFormatted: str
     lastUpdated: str | None = None
     isLocked: bool
@@ -65,8 +71,8 @@ class ShippingMethodSummary(BaseModel):
     shippingCode: str
     displayName: str
     countries: list[str]
-    price: float
-    freeOver: float | None
+    price: Money
+    freeOver: Money | None
     isNominated: bool
     expectedDaysToDeliver: int
 
@@ -85,6 +91,26 @@ class UserSummary(BaseModel):
     userId: str
     email: str
     name: str
+
+
+class PromotionOffer(BaseModel):
+    promoCode: str | None = Field(description="None for an automatic promotion")
+    name: str
+    promoType: int = Field(description="1 order %, 2 order amount, 3 line %, 4 buy X get Y, "
+                                       "5 free shipping")
+    kind: str
+    autoApply: bool
+    exclusive: bool
+    discountPct: WireDecimal | None
+    discountAmount: Money | None
+    minSubtotal: Money | None
+    validFrom: str | None
+    validTo: str | None
+
+
+class BasketPromotions(BaseModel):
+    applicablePromotions: list[PromotionOffer]
+    availablePromotions: list[PromotionOffer]
 
 
 class TokenResponse(BaseModel):
@@ -117,6 +143,9 @@ NEXUDUS_ERRORS = {
     404: {"model": NexudusEnvelope, "description": "Unknown BasketSession id"},
     413: {"model": NexudusEnvelope, "description": "Body over 1 MiB"},
 }
+UUID = {"format": "uuid"}
+BasketId = Annotated[str, Path(description="The basket id (a GUID)", json_schema_extra=UUID)]
+UserId = Annotated[str, Path(description="The user id (a GUID)", json_schema_extra=UUID)]
 ETAG = {"ETag": {"description": "The basket's version, quoted: \"7\"",
                  "schema": {"type": "string"}}}
 
@@ -168,8 +197,9 @@ CURRENCY = {"name": "Currency", "in": "header", "required": False,
             "description": "Currency of a basket this call creates (GBP default)."}
 
 
-def path_param(name: str, text: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"},
+def path_param(name: str, text: str, *, guid: bool = False) -> dict:
+    schema = {"type": "string", **(UUID if guid else {})}
+    return {"name": name, "in": "path", "required": True, "schema": schema,
             "description": text}
 
 
@@ -186,6 +216,59 @@ def merge(*parts: dict) -> dict:
             else:
                 out[key] = value
     return out
+
+
+# What the guard in front of every route may answer before a route runs (guard.py).
+GUARD_ERRORS = {
+    "400": "Content-Length is not a whole number, or the body holds text that cannot be "
+           "stored (a lone UTF-16 surrogate)",
+    "403": "Without --auth token, a Host that is not loopback",
+    "413": "Body over 1 MiB",
+}
+
+
+def _no_fastapi_422(doc: dict) -> None:
+    """FastAPI documents a 422 HTTPValidationError on routes with parameters; this server
+    answers parameter errors as 400 envelopes (errors.py), so that 422 would be a lie."""
+    fastapi_ref = "#/components/schemas/HTTPValidationError"
+    for ops in doc.get("paths", {}).values():
+        for op in ops.values():
+            spec = op["responses"].get("422", {})
+            if spec.get("content", {}).get("application/json", {}).get("schema", {}).get(
+                    "$ref") == fastapi_ref:
+                del op["responses"]["422"]
+    for name in ("HTTPValidationError", "ValidationError"):
+        doc["components"]["schemas"].pop(name, None)
+
+
+def _guard_errors(doc: dict) -> None:
+    """Document the guard's refusals on every operation, in the envelope of its API."""
+    schemas = doc["components"]["schemas"]
+    for path, ops in doc.get("paths", {}).items():
+        model = NexudusEnvelope if is_nexudus_path(path) else Envelope[None]
+        name = model.__name__.replace("[", "_").replace("]", "_")
+        if name not in schemas:
+            continue
+        for op in ops.values():
+            for status, text in GUARD_ERRORS.items():
+                op["responses"].setdefault(status, {
+                    "description": text, "content": {"application/json": {"schema": {
+                        "$ref": f"#/components/schemas/{name}"}}}})
+
+
+def _open_unions(node: Any) -> None:
+    """pydantic writes a tagged union (Price or PriceEx) as `oneOf`; every wire model takes
+    extra keys, so a PriceEx is valid under both branches and `oneOf` would refuse it. The
+    truth is `anyOf`."""
+    if isinstance(node, dict):
+        if "oneOf" in node:
+            node["anyOf"] = node.pop("oneOf")
+            node.pop("discriminator", None)
+        for value in node.values():
+            _open_unions(value)
+    elif isinstance(node, list):
+        for value in node:
+            _open_unions(value)
 
 
 def install(app: FastAPI, *, auth: bool) -> None:
@@ -218,6 +301,9 @@ def install(app: FastAPI, *, auth: bool) -> None:
                 if scheme:
                     for op in ops.values():
                         op["security"] = [{scheme: []}]
+        _no_fastapi_422(doc)
+        _guard_errors(doc)
+        _open_unions(doc)
         app.openapi_schema = doc
         return doc
 

@@ -14,7 +14,10 @@ from .. import jsonio
 from ..wire.envelope import error_envelope, ok_envelope, reason_phrase
 
 JSON = "application/json"
+PROMO_NOT_APPLICABLE = "PROMO_NOT_APPLICABLE"
 BASKET_PREFIX = "/api/v2/commerce/basket"
+# Every BetterCommerce route: the basket routes and the storefront's checkout routes.
+COMMERCE_PREFIX = "/api/v2/commerce/"
 NEXUDUS_PREFIXES = ("/api/billing/", "/api/token")
 
 
@@ -42,6 +45,18 @@ def ok(result: Any, *, message: str = "", message_code: str = "",
 
 def basket_ok(basket: dict) -> Response:
     return ok(basket, version=basket.get("version"))
+
+
+def promo_outcome(result: dict) -> Response:
+    """Endpoints 17 and 18 (engine-rules §4). A refusal is HTTP 200 with `success: false`,
+    `result: null`, messageCode PROMO_NOT_APPLICABLE and the reason in `message`: the
+    storefront shows its error only when `result` is empty. Success keeps
+    `result: {isVaild, isValid, message, basket}` and the basket's ETag."""
+    if result["isVaild"]:
+        return ok(result, version=result["basket"].get("version"))
+    body = ok_envelope(None, result["message"], PROMO_NOT_APPLICABLE)
+    body.update(success=False, errors=[f"promoCode: {result['message']}"])
+    return json_response(body)
 
 
 def bc_error(status: int, code: str, message: str, errors: list[str] | None = None,
@@ -89,6 +104,6 @@ def error_for_path(path: str, status: int, code: str, message: str,
     return bc_error(status, code, message, errors, headers)
 
 
-__all__ = ["JSON", "BASKET_PREFIX", "json_response", "raw_json_response", "ok", "basket_ok",
-           "bc_error", "nexudus_ok", "nexudus_error", "error_for_path", "is_nexudus_path",
-           "etag_header", "reason_phrase"]
+__all__ = ["JSON", "BASKET_PREFIX", "COMMERCE_PREFIX", "json_response", "raw_json_response",
+           "ok", "basket_ok", "bc_error", "promo_outcome", "nexudus_ok", "nexudus_error",
+           "error_for_path", "is_nexudus_path", "etag_header", "reason_phrase"]

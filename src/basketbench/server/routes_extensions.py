@@ -30,7 +30,7 @@ def build_listing(app: FastAPI, engine: BasketEngine) -> None:
 
     @router.get("/all", summary="Page through every basket (summaries, newest first)",
                 responses=docs.ok_doc(Envelope[docs.BasketPage], "One page", errors=reads))
-    async def all_baskets(userId: str | None = Query(None),
+    async def all_baskets(userId: str | None = Query(None, json_schema_extra=docs.UUID),
                           q: str | None = Query(None, description="id prefix, user, email, "
                                                                   "stock code or name"),
                           offset: str | None = Query(None), limit: str | None = Query(None)
@@ -85,13 +85,13 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
 
     @router.put("/{id}/lock", summary="Lock a basket (mutations then answer 423)",
                 responses=lock_doc, openapi_extra=docs.params(docs.IF_MATCH))
-    async def lock(id: str, request: Request) -> Response:
+    async def lock(id: docs.BasketId, request: Request) -> Response:
         return basket_ok(await run_in_threadpool(engine.set_locked, id, True,
                                                  expected_version=rq.if_match(request)))
 
     @router.put("/{id}/unlock", summary="Unlock a basket",
                 responses=lock_doc, openapi_extra=docs.params(docs.IF_MATCH))
-    async def unlock(id: str, request: Request) -> Response:
+    async def unlock(id: docs.BasketId, request: Request) -> Response:
         return basket_ok(await run_in_threadpool(engine.set_locked, id, False,
                                                  expected_version=rq.if_match(request)))
 

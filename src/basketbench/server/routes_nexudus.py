@@ -45,9 +45,14 @@ def _user(request: Request) -> str:
     return principal.name if principal is not None else SANDBOX_USER
 
 
-async def _body(request: Request) -> dict:
+CREATE = rq.Body(BasketSessionCreate)
+UPDATE = rq.Body(BasketSession)
+
+
+async def _body(request: Request, body: rq.Body) -> dict:
+    """The body in Nexudus' error format when it is refused."""
     try:
-        return await rq.json_object(request)
+        return await body.read(request)
     except ValidationError as exc:
         prop, _, message = exc.errors[0].partition(": ")
         raise ValidationError(exc.message, exc.errors, nexudus_errors=[
@@ -64,9 +69,9 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
     @router.post("", summary="Create a BasketSession",
                  description="Needs the role BasketSession-Create (when auth is on).",
                  responses=envelope_doc("Value: {Id}"),
-                 openapi_extra=docs.body_doc(BasketSessionCreate))
+                 openapi_extra=CREATE.doc)
     async def create(request: Request) -> Response:
-        body = await _body(request)
+        body = await _body(request, CREATE)
         user = _user(request)
         record = await run_in_threadpool(engine.create_session, body.get("BusinessId"),
                                          body.get("SessionId"), body.get("JsonContents"), user)
@@ -99,7 +104,7 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
         return json_response(record)
 
     async def _update(request: Request, path_id: str | None) -> Response:
-        body = await _body(request)
+        body = await _body(request, UPDATE)
         if path_id is not None:
             record_id = _record_id(path_id)
             if body.get("Id") not in (None, "", record_id):
@@ -119,7 +124,7 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
                           updated_on=record["UpdatedOn"], updated_by=record["UpdatedBy"])
 
     update_doc = dict(responses=envelope_doc("Value: {Id}"),
-                      openapi_extra=docs.body_doc(BasketSession))
+                      openapi_extra=UPDATE.doc)
 
     @router.put("", summary="Update a BasketSession (Id in the body)", **update_doc)
     async def update(request: Request) -> Response:

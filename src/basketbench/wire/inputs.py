@@ -7,13 +7,66 @@ reports missing values as its own validation errors. Form bodies (05, 22) arrive
 
 from __future__ import annotations
 
-from typing import ClassVar
+from functools import cache
+from typing import Annotated, Any, ClassVar, get_args
+
+from pydantic import BaseModel, WithJsonSchema
 
 from basketbench.wire.base import WireModel
 from basketbench.wire.delivery import DeliveryCenterRef
 from basketbench.wire.line import SubscriptionUserSettings
 from basketbench.wire.price import Price
 from basketbench.wire.types import DateText, Guid, IntOrStr, Money, WireDecimal
+
+
+def bind_keys(value: Any, model: type[BaseModel]) -> Any:
+    """`value` (an object or an array of them) with its keys spelt as `model` spells them.
+
+    ASP.NET binds JSON keys case-insensitively (`ProductId` is `productId`; the storefront
+    sends both), so a key that matches a field when case is ignored takes the field's
+    spelling, in nested models too. Unknown keys are kept as sent (and ignored by the rules);
+    when a body spells one field two ways, the exact spelling wins.
+    """
+    if isinstance(value, list):
+        return [bind_keys(item, model) for item in value]
+    if not isinstance(value, dict):
+        return value
+    fields = _key_table(model)
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        known = fields.get(key.lower()) if isinstance(key, str) else None
+        if known is None:
+            out.setdefault(key, item)
+            continue
+        name, nested = known
+        if key != name and name in value:
+            continue
+        out[name] = bind_keys(item, nested) if nested is not None else item
+    return out
+
+
+@cache
+def _key_table(model: type[BaseModel]) -> dict[str, tuple[str, type[BaseModel] | None]]:
+    """lower-case key -> (the model's spelling, the nested model of that field if any)."""
+    return {(field.alias or name).lower(): (field.alias or name, _nested_model(field.annotation))
+            for name, field in model.model_fields.items()}
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# Where a product is named: a GUID, or (engine-rules §2) the numeric id of a basket line, which
+# the storefront's cart page sends as `productId`.
+ProductRef = Annotated[str, WithJsonSchema({"anyOf": [
+    {"type": "string", "format": "uuid"}, {"type": "integer", "minimum": 1},
+    {"type": "string", "pattern": "^[0-9]+$"}]})]
 
 
 class RequestModel(WireModel):
@@ -37,7 +90,7 @@ class AddItemRequest(RequestModel):
     """Endpoint 11 `basketLine`. Both names of the two renamed fields are kept as sent."""
 
     basket_id: Guid | None = None
-    product_id: Guid | None = None
+    product_id: ProductRef | None = None
     qty: int | None = None
     manual_unit_price: Money | None = None
     display_order: int | None = None
@@ -77,7 +130,7 @@ class AddItemRequest(RequestModel):
 class BulkLine(RequestModel):
     """One element of the endpoint 12 array."""
 
-    product_id: Guid | None = None
+    product_id: ProductRef | None = None
     stock_code: str | None = None
     product_name: str | None = None  # undocumented, present in the example
     parent_product_id: Guid | None = None
@@ -215,9 +268,12 @@ class StoreSlot(RequestModel):
 
 
 class ClickCollectStore(RequestModel):
-    """Endpoint 23 `address`: the chosen store."""
+    """Endpoint 23 `address`: the chosen store, as the storefront sends its whole store
+    object; `id` or `code` finds it."""
 
     id: str | None = None
+    code: str | None = None
+    external_ref_id: str | None = None
     name: str | None = None
     address1: str | None = None
     address2: str | None = None
