@@ -38,14 +38,27 @@ class BasketEngine:
     """The local engine. Thread-safe (one connection behind a lock); several processes may
     open the same file at once."""
 
-    def __init__(self, path: str | Path, *, clock: Clock | None = None) -> None:
+    def __init__(self, path: str | Path, *, clock: Clock | None = None,
+                 write_wait: float | None = None) -> None:
+        """`write_wait`: seconds a write waits for a database locked by another process
+        before failing with StoreBusy (503); default store.WRITE_WAIT."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.path)
+        self.store = Store(self.path) if write_wait is None else Store(self.path,
+                                                                       write_wait=write_wait)
         self.db = sqlite_utils.Database(self.store.conn)
         self.clock = clock or utc_now
-        with self.store.lock:
-            schema.migrate(self.db)
+        try:
+            # A read-only, locked or damaged file is reported now, not at the first write.
+            self.store.check_writable()
+            with self.store.lock:
+                schema.migrate(self.db, str(self.path))
+        except sqlite3.Error as exc:
+            self.store.close()
+            raise self.store.classify(exc) from None
+        except BaseException:
+            self.store.close()
+            raise
         self._cat = catalogue_mod.Catalogue()
 
     def close(self) -> None:
