@@ -73,7 +73,8 @@ class BasketEngine:
     # -- plumbing ---------------------------------------------------------------------------
 
     def catalogue(self, conn: sqlite3.Connection | None = None) -> catalogue_mod.Catalogue:
-        conn = conn or self.store.conn
+        if conn is None:  # never the writer connection outside its lock: a reader
+            return self.store.read(self.catalogue)
         rev = catalogue_mod.read_rev(conn)
         if rev != self._cat.rev:
             self._cat = catalogue_mod.load(conn)

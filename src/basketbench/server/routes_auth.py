@@ -159,7 +159,7 @@ def build(app: FastAPI, auth: Auth | None) -> None:
         if auth is not None:
             # Unknown tokens are answered 200 too (RFC 7009 §2.2): nothing to learn here.
             await run_in_threadpool(auth.tokens.revoke, value)
-        return Response(status_code=200, headers=_NO_STORE)
+        return json_response({}, headers=_NO_STORE)  # the status says it all (RFC 7009)
 
     token_responses = {200: {"model": docs.TokenResponse, "description": "Tokens"},
                        429: {"description": "Locked out after too many failures "
@@ -167,9 +167,10 @@ def build(app: FastAPI, auth: Auth | None) -> None:
     revoke_doc = dict(
         summary="Revoke a token (RFC 7009)",
         description="Revokes an access token, or a refresh token together with the access "
-                    "tokens of its grant. Answers 200 with no body, also for a token that is "
-                    "unknown or already revoked.",
-        responses={200: {"description": "Revoked (or unknown)", "content": {}},
+                    "tokens of its grant. Answers 200 with an empty object, also for a token "
+                    "that is unknown or already revoked.",
+        responses={200: {"description": "Revoked (or unknown)", "content": {
+            "application/json": {"schema": {"type": "object", "maxProperties": 0}}}},
                    400: {"description": "invalid_request (no token)"}},
         openapi_extra=_form_doc({"token": "an access or refresh token",
                                  "token_type_hint": "access_token or refresh_token (ignored)"},
