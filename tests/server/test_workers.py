@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -128,3 +129,16 @@ def test_sigterm_stops_every_worker(tmp_path):
         assert "2 workers" in log and "Traceback" not in log
     finally:
         sb.kill()
+
+
+def test_responses_are_not_held_back_by_delayed_acks(per_worker):
+    # The listening socket is made by serve itself; without TCP_NODELAY on its connections
+    # every response waited ~40 ms for the client's delayed ACK (seen in bench/server.py).
+    for client in per_worker:
+        times = []
+        for _ in range(15):
+            started = time.perf_counter()
+            assert client.get(f"{BASKET}/catalogue/stores").status_code == 200
+            times.append(time.perf_counter() - started)
+        times.sort()
+        assert times[len(times) // 2] < 0.03, times
