@@ -237,3 +237,18 @@ def test_token_flood_does_not_starve_basket_calls(pair):
     latencies.sort()
     # Hashing runs on one thread per process, so basket calls keep a core and their pool.
     assert latencies[len(latencies) // 2] < 0.15, latencies  # it was 0.28 s before
+
+
+def test_limits_config_is_checked():
+    from basketbench.server.auth import AuthConfigError, config_from_dict
+    from basketbench.server.rate_limit import Limits
+
+    assert config_from_dict({}).limits == Limits()
+    limits = config_from_dict({"limits": {"per_name": 3, "lockout": 1.5}}).limits
+    assert limits.per_name == 3 and limits.lockout == 1.5 and limits.per_address == 20
+    with pytest.raises(AuthConfigError, match="limits.per_nam is not a known limit"):
+        config_from_dict({"limits": {"per_nam": 3}})
+    with pytest.raises(AuthConfigError, match="limits.lockout must be a positive number"):
+        config_from_dict({"limits": {"lockout": 0}})
+    with pytest.raises(AuthConfigError, match=r"\[limits\] must be a table"):
+        config_from_dict({"limits": 5})

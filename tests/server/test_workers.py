@@ -4,13 +4,17 @@ one sees the other's writes, and concurrent adds lose nothing."""
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
+
+from basketbench.server.workers import MIN_UPTIME
 
 from tests.support.sandbox import start_sandbox
 
@@ -142,3 +146,31 @@ def test_responses_are_not_held_back_by_delayed_acks(per_worker):
             times.append(time.perf_counter() - started)
         times.sort()
         assert times[len(times) // 2] < 0.03, times
+
+
+def _children(pid: int) -> set[int]:
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return {int(p) for p in text.split()}
+
+
+def test_a_worker_that_dies_is_replaced(tmp_path):
+    sb = start_sandbox(tmp_path / "replace.db", extra_args=["--workers", "2"])
+    try:
+        first = _children(sb.process.pid)
+        assert len(first) == 2
+        time.sleep(MIN_UPTIME + 0.5)  # a worker dying sooner means a start-up failure
+        victim = min(first)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            now = _children(sb.process.pid)
+            if len(now) == 2 and victim not in now:
+                break
+            time.sleep(0.05)
+        assert len(now) == 2 and victim not in now
+        for _ in range(10):
+            with httpx.Client(base_url=sb.base_url, timeout=10) as c:
+                assert c.get(f"{BASKET}/{new_id()}").status_code == 200
+        assert "worker" in sb.log() and "starting a new one" in sb.log()
+    finally:
+        sb.stop()

@@ -18,7 +18,7 @@ import time
 import traceback
 from typing import Callable
 
-MIN_UPTIME = 5.0
+MIN_UPTIME = 2.0
 
 
 def listen(host: str, port: int) -> socket.socket:
