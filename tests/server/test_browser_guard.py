@@ -56,6 +56,8 @@ def test_clients_without_browser_headers_keep_working(http):
      {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}),
     # A sandboxed iframe or a file:// page sends Origin: null.
     ("POST", f"{BASKET}/{ALICE}/promo/FIVER/apply", {"Origin": "null"}),
+    # The <img> in a browser that sends no Sec-Fetch-*: only the page it is on.
+    ("GET", f"{BASKET}/{ALICE}/promo/FIVER/apply", {"Referer": "https://evil.example/"}),
 ])
 def test_cross_site_requests_are_refused_and_change_nothing(http, method, path, headers):
     before = promo_codes(http)
@@ -66,6 +68,8 @@ def test_cross_site_requests_are_refused_and_change_nothing(http, method, path, 
     assert "--cors-origin" in body["message"]
     if "Origin" in headers:
         assert repr(headers["Origin"]) in body["message"]
+    elif "Referer" in headers:
+        assert repr(headers["Referer"]) in body["message"]
     else:
         assert "Sec-Fetch-Site: cross-site" in body["message"]
     assert promo_codes(http) == before
@@ -82,6 +86,7 @@ def test_nexudus_refusal_uses_the_nexudus_envelope(http):
     {"Origin": "http://127.0.0.1:5173", "Sec-Fetch-Site": "cross-site"},  # loopback page
     {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate"},             # typed in the bar
     {"Sec-Fetch-Site": "same-origin", "Origin": "http://127.0.0.1"},
+    {"Referer": "http://localhost:8765/docs"},                               # Swagger UI
 ])
 def test_loopback_and_same_origin_browser_requests_are_served(http, headers):
     resp = http.get(f"{BASKET}/{ALICE}", headers=headers)

@@ -3,8 +3,9 @@
 A web page the developer visits can send requests to a loopback port: an `<img>` or a link
 (a GET, e.g. promo apply), a form or a `text/plain` fetch (a POST without preflight). The open
 (no-auth) sandbox therefore refuses a browser request whose `Origin` is neither loopback nor
-allowed with `--cors-origin`, and one marked `Sec-Fetch-Site: cross-site` that carries no
-allowed Origin. Non-browser clients (curl, httpx) send neither header and are not affected.
+allowed with `--cors-origin`, and one without an Origin that is marked `Sec-Fetch-Site:
+cross-site` or whose `Referer` is a page on another site (older browsers send no Sec-Fetch-*).
+Non-browser clients (curl, httpx) send none of these and are not affected.
 With auth on, a browser cannot send the bearer token by itself, so nothing is refused here.
 
 Allowed origins (any auth mode) get CORS: preflights answered 204 and responses marked with
@@ -53,7 +54,7 @@ def _is_loopback_origin(origin: str) -> bool:
 
 
 def _headers(scope: Scope) -> dict[bytes, str]:
-    wanted = (b"origin", b"sec-fetch-site", b"access-control-request-method",
+    wanted = (b"origin", b"sec-fetch-site", b"referer", b"access-control-request-method",
               b"access-control-request-headers", b"access-control-request-private-network")
     return {name: value.decode("latin-1") for name, value in scope.get("headers", ())
             if name in wanted}
@@ -110,6 +111,12 @@ class BrowserGuard:
             return ("Sec-Fetch-Site: cross-site requests (a link, an image or a form on "
                     "another web site) are refused by the unauthenticated sandbox (allow a "
                     "storefront's origin with --cors-origin)")
+        referer = headers.get(b"referer")
+        # Browsers without Sec-Fetch-* still name the page an <img> or a link came from.
+        if referer and not _is_loopback_origin(referer):
+            return (f"Referer {referer[:100]!r}: requests from pages on other web sites are "
+                    "refused by the unauthenticated sandbox (allow a storefront's origin with "
+                    "--cors-origin)")
         return None
 
     def _preflight(self, path: str, origin: str, allowed: bool,
