@@ -296,3 +296,32 @@ def test_full_disk_is_507_injected(tmp_path):
         assert engine.get_basket(ALICE) == before
     finally:
         engine.close()
+
+
+def test_file_damaged_while_serving_answers_503_envelopes(tmp_path):
+    db = seeded(tmp_path / "damaged-live.db")
+    with start_sandbox(db, seed_demo=False) as sb, \
+            httpx.Client(base_url=sb.base_url, timeout=30) as http:
+        assert http.get(f"{BASKET}/{ALICE}").status_code == 200
+        assert http.put(f"{BASKET}/{ALICE}/items/add",
+                        json={"productId": MUG, "qty": 1}).status_code == 200
+        # Move that write into the file: resetting the WAL also tells the server's
+        # connections that their cached pages are stale, so they read the damage below.
+        conn = sqlite3.connect(db)
+        try:
+            assert conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+        finally:
+            conn.close()
+        size = db.stat().st_size
+        with open(db, "r+b") as handle:  # everything after the header page overwritten
+            handle.seek(4096)
+            handle.write(os.urandom(size - 4096))
+        bob = demo.basket_id("bob-main")
+        for method, path in (("GET", f"{BASKET}/{bob}"), ("GET", f"{BASKET}/catalogue/stores"),
+                             ("GET", f"{BASKET}/all"), ("PUT", f"{BASKET}/{bob}/items/add")):
+            resp = http.request(method, path, json={"productId": MUG, "qty": 1})
+            assert resp.status_code == 503, (path, resp.text)
+            body = resp.json()
+            assert body["messageCode"] == "DATABASE_DAMAGED" and str(db) in body["message"]
+            assert "Restore it from a copy" in body["message"]
+        assert "Traceback" not in sb.log()
