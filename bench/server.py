@@ -1,6 +1,8 @@
 """Sandbox server throughput: requests/s and p50/p99 latency for GET basket and add item at 1
 and 16 concurrent clients, against the real server and against a bare ASGI app (same uvicorn,
-same JSON bytes) as the ceiling. Figures, not a test: `python bench/server.py [--seconds 3]`.
+same JSON bytes) as the ceiling; then GET and add item at 16 clients with `serve --workers`
+1, 2 and 4, as ratios to the 1-worker figure of the same run.
+Figures, not a test: `python bench/server.py [--seconds 3] [--workers-only]`.
 
 Each server runs in its own process; the client is one asyncio process speaking raw
 HTTP/1.1 keep-alive over N connections (httpx would be the bottleneck, see DESIGN.md).
@@ -109,6 +111,8 @@ def http_request(method: str, path: str, body: bytes = b"") -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--workers-only", action="store_true",
+                        help="only the worker-process figures")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bb-bench-"))
@@ -144,6 +148,10 @@ def main() -> None:
             except httpx.TransportError:
                 time.sleep(0.05)
 
+        if args.workers_only:
+            sandbox.stop()
+            bench_workers(tmp / "bench.db", get_requests, add_requests, args.seconds)
+            return
         rows = []
         for name, port, requests in (("GET basket", sandbox.port, get_requests),
                                      ("bare ASGI, same JSON (GET)", bare_port, get_requests),
@@ -165,11 +173,37 @@ def main() -> None:
                   f"{by[('GET basket', c)] / by[('bare ASGI, same JSON (GET)', c)]:.2f}; "
                   f"add item / bare = "
                   f"{by[('add item (+1/-1)', c)] / by[('bare ASGI, same JSON (PUT)', c)]:.2f}")
+        sandbox.stop()
+        bare.terminate()
+        bare.wait(10)
+        bare = None
+        print()
+        bench_workers(tmp / "bench.db", get_requests, add_requests, args.seconds)
     finally:
         sandbox.stop()
         if bare is not None:
             bare.terminate()
             bare.wait(10)
+
+
+def bench_workers(db: Path, get_requests: list[bytes], add_requests: list[bytes],
+                  seconds: float, concurrency: int = 16) -> None:
+    """GET basket and add item with 1, 2 and 4 worker processes on one database file."""
+    rps: dict[tuple[str, int], float] = {}
+    for workers in (1, 2, 4):
+        server = start_sandbox(db, seed_demo=False,
+                               extra_args=["--no-access-log", "--workers", str(workers)])
+        try:
+            for name, requests in (("GET basket", get_requests),
+                                   ("add item (+1/-1)", add_requests)):
+                result = run_load(server.port, requests, concurrency, seconds)
+                rps[(name, workers)] = result["rps"]
+                ratio = result["rps"] / rps[(name, 1)]
+                print(f"{name:18} workers={workers}  c={concurrency:<3} {result['rps']:8.0f} req/s"
+                      f"   p50 {result['p50']:6.2f} ms   p99 {result['p99']:6.2f} ms   "
+                      f"{ratio:4.2f}x 1 worker   {result['statuses']}", flush=True)
+        finally:
+            server.stop()
 
 
 if __name__ == "__main__":

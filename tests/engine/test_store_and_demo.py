@@ -10,6 +10,8 @@ from importlib import resources
 
 import pytest
 
+from basketbench.engine.storage_errors import SchemaTooNew
+
 from basketbench.engine import BasketEngine, ValidationError, demo, schema
 from basketbench.engine.ids import ZERO_GUID
 
@@ -37,7 +39,7 @@ def test_newer_schema_is_refused_with_a_clear_message(db_path):
     conn = sqlite3.connect(db_path)
     conn.execute("INSERT INTO schema_version VALUES (99, 'future')")
     conn.commit()
-    with pytest.raises(RuntimeError, match="newer than this basketbench"):
+    with pytest.raises(SchemaTooNew, match="schema version 99, newer than this basketbench"):
         BasketEngine(db_path)
 
 

@@ -48,7 +48,9 @@ ROUTES: list[tuple[str, str, str | None]] = [
     ("PUT", f"{N}/{{id}}", "object"),
     ("DELETE", f"{N}/{{id}}", None),
     ("POST", "/oAuth/Token", "form"),
+    ("POST", "/oAuth/revoke", "form"),
     ("POST", "/api/token", "form"),
+    ("POST", "/api/token/revoke", "form"),
 ]
 
 QUERY_PARAMS = {

@@ -60,7 +60,8 @@ def test_bettercommerce_token_and_use(client):
     resp = bc_token(client)
     assert resp.status_code == 200, resp.text
     body = resp.json()
-    assert set(body) == {"access_token", "token_type", "expires_in"}
+    # The storefront reads refresh_token too (storefront.md, "Every call").
+    assert set(body) == {"access_token", "token_type", "expires_in", "refresh_token"}
     assert body["token_type"] == "bearer" and body["expires_in"] == TTL
     assert resp.headers["cache-control"] == "no-store"
     bid = new_id()

@@ -24,14 +24,18 @@ class LocalBackend:
     def __init__(self, db_path: str | Path, *, seed_demo: bool = True, read_only: bool = False,
                  profile: str = "local", engine: Any = None, clock: Callable | None = None
                  ) -> None:
-        from ..engine import BasketEngine, demo
+        from ..engine import BasketEngine, EngineError, demo
 
-        self.engine = engine or BasketEngine(db_path, clock=clock)
+        try:
+            self.engine = engine or BasketEngine(db_path, clock=clock)
+            if seed_demo:
+                demo.ensure_seeded(self.engine)
+        except EngineError as exc:  # a locked, read-only, damaged or too-new database file
+            raise BackendError(exc.status, exc.code, exc.message, exc.errors,
+                               where=f"local engine {db_path}") from None
         # Mutations go through `writer`: the engine, plus the expected version of the change
         # when the caller gave one (precondition.py).
         self.writer = ExpectedVersionEngine(self.engine)
-        if seed_demo:
-            demo.ensure_seeded(self.engine)
         self.label = str(self.engine.path)
         self.profile = profile
         self.capabilities = Capabilities(

@@ -20,13 +20,22 @@ import click
               help="TOML file of clients and users (hashed secrets); see docs/server.md.")
 @click.option("--token-ttl", type=click.IntRange(1, 10**7),
               help="Token lifetime in seconds (default: the config's token_ttl, else 3600).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes on the one port and database file.")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let a storefront in a browser at ORIGIN (e.g. http://localhost:3000) call "
+                   "the sandbox: CORS preflights and headers. Repeatable.")
+@click.option("--lock-wait", type=click.FloatRange(0.1, 600), default=None,
+              help="Seconds a change waits for a database locked by another process before "
+                   "answering 503 with Retry-After (default 5).")
 @click.option("--no-access-log", is_flag=True, help="Do not log one line per request.")
 @click.option("--hash-secret", is_flag=True,
               help="Prompt for a secret, print its hash for the config file, and exit.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, db: str | None, demo: bool,
-          auth_mode: str, auth_config: str | None, token_ttl: int | None,
-          no_access_log: bool, hash_secret: bool) -> None:
+          auth_mode: str, auth_config: str | None, token_ttl: int | None, workers: int,
+          cors_origins: tuple[str, ...], lock_wait: float | None, no_access_log: bool,
+          hash_secret: bool) -> None:
     """Serve the local engine as a BetterCommerce-compatible basket API (and Nexudus
     BasketSessions) for storefronts, curl and the workbench's live mode."""
     if hash_secret:
@@ -35,14 +44,21 @@ def serve(ctx: click.Context, host: str, port: int, db: str | None, demo: bool,
         secret = click.prompt("Secret", hide_input=True, confirmation_prompt=True)
         click.echo(make_hash(secret))
         return
+    from ..engine.errors import EngineError
     from ..paths import default_db
     from ..server.run import ServeError, serve as run_server
 
     db = db or (ctx.obj or {}).get("db") or str(default_db())
     try:
-        run_server(db=db, host=host, port=port, demo=demo, auth_mode=auth_mode,
-                   auth_config=auth_config, token_ttl=token_ttl,
-                   access_log=not no_access_log, echo=click.echo)
+        code = run_server(db=db, host=host, port=port, demo=demo, auth_mode=auth_mode,
+                          auth_config=auth_config, token_ttl=token_ttl,
+                          access_log=not no_access_log, echo=click.echo, workers=workers,
+                          cors_origins=cors_origins, lock_wait=lock_wait)
     except ServeError as exc:
         click.echo(f"Error: {exc}", err=True)
         ctx.exit(2)
+    except EngineError as exc:  # the database cannot be used: locked, read-only, damaged...
+        click.echo(f"Error: {exc.message}", err=True)
+        ctx.exit(1)
+    if code:
+        ctx.exit(code)

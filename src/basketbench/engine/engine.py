@@ -69,17 +69,30 @@ class BasketEngine:
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None,
                  retention: history.Retention | None = None,
-                 keep_history: bool = True) -> None:
+                 keep_history: bool = True, write_wait: float | None = None) -> None:
+        """`write_wait`: seconds a write waits for a database locked by another process
+        before failing with StoreBusy (503); default store.WRITE_WAIT. `retention`: how much
+        history a basket keeps (history.py)."""
         self.path = Path(path)
         self.retention = retention or history.Retention()
         # Off only for throwaway engines and the benchmark that measures what history costs.
         self.keep_history = keep_history
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.path)
+        self.store = Store(self.path) if write_wait is None else Store(self.path,
+                                                                       write_wait=write_wait)
         self.db = sqlite_utils.Database(self.store.conn)
         self.clock = clock or utc_now
-        with self.store.lock:
-            schema.migrate(self.db)
+        try:
+            # A read-only, locked or damaged file is reported now, not at the first write.
+            self.store.check_writable()
+            with self.store.lock:
+                schema.migrate(self.db, str(self.path))
+        except sqlite3.Error as exc:
+            self.store.close()
+            raise self.store.classify(exc) from None
+        except BaseException:
+            self.store.close()
+            raise
         self._cat = catalogue_mod.Catalogue()
 
     def close(self) -> None:
@@ -94,7 +107,8 @@ class BasketEngine:
     # -- plumbing ---------------------------------------------------------------------------
 
     def catalogue(self, conn: sqlite3.Connection | None = None) -> catalogue_mod.Catalogue:
-        conn = conn or self.store.conn
+        if conn is None:  # never the writer connection outside its lock: a reader
+            return self.store.read(self.catalogue)
         rev = catalogue_mod.read_rev(conn)
         if rev != self._cat.rev:
             self._cat = catalogue_mod.load(conn)

@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 4
+from .storage_errors import SchemaTooNew
+
+SCHEMA_VERSION = 5
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -224,8 +226,39 @@ def _v4(db: sqlite_utils.Database) -> None:
     # index is one more page written per change.
 
 
+def _v5_auth(db: sqlite_utils.Database) -> None:
+    """Sandbox auth kept in the database, so every server process on the file shares it.
+
+    auth_tokens: issued access and refresh tokens under their SHA-256 (never the token),
+    with the principal and roles they stand for; a grant ties an access token to the refresh
+    token issued with it (revoking the refresh token revokes both). Times are Unix seconds.
+    auth_failures: failed token requests per key (client id, user, address) for the rate
+    limit with lock-out."""
+    db.execute(
+        """CREATE TABLE auth_tokens (
+            token_hash TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            grant_id TEXT NOT NULL,
+            principal TEXT NOT NULL,
+            roles TEXT NOT NULL DEFAULT '[]',
+            issued REAL NOT NULL,
+            expires REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX auth_tokens_grant ON auth_tokens (grant_id)")
+    db.execute("CREATE INDEX auth_tokens_expires ON auth_tokens (expires)")
+    db.execute(
+        """CREATE TABLE auth_failures (
+            key TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            window_start REAL NOT NULL,
+            locked_until REAL NOT NULL DEFAULT 0
+        )"""
+    )
+
+
 # Each entry migrates from the version before it; append, never edit a released one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5_auth]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -236,8 +269,9 @@ def current_version(db: sqlite_utils.Database) -> int:
     return row[0] or 0
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Bring the schema up to SCHEMA_VERSION; each step runs in its own transaction."""
+def migrate(db: sqlite_utils.Database, where: str = "the database") -> int:
+    """Bring the schema up to SCHEMA_VERSION, in one transaction; a newer schema is refused
+    with SchemaTooNew (nothing is changed)."""
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -245,10 +279,10 @@ def migrate(db: sqlite_utils.Database) -> int:
             conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied TEXT)")
         version = current_version(db)
         if version > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"database schema version {version} is newer than this basketbench "
-                f"({SCHEMA_VERSION}); upgrade basketbench"
-            )
+            raise SchemaTooNew(
+                f"The database {where} has schema version {version}, newer than this "
+                f"basketbench understands ({SCHEMA_VERSION}): it was written by a later "
+                "release. Upgrade basketbench, or use another file with --db.")
         for step in range(version, SCHEMA_VERSION):
             MIGRATIONS[step](db)
             conn.execute(

@@ -1,8 +1,15 @@
-"""One SQLite connection, configured for safe concurrent use, and the transaction helper.
+"""SQLite connections, configured for safe concurrent use, and the transaction helpers.
 
 WAL + synchronous=NORMAL: a commit survives a process crash (the WAL is fsynced at
 checkpoints; a power cut may lose the last commits, never corrupt). Writers take the lock up
 front with BEGIN IMMEDIATE, so a read-then-write can never be overtaken by another process.
+
+One writer connection, serialised by `lock`, and a pool of reader connections: in WAL mode a
+reader never waits for a writer, so reads go to their own connection and never queue behind a
+write that is waiting for another process's lock. A writer waits at most `write_wait` seconds
+in all (for this process's lock and the file's), then gives up with `StoreBusy` (503).
+Every SQLite failure that says something about the file (locked, full, read-only, damaged)
+leaves here as a `StorageError` whose message says what happened to which file.
 """
 
 from __future__ import annotations
@@ -11,94 +18,167 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import EngineError
+from .storage_errors import StorageError, StoreBusy, storage_error
+
+__all__ = ["Store", "StorageError", "StoreBusy", "connect", "WRITE_WAIT"]
 
 T = TypeVar("T")
 
-BUSY_TIMEOUT_MS = 5000
-# After the busy timeout, try again a few times with jittered backoff before giving up.
-LOCK_RETRIES = 8
+# How long a writer waits, in all, for the database lock before answering 503 BUSY.
+WRITE_WAIT = 5.0
+# Readers only ever wait for the rare WAL-index recovery, never for writers.
+READ_BUSY_TIMEOUT_MS = 1000
+MAX_IDLE_READERS = 8
 
 
-class StoreBusy(EngineError):
-    """The database stayed locked by other writers through every retry."""
-
-    status, code = 503, "BUSY"
-
-
-def connect(path: str | Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(
-        str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
-    )
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA foreign_keys = ON")
+def connect(path: str | Path, *, busy_timeout_ms: int = int(WRITE_WAIT * 1000)
+            ) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
+                           timeout=busy_timeout_ms / 1000)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
-def _is_locked(exc: sqlite3.OperationalError) -> bool:
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
     text = str(exc).lower()
     return "locked" in text or "busy" in text
 
 
 class Store:
-    """Serialises use of one connection across threads and runs transactions with retry."""
+    """The writer connection behind a lock, reader connections from a pool."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, write_wait: float = WRITE_WAIT) -> None:
         self.path = str(path)
-        self.conn = connect(path)
+        self.write_wait = write_wait
+        try:
+            self.conn = connect(path)
+        except sqlite3.Error as exc:
+            raise self.classify(exc) from None
         self.lock = threading.RLock()
+        self._idle_readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
 
     def close(self) -> None:
-        with self.lock:
+        with self.lock, self._readers_lock:
+            self._closed = True
+            for conn in self._idle_readers:
+                conn.close()
+            self._idle_readers.clear()
             self.conn.close()
 
-    @contextmanager
-    def _begin(self, write: bool) -> Iterator[sqlite3.Connection]:
-        for attempt in range(LOCK_RETRIES + 1):
-            try:
-                self.conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-                break
-            except sqlite3.OperationalError as exc:
-                if not _is_locked(exc) or attempt == LOCK_RETRIES:
-                    raise StoreBusy(f"database {self.path} is busy: {exc}") from exc
-                time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
-        yield self.conn
+    def classify(self, exc: sqlite3.Error) -> BaseException:
+        """The StorageError this SQLite error stands for, else the error itself."""
+        return storage_error(exc, self.path, self.write_wait) or exc
+
+    # -- writes -----------------------------------------------------------------------------
 
     def transaction(self, fn: Callable[[sqlite3.Connection], T], *, write: bool = True,
                     commit: bool = True) -> T:
         """Run fn inside one transaction; commit on success, roll back on any error.
 
-        `commit=False` always rolls back: a dry run that sees its own writes.
+        `commit=False` always rolls back: a dry run that sees its own writes. `write=False`
+        is a read (see `read`).
         """
-        with self.lock:
-            for attempt in range(LOCK_RETRIES + 1):
-                with self._begin(write) as conn:
-                    try:
-                        result = fn(conn)
-                        if commit:
-                            conn.execute("COMMIT")
-                        else:
-                            conn.execute("ROLLBACK")
-                        return result
-                    except sqlite3.OperationalError as exc:
-                        conn.execute("ROLLBACK") if conn.in_transaction else None
-                        if _is_locked(exc) and attempt < LOCK_RETRIES:
-                            time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
-                            continue
+        if not write:
+            return self.read(fn)
+        deadline = time.monotonic() + self.write_wait
+        if not self.lock.acquire(timeout=self.write_wait):
+            raise StoreBusy.waited(self.path, self.write_wait,
+                                   "other writers in this process held it")
+        try:
+            attempt = 0
+            while True:
+                try:
+                    return self._write_once(fn, commit, deadline)
+                except sqlite3.OperationalError as exc:
+                    left = deadline - time.monotonic()
+                    if not _is_busy(exc) or left <= 0:
                         raise
-                    except BaseException:
-                        if conn.in_transaction:
-                            conn.execute("ROLLBACK")
-                        raise
-            raise StoreBusy(f"database {self.path} is busy")  # pragma: no cover - loop returns
+                    attempt += 1
+                    time.sleep(min(left, 0.01 * 2 ** min(attempt, 5)) * (0.5 + random.random()))
+        except sqlite3.Error as exc:
+            raise self.classify(exc) from None
+        finally:
+            self.lock.release()
+
+    def _write_once(self, fn: Callable[[sqlite3.Connection], T], commit: bool,
+                    deadline: float) -> T:
+        conn = self.conn
+        # SQLite's own wait for the file lock ends with this transaction's deadline.
+        conn.execute(f"PRAGMA busy_timeout = {max(1, int((deadline - time.monotonic()) * 1000))}")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(conn)
+            conn.execute("COMMIT" if commit else "ROLLBACK")
+            return result
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def check_writable(self) -> None:
+        """Fail now, with a StorageError, when the file cannot be written (read-only,
+        locked for longer than `write_wait`): a start-up check, changes nothing."""
+        self.transaction(lambda c: c.execute("CREATE TABLE _write_probe (x)"), commit=False)
+
+    # -- reads ------------------------------------------------------------------------------
 
     def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """A consistent read: one deferred transaction, always rolled back."""
-        return self.transaction(fn, write=False, commit=False)
+        """A consistent read on a reader connection: one deferred transaction, rolled back.
+        Never waits for a writer (WAL)."""
+        conn = self._take_reader()
+        try:
+            conn.execute("BEGIN")
+            try:
+                return fn(conn)
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            raise self.classify(exc) from None
+        finally:
+            self._give_back(conn)
+
+    def read_one(self, sql: str, params: tuple = ()) -> tuple | None:
+        """One row of one statement (atomic on its own, so no transaction is needed)."""
+        conn = self._take_reader()
+        try:
+            return conn.execute(sql, params).fetchone()
+        except sqlite3.Error as exc:
+            raise self.classify(exc) from None
+        finally:
+            self._give_back(conn)
+
+    def _take_reader(self) -> sqlite3.Connection:
+        with self._readers_lock:
+            if self._idle_readers:
+                return self._idle_readers.pop()
+        try:
+            conn = connect(self.path, busy_timeout_ms=READ_BUSY_TIMEOUT_MS)
+            conn.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as exc:
+            raise self.classify(exc) from None
+        return conn
+
+    def _give_back(self, conn: sqlite3.Connection) -> None:
+        with self._readers_lock:
+            if not self._closed and len(self._idle_readers) < MAX_IDLE_READERS:
+                self._idle_readers.append(conn)
+                return
+        conn.close()
+

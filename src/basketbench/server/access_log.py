@@ -1,6 +1,8 @@
 """One line per request on stderr: method, path (secret query values masked), status, ms.
 
-Never the Authorization header, never a body: token requests carry secrets in both.
+Never the Authorization header, never a body: token requests carry secrets in both. With
+several worker processes each line names its worker (`w2`), and each response carries
+`X-Basketbench-Worker`, so a request can be traced to the process that answered it.
 """
 
 from __future__ import annotations
@@ -35,8 +37,12 @@ def request_line(scope: Scope) -> str:
 
 
 class AccessLog:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, worker: int | None = None, lines: bool = True) -> None:
         self.app = app
+        self.lines = lines  # False: only the worker header (--no-access-log with workers)
+        self.prefix = f"w{worker} " if worker is not None else ""
+        self.worker_header = [(b"x-basketbench-worker", str(worker).encode())] if (
+            worker is not None) else []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,10 +55,14 @@ class AccessLog:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if self.worker_header:
+                    message["headers"] = [*message.get("headers", []), *self.worker_header]
             await send(message)
 
         try:
             await self.app(scope, receive, send_status)
         finally:
             ms = (time.perf_counter() - started) * 1000
-            log.info("%s %s %.1fms", request_line(scope), status or "-", ms)
+            if self.lines:
+                log.info("%s%s %s %.1fms", self.prefix, request_line(scope), status or "-",
+                         ms)

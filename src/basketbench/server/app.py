@@ -1,8 +1,8 @@
 """`create_app(engine)`: the sandbox server's FastAPI app.
 
 Middleware, outermost first: canonical (case-insensitive) paths -> access log -> guard
-(1 MiB body limit, last-resort 500 envelope) -> auth gate (when auth is on) -> FastAPI
-(routes, envelope error handlers).
+(1 MiB body limit, last-resort 500 envelope) -> browser guard (cross-site refusal, CORS) ->
+auth gate (when auth is on) -> FastAPI (routes, envelope error handlers).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .access_log import AccessLog
 from .auth import Auth
 from .auth_gate import AuthGate
 from .basket_cache import BasketCache
+from .browser_guard import BrowserGuard
 from .guard import MAX_BODY, Guard
 from .routing import CanonicalPaths
 
@@ -30,7 +31,11 @@ catalogue listings, basket listing, merge strategy and dry run, If-Match/ETag) a
 
 
 def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bool = True,
-               max_body: int = MAX_BODY, cache_ttl: float = 1.0) -> FastAPI:
+               max_body: int = MAX_BODY, cache_ttl: float = 1.0,
+               cors_origins: tuple[str, ...] = (), worker: int | None = None) -> FastAPI:
+    """`worker`: this process's number when `serve --workers N` runs several."""
+    if auth is not None:
+        auth.bind(engine.store)  # tokens and failure counts live in the database
     app = FastAPI(title="basketbench sandbox", version=VERSION, description=DESCRIPTION,
                   docs_url="/docs", redoc_url=None,
                   # A trailing-slash redirect would answer 307 with no envelope: 404 instead.
@@ -49,8 +54,9 @@ def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bo
     openapi_docs.install(app, auth=auth is not None)
     if auth is not None:
         app.add_middleware(AuthGate, auth=auth)
+    app.add_middleware(BrowserGuard, open_sandbox=auth is None, allowed_origins=cors_origins)
     app.add_middleware(Guard, max_body=max_body, loopback_hosts_only=auth is None)
-    if access_log:
-        app.add_middleware(AccessLog)
+    if access_log or worker is not None:
+        app.add_middleware(AccessLog, worker=worker, lines=access_log)
     app.add_middleware(CanonicalPaths, routes=app.router.routes)
     return app

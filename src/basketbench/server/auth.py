@@ -9,9 +9,10 @@ Two token flows, as the real services have them:
   expires_in}`. BasketSession routes need the role for the verb (`BasketSession-Create`,
   `-Read`, `-Update`, `-Delete`) or a full administrator role (`admin`).
 
-Secrets are kept only as salted PBKDF2-SHA256 hashes and compared in constant time. Tokens are
-random, kept in memory (so a restart logs everyone out) under their SHA-256, with an expiry.
-The config file (TOML) is documented in docs/server.md.
+Secrets are kept only as salted PBKDF2-SHA256 hashes and compared in constant time, on their
+own thread (secret_check.py). Tokens are random, kept in the database under their SHA-256
+(token_store.py), expire and can be revoked; failed token requests are rate-limited with
+lock-out (rate_limit.py). The config file (TOML) is documented in docs/server.md.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ import base64
 import hashlib
 import hmac
 import secrets
-import threading
-import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .rate_limit import Limits
 
 ALGO = "pbkdf2_sha256"
 ITERATIONS = 100_000
@@ -33,7 +34,6 @@ NEXUDUS_VERB_ROLES = {"POST": "BasketSession-Create", "GET": "BasketSession-Read
                       "HEAD": "BasketSession-Read", "PUT": "BasketSession-Update",
                       "PATCH": "BasketSession-Update", "DELETE": "BasketSession-Delete"}
 DEFAULT_TTL = 3600
-REFRESH_TTL = 30 * 24 * 3600
 
 
 class AuthConfigError(ValueError):
@@ -73,6 +73,22 @@ def verify_secret(secret: str, stored: str) -> bool:
 _DUMMY_HASH = hash_secret(secrets.token_urlsafe(16))
 
 
+def _limits(table: object, where: str) -> Limits:
+    """The optional [limits] table: per_name, per_address, window, lockout (positive)."""
+    if not isinstance(table, dict):
+        raise AuthConfigError(f"{where}: [limits] must be a table")
+    known = Limits.__dataclass_fields__
+    values = {}
+    for key, value in table.items():
+        if key not in known:
+            raise AuthConfigError(f"{where}: limits.{key} is not a known limit "
+                                  f"({', '.join(known)})")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise AuthConfigError(f"{where}: limits.{key} must be a positive number")
+        values[key] = int(value) if key.startswith("per_") else float(value)
+    return Limits(**values)
+
+
 @dataclass(frozen=True)
 class Principal:
     name: str
@@ -88,6 +104,7 @@ class AuthConfig:
     clients: dict[str, tuple[str, Principal]] = field(default_factory=dict)
     users: dict[str, tuple[str, Principal]] = field(default_factory=dict)
     token_ttl: int = DEFAULT_TTL
+    limits: Limits = field(default_factory=Limits)
 
     def add_client(self, client_id: str, secret_hash: str, roles=()) -> None:
         self.clients[client_id] = (secret_hash, Principal(client_id, frozenset(roles)))
@@ -113,6 +130,7 @@ def config_from_dict(data: dict, where: str = "auth config") -> AuthConfig:
     if isinstance(ttl, bool) or not isinstance(ttl, int) or ttl <= 0:
         raise AuthConfigError(f"{where}: token_ttl must be a positive number of seconds")
     config.token_ttl = ttl
+    config.limits = _limits(data.get("limits", {}), where)
     for kind, name_key, hash_key in (("clients", "id", "secret_hash"),
                                      ("users", "username", "password_hash")):
         entries = data.get(kind, [])
@@ -145,72 +163,24 @@ def config_from_dict(data: dict, where: str = "auth config") -> AuthConfig:
     return config
 
 
-@dataclass(frozen=True)
-class Grant:
-    kind: str  # "bettercommerce" or "nexudus"
-    principal: Principal
-    expires: float
-
-
-class TokenStore:
-    """Issued tokens, in memory, keyed by their SHA-256 (the token itself is never stored)."""
-
-    def __init__(self, clock=time.monotonic) -> None:
-        self._tokens: dict[bytes, Grant] = {}
-        self._refresh: dict[bytes, Grant] = {}
-        self._lock = threading.Lock()
-        self.clock = clock
-
-    @staticmethod
-    def _key(token: str) -> bytes:
-        return hashlib.sha256(token.encode("utf-8", "replace")).digest()
-
-    def issue(self, kind: str, principal: Principal, ttl: int) -> str:
-        token = secrets.token_urlsafe(32)
-        with self._lock:
-            self._prune()
-            self._tokens[self._key(token)] = Grant(kind, principal, self.clock() + ttl)
-        return token
-
-    def issue_refresh(self, principal: Principal) -> str:
-        token = secrets.token_urlsafe(32)
-        with self._lock:
-            self._refresh[self._key(token)] = Grant("refresh", principal,
-                                                    self.clock() + REFRESH_TTL)
-        return token
-
-    def use_refresh(self, token: str) -> Principal | None:
-        """A refresh token works once (it is rotated)."""
-        with self._lock:
-            grant = self._refresh.pop(self._key(token), None)
-        if grant is None or grant.expires <= self.clock():
-            return None
-        return grant.principal
-
-    def lookup(self, token: str) -> tuple[Grant | None, str]:
-        """(grant, "") or (None, why): "unknown" or "expired"."""
-        grant = self._tokens.get(self._key(token))
-        if grant is None:
-            return None, "unknown"
-        if grant.expires <= self.clock():
-            with self._lock:
-                self._tokens.pop(self._key(token), None)
-            return None, "expired"
-        return grant, ""
-
-    def _prune(self) -> None:
-        if len(self._tokens) > 10_000:
-            now = self.clock()
-            self._tokens = {k: g for k, g in self._tokens.items() if g.expires > now}
-
-
 class Auth:
-    """The auth policy of one server: its config and its tokens."""
+    """The auth policy of one server: its config, and (once bound to the engine's database)
+    its tokens and failure counts, shared with every other process on that file."""
 
     def __init__(self, config: AuthConfig, *, token_ttl: int | None = None) -> None:
         self.config = config
         self.ttl = token_ttl or config.token_ttl
-        self.tokens = TokenStore()
+
+    def bind(self, store) -> "Auth":
+        """Attach to the database; called in each server process (after any fork)."""
+        from .rate_limit import RateLimiter
+        from .secret_check import SecretChecker
+        from .token_store import TokenStore
+
+        self.tokens = TokenStore(store)
+        self.limiter = RateLimiter(store, self.config.limits)
+        self.checker = SecretChecker()
+        return self
 
     def client(self, client_id: str, secret: str) -> Principal | None:
         stored, principal = self.config.clients.get(client_id, (_DUMMY_HASH, None))

@@ -38,14 +38,15 @@ class BasketCache:
     def _stamp(self, basket_id: str) -> tuple:
         """(version, lastUpdated, catalogue revision), in one statement (atomic on its own,
         so no transaction is needed). lastUpdated tells a deleted and re-created basket at
-        the same version apart. Callers hold the store lock."""
-        row = self.engine.store.conn.execute(self._STAMP_SQL, (basket_id,)).fetchone()
+        the same version apart. Read on a reader connection, so it never waits for a
+        writer, and from the file, so every process on it agrees."""
+        row = self.engine.store.read_one(self._STAMP_SQL, (basket_id,))
         return tuple(row) if row else (0, None, None)
 
     def try_hit(self, basket_id: object) -> Response | None:
-        """The cached body if it is current, checked without ever waiting: None when the
-        engine is busy (its lock is held) or the body is stale. Safe on the event loop: the
-        check is one indexed read on a WAL database, which never waits for writers."""
+        """The cached body if it is current, else None. Safe on the event loop: the check is
+        one indexed read on a reader connection of a WAL database, which never waits for
+        writers."""
         if self.ttl <= 0:
             return None
         bid = normalise_guid(basket_id, "id")
@@ -53,13 +54,7 @@ class BasketCache:
             hit = self._entries.get(bid)
         if hit is None or time.monotonic() - hit[1] >= self.ttl:
             return None
-        lock = self.engine.store.lock
-        if not lock.acquire(blocking=False):
-            return None
-        try:
-            stamp = self._stamp(bid)
-        finally:
-            lock.release()
+        stamp = self._stamp(bid)
         if stamp != hit[0]:
             return None
         return raw_json_response(hit[2], headers=etag_header(stamp[0]))
@@ -72,8 +67,7 @@ class BasketCache:
             return self._get_or_render(bid)
 
     def _get_or_render(self, bid: str) -> Response:
-        with self.engine.store.lock:
-            stamp = self._stamp(bid)
+        stamp = self._stamp(bid)
         version = stamp[0]
         now = time.monotonic()
         with self._lock:
@@ -82,8 +76,7 @@ class BasketCache:
             return raw_json_response(hit[2], headers=etag_header(version))
         basket, response, body = self._render(bid)
         # Cache only what matches the stamp read first (a write in between is not cached).
-        with self.engine.store.lock:
-            unchanged = self._stamp(bid) == stamp
+        unchanged = self._stamp(bid) == stamp
         if version and basket.get("version") == version and unchanged:
             with self._lock:
                 self._entries[bid] = (stamp, now, body)

@@ -14,6 +14,8 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..engine.errors import EngineError
+from .errors import engine_error_response
 from .responses import error_for_path
 from .run import is_loopback
 
@@ -78,6 +80,9 @@ class Guard:
         except BodyTooLarge:
             if not started:
                 await _reply(scope, send, self._too_large(path, received))
+        except EngineError as exc:  # raised before routing (a storage fault in the auth gate)
+            if not started:
+                await _reply(scope, send, engine_error_response(path, exc))
         except Exception as exc:  # the last line of defence: never a traceback to the client
             log.exception("unhandled %s on %s %s", type(exc).__name__, scope.get("method"),
                           path)

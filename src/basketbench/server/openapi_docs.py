@@ -117,7 +117,8 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
-    refresh_token: str | None = Field(None, description="Nexudus password grant only")
+    refresh_token: str | None = Field(None, description="works once: the refresh_token grant "
+                                            "returns a new one")
 
 
 def _error_envelope_doc(text: str) -> dict:

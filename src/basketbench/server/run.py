@@ -53,45 +53,87 @@ def build_auth(auth_mode: str, auth_config: str | None, demo: bool, token_ttl: i
     return Auth(config, token_ttl=token_ttl), creds
 
 
+def check_origins(origins: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    from .browser_guard import normalise_origin
+
+    try:
+        return tuple(normalise_origin(o) for o in origins)
+    except ValueError as exc:
+        raise ServeError(f"--cors-origin {exc}") from None
+
+
 def serve(*, db: str | Path, host: str = "127.0.0.1", port: int = 8765, demo: bool = False,
           auth_mode: str = "none", auth_config: str | None = None,
           token_ttl: int | None = None, access_log: bool = True,
-          echo: Callable[[str], None] = print) -> None:
+          echo: Callable[[str], None] = print, workers: int = 1,
+          cors_origins: tuple[str, ...] = (), lock_wait: float | None = None) -> int:
+    """Run the server until stopped; returns the exit code. Storage faults at start-up
+    (locked, read-only, damaged, newer schema) raise EngineError before anything is served."""
     check_bind(host, auth_mode)
+    origins = check_origins(cors_origins)
     auth, creds = build_auth(auth_mode, auth_config, demo, token_ttl)
 
     import uvicorn
 
     from ..engine import BasketEngine
     from ..engine import demo as demo_data
+    from ..engine.store import WRITE_WAIT
     from . import access_log as access_log_mod
+    from . import workers as workers_mod
     from .app import create_app
 
-    engine = BasketEngine(db)
+    wait = WRITE_WAIT if lock_wait is None else lock_wait
+    engine = BasketEngine(db, write_wait=wait)
     try:
         if demo:
             demo_data.reset(engine)
         else:
             demo_data.ensure_seeded(engine)
-        if access_log:
-            access_log_mod.configure()
-        app = create_app(engine, auth=auth, access_log=access_log)
-        shown = f"[{host}]" if ":" in host else host
-        echo(f"basketbench sandbox on http://{shown}:{port} (database {engine.path}, "
-             f"auth {auth_mode}{', demo data reset' if demo else ''})")
-        echo(f"OpenAPI document: http://{shown}:{port}/openapi.json")
-        if creds:
-            echo("Demo credentials (this run only):")
-            echo(f"  BetterCommerce client: client_id={creds['client_id']} "
-                 f"client_secret={creds['client_secret']}")
-            echo(f"  Nexudus user: username={creds['username']} password={creds['password']}")
-        sys.stdout.flush()
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=3)
-        uvicorn.Server(config).run()
-    finally:
+        sock = workers_mod.listen(host, port)
+    except OSError as exc:
         engine.close()
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    except BaseException:
+        engine.close()
+        raise
+    if workers > 1:
+        engine.close()  # each worker opens its own after the fork
+    port = sock.getsockname()[1]
+    if access_log:
+        access_log_mod.configure()
+    shown = f"[{host}]" if ":" in host else host
+    echo(f"basketbench sandbox on http://{shown}:{port} (database {engine.path}, "
+         f"auth {auth_mode}{', demo data reset' if demo else ''}"
+         f"{f', {workers} workers' if workers > 1 else ''})")
+    echo(f"OpenAPI document: http://{shown}:{port}/openapi.json")
+    if creds:
+        echo("Demo credentials (this run only):")
+        echo(f"  BetterCommerce client: client_id={creds['client_id']} "
+             f"client_secret={creds['client_secret']}")
+        echo(f"  Nexudus user: username={creds['username']} password={creds['password']}")
+    sys.stdout.flush()
+
+    def run_worker(number: int | None, worker_engine) -> None:
+        app = create_app(worker_engine, auth=auth, access_log=access_log,
+                         cors_origins=origins, worker=number)
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                                timeout_graceful_shutdown=3)
+        try:
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            worker_engine.close()
+
+    if workers <= 1:
+        run_worker(None, engine)
+        return 0
+
+    def forked_worker(number: int) -> None:
+        run_worker(number, BasketEngine(db, write_wait=wait))
+
+    try:
+        return workers_mod.supervise(workers, forked_worker, echo)
+    finally:
+        sock.close()
 
 
 def main(argv: list[str] | None = None) -> int:
