@@ -210,7 +210,7 @@ order = ["WALLET-BRN", "POLO-NAVY-L"]
 op = "custom_info"
 basket = "$a"
 info = {{ 1 = "gift" }}
-lines = [ {{ product = "MONOGRAM", parent = "WALLET-BRN", info = {{ 1 = "A.B." }} }} ]
+lines = [ {{ product = "MONOGRAM", parent = "WALLET-BRN", info = {{ 1 = "ABC" }} }} ]
 [[steps]]
 op = "promo_validate"
 basket = "$a"

@@ -280,27 +280,37 @@ class HttpBackend:
 
     async def apply_promo(self, basket_id: str, code: str) -> PromoResult:
         # Headed GET in the doc, but real clients send POST (quirks §4); the sandbox takes both.
-        return await self._promo("apply_promo", "POST", self._b(basket_id, "promo", code,
-                                                                "apply"))
+        return await self._promo("apply_promo", "POST", basket_id, "apply", code)
 
     async def remove_promo(self, basket_id: str, code: str) -> PromoResult:
-        return await self._promo("remove_promo", "DELETE", self._b(basket_id, "promo", code,
-                                                                   "remove"))
+        return await self._promo("remove_promo", "DELETE", basket_id, "remove", code)
 
-    async def _promo(self, op: str, method: str, path: str) -> PromoResult:
+    async def _promo(self, op: str, method: str, basket_id: str, verb: str,
+                     code: str) -> PromoResult:
         """A refused code is an answer, not a failure: engine-rules §4's `success: false`
         with PROMO_NOT_APPLICABLE, or an empty result (what the storefront reads as refused),
-        becomes a PromoResult that is not valid, with the reason."""
-        try:
-            result, env, reply = await self._call(op, method, path, domain=False)
-        except BackendError as exc:
-            if exc.code.upper() == PROMO_REFUSED:
-                return refused_promo(exc.message)
-            raise
-        if not result:
-            return refused_promo(str(env.get("message") or "the promo code was not applied"))
-        return both_spellings(parse_result(PromoResult, camel_keys(result), reply,
-                                           self.transport.scrub))
+        becomes a PromoResult that is not valid, with the reason. A refusal carries no basket,
+        so it is read back (unchanged): every backend's PromoResult has its basket."""
+        with self.operation():
+            try:
+                result, env, reply = await self._call(op, method,
+                                                      self._b(basket_id, "promo", code, verb),
+                                                      domain=False)
+            except BackendError as exc:
+                if exc.code.upper() != PROMO_REFUSED:
+                    raise
+                result, env, reason = None, {}, exc.message
+            else:
+                reason = str(env.get("message") or "the promo code was not applied")
+            if not result:
+                refused = refused_promo(reason)
+                try:  # the unchanged basket, as the local backend gives it; not essential
+                    refused.basket = await self.get_basket(basket_id)
+                except BackendError:
+                    pass
+                return refused
+            return both_spellings(parse_result(PromoResult, camel_keys(result), reply,
+                                               self.transport.scrub))
 
     async def set_shipping_method(self, basket_id: str, shipping_method_id: str,
                                   country_code: str, nominated: dict | None = None) -> Basket:
