@@ -94,15 +94,18 @@ async def test_ten_plus_presses_add_ten_in_a_few_calls_without_busy_toasts(backe
     async with app.run_test(size=SIZE) as pilot:
         await open_basket(pilot, "alice-main")
         select_line(app, "MUG-WHITE")
-        slow.slow("add_item", 0.15)
+        gate = slow.hold("add_item")  # the first + is out for as long as the typing lasts
         await press_typing(pilot, *["plus"] * 10)
-        await settle(pilot)
-        await pilot.pause(0.3)
+        await pilot.pause(0.1)
+        assert "MUG-WHITE +9 queued" in app.status.plain
+        gate.set()
+        del slow.gates["add_item"]
         await settle(pilot)
         assert line_of(await stored(app, "alice-main"), "MUG-WHITE").qty == 13
-        adds = [c for c in slow.calls if c[0] == "add_item"]
-        assert 1 <= len(adds) <= 4
+        adds = [c[1][1]["qty"] for c in slow.calls if c[0] == "add_item"]
+        assert adds == [1, 9]  # the press that went, then the nine that came meanwhile
         assert not [n for n in notices(app) if "busy" in n]
+        assert "MUG-WHITE qty 4 -> 13" in app.status.plain
 
 
 # -- 2. nothing irreversible by accident -------------------------------------------------------
