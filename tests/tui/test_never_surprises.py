@@ -229,6 +229,36 @@ async def test_n_uses_the_api_url_like_the_cli_does(sandbox, no_config):
         assert not [n for n in notices(app, "warning") if "Nexudus" in n]
 
 
+async def test_over_http_a_stale_basket_is_refused_by_if_match_and_reloaded(sandbox):
+    import httpx
+
+    from basketbench.backends.http import HttpBackend
+
+    http = HttpBackend(sandbox.base_url, extensions=True, profile="sandbox")
+    app = BasketBench(http, profile_name="sandbox")
+    route = f"{sandbox.base_url}/api/v2/commerce/basket/{basket_id('erin-xmas')}"
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            shown = await open_basket(pilot, "erin-xmas")
+            async with httpx.AsyncClient() as other:  # someone else, another tab
+                reply = await other.put(f"{route}/items/add",
+                                        json={"stockCode": "MUG-WHITE", "qty": 1})
+                assert reply.status_code == 200
+            select_line(app, "CANDLE-FIG")
+            await pilot.press("plus")
+            await settle(pilot)
+            sent = [c for c in http.log.calls if c.method == "PUT"][-1]
+            assert sent.status == 409 and sent.request_headers.get("If-Match") == \
+                f'"{shown.version}"'
+            now = await stored(app, "erin-xmas")
+            assert line_of(now, "CANDLE-FIG").qty == 2
+            said = " ".join(notices(app))
+            assert f"version {shown.version} -> {now.version}" in said and "reloaded" in said
+            assert line_of(app.basket, "MUG-WHITE") is not None  # shown as it is now
+    finally:
+        await http.close()
+
+
 # -- 4. layout ---------------------------------------------------------------------------------
 
 async def test_at_120_columns_the_change_summary_and_basket_totals_are_visible(make_app):
