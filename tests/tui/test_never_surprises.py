@@ -94,15 +94,18 @@ async def test_ten_plus_presses_add_ten_in_a_few_calls_without_busy_toasts(backe
     async with app.run_test(size=SIZE) as pilot:
         await open_basket(pilot, "alice-main")
         select_line(app, "MUG-WHITE")
-        slow.slow("add_item", 0.15)
+        gate = slow.hold("add_item")  # the first + is out for as long as the typing lasts
         await press_typing(pilot, *["plus"] * 10)
-        await settle(pilot)
-        await pilot.pause(0.3)
+        await pilot.pause(0.1)
+        assert "MUG-WHITE +9 queued" in app.status.plain
+        gate.set()
+        del slow.gates["add_item"]
         await settle(pilot)
         assert line_of(await stored(app, "alice-main"), "MUG-WHITE").qty == 13
-        adds = [c for c in slow.calls if c[0] == "add_item"]
-        assert 1 <= len(adds) <= 4
+        adds = [c[1][1]["qty"] for c in slow.calls if c[0] == "add_item"]
+        assert adds == [1, 9]  # the press that went, then the nine that came meanwhile
         assert not [n for n in notices(app) if "busy" in n]
+        assert "MUG-WHITE qty 4 -> 13" in app.status.plain
 
 
 # -- 2. nothing irreversible by accident -------------------------------------------------------
@@ -224,6 +227,36 @@ async def test_n_uses_the_api_url_like_the_cli_does(sandbox, no_config):
         await settle(pilot)
         assert isinstance(app.screen, NexudusSessionsScreen)
         assert not [n for n in notices(app, "warning") if "Nexudus" in n]
+
+
+async def test_over_http_a_stale_basket_is_refused_by_if_match_and_reloaded(sandbox):
+    import httpx
+
+    from basketbench.backends.http import HttpBackend
+
+    http = HttpBackend(sandbox.base_url, extensions=True, profile="sandbox")
+    app = BasketBench(http, profile_name="sandbox")
+    route = f"{sandbox.base_url}/api/v2/commerce/basket/{basket_id('erin-xmas')}"
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            shown = await open_basket(pilot, "erin-xmas")
+            async with httpx.AsyncClient() as other:  # someone else, another tab
+                reply = await other.put(f"{route}/items/add",
+                                        json={"stockCode": "MUG-WHITE", "qty": 1})
+                assert reply.status_code == 200
+            select_line(app, "CANDLE-FIG")
+            await pilot.press("plus")
+            await settle(pilot)
+            sent = [c for c in http.log.calls if c.method == "PUT"][-1]
+            assert sent.status == 409 and sent.request_headers.get("If-Match") == \
+                f'"{shown.version}"'
+            now = await stored(app, "erin-xmas")
+            assert line_of(now, "CANDLE-FIG").qty == 2
+            said = " ".join(notices(app))
+            assert f"version {shown.version} -> {now.version}" in said and "reloaded" in said
+            assert line_of(app.basket, "MUG-WHITE") is not None  # shown as it is now
+    finally:
+        await http.close()
 
 
 # -- 4. layout ---------------------------------------------------------------------------------
