@@ -137,6 +137,10 @@ async def inspector(pilot: Pilot) -> None:
     pane.table.focus()
     pane.table.move_cursor(row=1)
     await _until(pilot, lambda: "Response body" in pane.detail_text, "the call's details")
+    # The table sizes its columns to the new rows on a later refresh: under load the picture
+    # could otherwise be taken with the columns still as narrow as their titles.
+    widest = max(len(call.url) for call in fixed_log().calls) - len("https://api.example.com")
+    await _until(pilot, lambda: pane.table.virtual_size.width > widest, "the column widths")
     await settle(pilot)
 
 

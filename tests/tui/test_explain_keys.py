@@ -82,6 +82,8 @@ class _SeedBasketServer:
                 pass
 
             def do_GET(self) -> None:
+                # The storefront (and so HttpBackend) sends a JSON body even on a GET.
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 body = bodies["all" if self.path.split("?")[0].endswith("/all") else "one"]
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
