@@ -1,7 +1,7 @@
 """Every response the server tests receive is checked against the server's own /openapi.json:
 the status must be documented for that operation and the body must match its schema (JSON
-Schema 2020-12, formats such as uuid checked). Installed as an httpx response hook on the
-shared test clients (conftest.py)."""
+Schema 2020-12, formats such as uuid checked). conftest.py runs it on every response an
+httpx client receives in the server tests."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ class OpenApiResponseCheck:
         # Literal segments beat parameters (`/basket/all` before `/basket/{id}`).
         self._ops.sort(key=lambda item: item[1].count("{"))
         self._validators: dict[tuple[str, str, str], Draft202012Validator] = {}
-        self.checked = 0
 
     def operation(self, method: str, path: str) -> tuple[str, dict] | None:
         for regex, template, ops in self._ops:
@@ -59,8 +58,3 @@ class OpenApiResponseCheck:
         assert error is None, (
             f"{method} {path} -> {status} contradicts /openapi.json ({template}) at "
             f"{'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message[:300]}")
-        self.checked += 1
-
-    def hook(self, response: httpx.Response) -> None:
-        response.read()
-        self.check(response)

@@ -106,3 +106,27 @@ def test_every_operation_documents_its_errors(http):
                 assert ref.endswith(("NexudusEnvelope", "Envelope_NoneType_")), (path, status)
         if path.startswith("/api/v2/commerce/basket/{id}") and method != "GET":
             assert {"409", "423"} <= set(responses), (method, path)
+
+
+def test_the_response_check_catches_contradictions(http):
+    """The check every server test's responses go through (conftest.py) can fail."""
+    import httpx
+    import pytest
+
+    from .openapi_check import OpenApiResponseCheck
+
+    check = OpenApiResponseCheck(http.get("/openapi.json").json())
+    url = "http://127.0.0.1/api/v2/commerce/basket/8836058b-46df-5607-8109-3b1973011de8"
+    request = httpx.Request("GET", url)
+    good = http.get(url.removeprefix("http://127.0.0.1"))
+    check.check(httpx.Response(200, content=good.content, request=request))
+    wrong_money = good.json()
+    wrong_money["result"]["grandTotal"]["raw"]["withTax"] = "12.00"
+    with pytest.raises(AssertionError, match="grandTotal"):
+        check.check(httpx.Response(200, json=wrong_money, request=request))
+    bad_id = good.json()
+    bad_id["result"]["id"] = "not-a-guid"
+    with pytest.raises(AssertionError, match="uuid"):
+        check.check(httpx.Response(200, json=bad_id, request=request))
+    with pytest.raises(AssertionError, match="does not document"):
+        check.check(httpx.Response(418, json={}, request=request))

@@ -1,7 +1,8 @@
 """A bounded schema-driven fuzz of the real sandbox with schemathesis: requests generated from
 /openapi.json (every operation, a few examples each, derandomised so runs repeat) must never
 get a 5xx, and every response must agree with the document: a documented status, the
-documented content type, a body valid under its schema, documented headers."""
+documented content type, a body valid under its schema, documented headers; a method the
+document does not list gets 405 with `Allow`."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance, response_headers_conformance, response_schema_conformance,
-    status_code_conformance,
+    status_code_conformance, unsupported_method,
 )
 
+# Not the positive/negative data checks: a valid GUID of no product is rightly a 404.
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, response_headers_conformance]
+          response_schema_conformance, response_headers_conformance, unsupported_method]
 
 
 @pytest.fixture(scope="module")

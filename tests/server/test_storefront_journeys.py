@@ -123,9 +123,8 @@ def check_cart_fields(basket: dict) -> None:
 
 
 @pytest.fixture()
-def shop(sandbox, openapi_check):
-    with httpx.Client(base_url=sandbox.base_url, timeout=15,
-                      event_hooks={"response": [openapi_check.hook]}) as client:
+def shop(sandbox):
+    with httpx.Client(base_url=sandbox.base_url, timeout=15) as client:
         yield Storefront(client)
 
 
@@ -271,10 +270,9 @@ def test_users_baskets_assign_and_merge_on_login(shop):
     assert set(lines_by_stock(merged)) == {"LINEN-WHT-M", "POLO-NAVY-L"}
 
 
-def test_merge_into_a_new_target_keeps_the_source_currency(sandbox, openapi_check):
+def test_merge_into_a_new_target_keeps_the_source_currency(sandbox):
     """needs the amended engine (engine-rules §5: a new target in the source's currency)."""
-    with httpx.Client(base_url=sandbox.base_url, timeout=15,
-                      event_hooks={"response": [openapi_check.hook]}) as client:
+    with httpx.Client(base_url=sandbox.base_url, timeout=15) as client:
         shop = Storefront(client, currency="EUR")
         result_of(shop.add(MUG, 1, "MUG-WHITE"))
         target = str(uuid.uuid4())

@@ -24,7 +24,7 @@ def options(http, basket: str, **params) -> list[dict]:
 
 def test_shipping_options_for_a_basket_and_country(api, http):
     basket = new_id()
-    add(api, basket, "MUG-WHITE")  # £9.99: under STD's free-over threshold
+    add(api, basket, "MUG-WHITE")  # £3.33: under STD's free-over threshold
     found = options(http, basket, shipToCountryIso="GB", postCode="WC2E 9LH")
     assert [m["shippingCode"] for m in found] == ["STD", "NEXT", "NOM", "CNC"]
     std = found[0]
@@ -64,7 +64,7 @@ def test_shipping_options_refuse_bad_input(http):
 
 def test_basket_promotions_follow_the_basket(api, http):
     basket = new_id()
-    add(api, basket, "MUG-WHITE")  # £9.99
+    add(api, basket, "MUG-WHITE")  # £3.33
     first = ok_result(http.get(PROMOTIONS, params={"basketId": basket}))
     available = {p["promoCode"] for p in first["availablePromotions"]}
     assert {"SAVE10", "FIVER", "EXCL25"} <= available

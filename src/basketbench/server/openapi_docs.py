@@ -1,9 +1,10 @@
 """What /openapi.json says about bodies and responses, without touching the runtime path.
 
 Routes read their bodies themselves and return pre-serialised bytes (see responses.py), so
-FastAPI cannot infer their shapes. Each route instead names its request model in
-`openapi_extra` and its response models in `responses=`; `install` adds the request models'
-schemas to the document's components.
+FastAPI cannot infer their shapes. Each route reads its body through `requests.Body(model)`,
+whose `.doc` is its `openapi_extra`, and names its response models in `responses=`;
+`install` adds the request models' schemas to the components and corrects what FastAPI and
+pydantic get wrong for this server (a 422 it never sends, the guard's errors, oneOf).
 """
 
 from __future__ import annotations

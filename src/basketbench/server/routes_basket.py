@@ -24,6 +24,9 @@ from .responses import basket_ok, ok, promo_outcome
 PREFIX = "/api/v2/commerce/basket"
 TAG = "BetterCommerce basket"
 
+PROMO_200 = ("The outcome and the basket; a code that cannot apply (or is not applied) "
+             "answers success false, result null, messageCode PROMO_NOT_APPLICABLE")
+
 # Request bodies: each is read and documented from its one model.
 CUSTOM_INFO = Body(wire.CustomInfoRequest)
 SUBSCRIPTION = Body(wire.SubscriptionSettings, "form")
@@ -206,7 +209,7 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
                                  "that cannot apply answers 200 with success false, result "
                                  "null, messageCode PROMO_NOT_APPLICABLE and the reason in "
                                  "message (engine-rules §4).",
-                     responses=docs.ok_doc(docs.PROMO, "The outcome and the basket", etag=True),
+                     responses=docs.ok_doc(docs.PROMO, PROMO_200, etag=True),
                      openapi_extra=mutation)
     router.add_api_route("/{id}/promo/{promoCode}/apply", apply_promo, methods=["GET"],
                          operation_id="apply_promo_get", **apply_doc)
@@ -216,7 +219,7 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
     @router.delete("/{id}/promo/{promoCode}/remove", summary="18 Remove a promo code",
                    description="As 17: a code that is not applied answers success false, "
                                "result null, messageCode PROMO_NOT_APPLICABLE.",
-                   responses=docs.ok_doc(docs.PROMO, "The outcome and the basket", etag=True),
+                   responses=docs.ok_doc(docs.PROMO, PROMO_200, etag=True),
                    openapi_extra=mutation)
     async def remove_promo(id: docs.BasketId, promoCode: str, request: Request) -> Response:
         return promo_outcome(await run(engine.remove_promo, id, promoCode,
