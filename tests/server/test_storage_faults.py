@@ -53,6 +53,10 @@ def seeded(path: Path) -> Path:
     return path
 
 
+def mug_qty(basket: dict) -> int:
+    return next(ln["qty"] for ln in basket["lineItems"] if ln["stockCode"] == "MUG-WHITE")
+
+
 class LockHolder:
     """Another process holding the database's write lock (BEGIN IMMEDIATE) until released."""
 
@@ -164,8 +168,7 @@ def test_locked_file_answers_503_after_a_bounded_wait_and_reads_never_wait(tmp_p
         finally:
             holder.release()
         after = ok_result(api.put(f"/{ALICE}/items/add", json={"productId": MUG, "qty": 1}))
-        mug = lambda b: next(ln["qty"] for ln in b["lineItems"] if ln["stockCode"] == "MUG-WHITE")  # noqa: E731
-        assert mug(after) == mug(before) + 1  # the refused writes changed nothing
+        assert mug_qty(after) == mug_qty(before) + 1  # the refused writes changed nothing
         assert after["version"] == before["version"] + 1
 
 
