@@ -119,6 +119,12 @@ def test_concurrent_adds_on_two_workers_lose_nothing(server, token):
     basket = ok_result(httpx.get(f"{server.base_url}{BASKET}/{bid}",
                                  headers={"Authorization": f"Bearer {token}"}))
     assert basket["lineItems"][0]["qty"] == 150 and basket["version"] == 150
+    # One access log, every line whole and naming the worker that answered it.
+    time.sleep(0.3)
+    adds = [ln for ln in server.log().splitlines() if f"PUT {BASKET}/{bid}/items/add" in ln]
+    assert len(adds) == 150
+    assert {ln.split()[2] for ln in adds} == {"w1", "w2"}
+    assert all(ln.endswith("ms") and " 200 " in ln for ln in adds)
 
 
 def test_sigterm_stops_every_worker(tmp_path):
