@@ -301,10 +301,16 @@ def test_full_disk_is_507_injected(tmp_path):
         engine.close()
 
 
-def test_file_damaged_while_serving_answers_503_envelopes(tmp_path):
+@pytest.mark.parametrize("auth", [False, True], ids=["open", "auth"])
+def test_file_damaged_while_serving_answers_503_envelopes(tmp_path, auth):
+    # With auth the fault surfaces first in the token check, before any route runs.
     db = seeded(tmp_path / "damaged-live.db")
-    with start_sandbox(db, seed_demo=False) as sb, \
+    with start_sandbox(db, seed_demo=False, auth=auth) as sb, \
             httpx.Client(base_url=sb.base_url, timeout=30) as http:
+        if auth:
+            http.headers["Authorization"] = "Bearer " + http.post("/oAuth/Token", data={
+                "grant_type": "client_credentials", "client_id": sb.client_id,
+                "client_secret": sb.client_secret}).json()["access_token"]
         assert http.get(f"{BASKET}/{ALICE}").status_code == 200
         assert http.put(f"{BASKET}/{ALICE}/items/add",
                         json={"productId": MUG, "qty": 1}).status_code == 200
