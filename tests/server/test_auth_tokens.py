@@ -252,3 +252,26 @@ def test_limits_config_is_checked():
         config_from_dict({"limits": {"lockout": 0}})
     with pytest.raises(AuthConfigError, match=r"\[limits\] must be a table"):
         config_from_dict({"limits": 5})
+
+
+def test_secret_checks_wait_in_a_bounded_queue():
+    import asyncio
+
+    from basketbench.server.secret_check import Overloaded, SecretChecker
+
+    release = threading.Event()
+    checker = SecretChecker(threads=1, max_waiting=2)
+
+    async def main() -> None:
+        first = asyncio.ensure_future(checker.run(release.wait, 5))
+        second = asyncio.ensure_future(checker.run(lambda: "second"))
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        with pytest.raises(Overloaded):  # refused at once, not queued behind the other two
+            await checker.run(lambda: "third")
+        assert time.monotonic() - started < 0.05
+        release.set()
+        assert await first is True and await second == "second"
+        assert await checker.run(lambda: "again") == "again"  # room again once they ran
+
+    asyncio.run(main())

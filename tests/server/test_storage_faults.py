@@ -53,6 +53,10 @@ def seeded(path: Path) -> Path:
     return path
 
 
+def mug_qty(basket: dict) -> int:
+    return next(ln["qty"] for ln in basket["lineItems"] if ln["stockCode"] == "MUG-WHITE")
+
+
 class LockHolder:
     """Another process holding the database's write lock (BEGIN IMMEDIATE) until released."""
 
@@ -164,8 +168,7 @@ def test_locked_file_answers_503_after_a_bounded_wait_and_reads_never_wait(tmp_p
         finally:
             holder.release()
         after = ok_result(api.put(f"/{ALICE}/items/add", json={"productId": MUG, "qty": 1}))
-        mug = lambda b: next(ln["qty"] for ln in b["lineItems"] if ln["stockCode"] == "MUG-WHITE")  # noqa: E731
-        assert mug(after) == mug(before) + 1  # the refused writes changed nothing
+        assert mug_qty(after) == mug_qty(before) + 1  # the refused writes changed nothing
         assert after["version"] == before["version"] + 1
 
 
@@ -298,10 +301,16 @@ def test_full_disk_is_507_injected(tmp_path):
         engine.close()
 
 
-def test_file_damaged_while_serving_answers_503_envelopes(tmp_path):
+@pytest.mark.parametrize("auth", [False, True], ids=["open", "auth"])
+def test_file_damaged_while_serving_answers_503_envelopes(tmp_path, auth):
+    # With auth the fault surfaces first in the token check, before any route runs.
     db = seeded(tmp_path / "damaged-live.db")
-    with start_sandbox(db, seed_demo=False) as sb, \
+    with start_sandbox(db, seed_demo=False, auth=auth) as sb, \
             httpx.Client(base_url=sb.base_url, timeout=30) as http:
+        if auth:
+            http.headers["Authorization"] = "Bearer " + http.post("/oAuth/Token", data={
+                "grant_type": "client_credentials", "client_id": sb.client_id,
+                "client_secret": sb.client_secret}).json()["access_token"]
         assert http.get(f"{BASKET}/{ALICE}").status_code == 200
         assert http.put(f"{BASKET}/{ALICE}/items/add",
                         json={"productId": MUG, "qty": 1}).status_code == 200

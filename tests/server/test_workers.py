@@ -4,8 +4,12 @@ one sees the other's writes, and concurrent adds lose nothing."""
 
 from __future__ import annotations
 
+import collections
 import os
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +20,7 @@ import pytest
 
 from basketbench.server.workers import MIN_UPTIME
 
-from tests.support.sandbox import start_sandbox
+from tests.support.sandbox import ROOT, start_sandbox
 
 from .conftest import BASKET, PRODUCTS, new_id, ok_result
 
@@ -119,6 +123,12 @@ def test_concurrent_adds_on_two_workers_lose_nothing(server, token):
     basket = ok_result(httpx.get(f"{server.base_url}{BASKET}/{bid}",
                                  headers={"Authorization": f"Bearer {token}"}))
     assert basket["lineItems"][0]["qty"] == 150 and basket["version"] == 150
+    # One access log, every line whole and naming the worker that answered it.
+    time.sleep(0.3)
+    adds = [ln for ln in server.log().splitlines() if f"PUT {BASKET}/{bid}/items/add" in ln]
+    assert len(adds) == 150
+    assert {ln.split()[2] for ln in adds} == {"w1", "w2"}
+    assert all(ln.endswith("ms") and " 200 " in ln for ln in adds)
 
 
 def test_sigterm_stops_every_worker(tmp_path):
@@ -174,3 +184,39 @@ def test_a_worker_that_dies_is_replaced(tmp_path):
         assert "worker" in sb.log() and "starting a new one" in sb.log()
     finally:
         sb.stop()
+
+
+@pytest.mark.parametrize("extra", [["--workers", "2"], []], ids=["workers", "single"])
+def test_a_second_server_on_the_port_is_refused(server, tmp_path, extra):
+    # The workers share their port through SO_REUSEPORT; another serve must not join them.
+    result = subprocess.run([sys.executable, "-m", "basketbench", "serve", "--db",
+                             str(tmp_path / "other.db"), "--port", str(server.port), *extra],
+                            capture_output=True, text=True, timeout=60, cwd=str(ROOT))
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{server.port}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_burst_of_connections_is_spread_over_the_workers(server):
+    # 32 connections made at once, as a browser or a load balancer opens them. On one shared
+    # listening socket the first worker to wake accepted every pending connection.
+    socks = [socket.create_connection(("127.0.0.1", server.port), timeout=30)
+             for _ in range(32)]
+    seen: collections.Counter = collections.Counter()
+    try:
+        for sock in socks:
+            sock.sendall(f"GET {BASKET}/catalogue/stores HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         "Connection: close\r\n\r\n".encode())
+        for sock in socks:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = sock.recv(65536)
+                assert chunk, head
+                head += chunk
+            worker = [line.split(b":", 1)[1].strip() for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"x-basketbench-worker:")]
+            seen[worker[0].decode()] += 1
+    finally:
+        for sock in socks:
+            sock.close()
+    assert set(seen) == {"1", "2"} and min(seen.values()) >= 4, seen

@@ -114,8 +114,10 @@ class BrowserGuard:
         referer = headers.get(b"referer")
         # Browsers without Sec-Fetch-* still name the page an <img> or a link came from.
         if referer and not _is_loopback_origin(referer):
-            return (f"Referer {referer[:100]!r}: requests from pages on other web sites are "
-                    "refused by the unauthenticated sandbox (allow a storefront's origin with "
+            page = urlsplit(referer)  # its site only: a page's path or query may hold secrets
+            site = f"{page.scheme}://{page.netloc}"[:100]
+            return (f"Referer {site!r}: requests from pages on other web sites are refused "
+                    "by the unauthenticated sandbox (allow a storefront's origin with "
                     "--cors-origin)")
         return None
 

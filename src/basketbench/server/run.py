@@ -89,7 +89,10 @@ def serve(*, db: str | Path, host: str = "127.0.0.1", port: int = 8765, demo: bo
             demo_data.reset(engine)
         else:
             demo_data.ensure_seeded(engine)
-        sock = workers_mod.listen(host, port)
+        # One worker listens on this socket; several each listen on their own socket of
+        # the port (SO_REUSEPORT), which this one, bound and never listening, reserves.
+        sock = (workers_mod.reserve(host, port) if workers > 1
+                else workers_mod.listen(host, port))
     except OSError as exc:
         engine.close()
         raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
@@ -113,22 +116,23 @@ def serve(*, db: str | Path, host: str = "127.0.0.1", port: int = 8765, demo: bo
         echo(f"  Nexudus user: username={creds['username']} password={creds['password']}")
     sys.stdout.flush()
 
-    def run_worker(number: int | None, worker_engine) -> None:
+    def run_worker(number: int | None, worker_engine, listening) -> None:
         app = create_app(worker_engine, auth=auth, access_log=access_log,
                          cors_origins=origins, worker=number)
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                                 timeout_graceful_shutdown=3)
         try:
-            uvicorn.Server(config).run(sockets=[sock])
+            uvicorn.Server(config).run(sockets=[listening])
         finally:
             worker_engine.close()
 
     if workers <= 1:
-        run_worker(None, engine)
+        run_worker(None, engine, sock)
         return 0
 
     def forked_worker(number: int) -> None:
-        run_worker(number, BasketEngine(db, write_wait=wait))
+        run_worker(number, BasketEngine(db, write_wait=wait),
+                   workers_mod.listen(host, port, reuse_port=True))
 
     try:
         return workers_mod.supervise(workers, forked_worker, echo)

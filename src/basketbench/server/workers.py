@@ -1,7 +1,10 @@
-"""`serve --workers N`: N server processes accepting on one listening socket.
+"""`serve --workers N`: N server processes on one port.
 
-The parent binds the socket, forks the workers (each opens its own database connections and
-app after the fork: nothing SQLite crosses a fork) and supervises them: SIGTERM or SIGINT
+The parent reserves the port, forks the workers (each opens its own database connections,
+app and listening socket after the fork: nothing SQLite crosses a fork) and supervises them.
+Each worker listens on its own socket with SO_REUSEPORT, so the kernel spreads connections
+evenly over the workers; on one shared socket the first worker to wake accepts every
+pending connection, and keep-alive clients then pile onto it. The parent: SIGTERM or SIGINT
 stops them all; a worker that dies later is replaced, one that dies within `MIN_UPTIME`
 seconds of starting stops the whole server (it would only die again). State that must be one
 across workers lives in the database file (tokens, failure counts, basket versions); what a
@@ -21,21 +24,36 @@ from typing import Callable
 MIN_UPTIME = 2.0
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """The listening socket, made with proto=IPPROTO_TCP: asyncio sets TCP_NODELAY only on
-    sockets that say so, and without it every response waits ~40 ms for a delayed ACK."""
+def reserve(host: str, port: int) -> socket.socket:
+    """The port for the workers' SO_REUSEPORT sockets, bound (not listening) so it stays
+    ours. It is first bound without SO_REUSEPORT, which fails when anything else holds the
+    port: otherwise a second `serve --workers` would silently share it with this one."""
+    probe = listen(host, port, reserve_only=True, reuse_port=False)
+    port = probe.getsockname()[1]
+    probe.close()
+    return listen(host, port, reserve_only=True, reuse_port=True)
+
+
+def listen(host: str, port: int, *, reuse_port: bool = False,
+           reserve_only: bool = False) -> socket.socket:
+    """A listening socket, made with proto=IPPROTO_TCP: asyncio sets TCP_NODELAY only on
+    sockets that say so, and without it every response waits ~40 ms for a delayed ACK.
+    `reuse_port`: one of the workers' sockets of one port; `reserve_only`: bound, not
+    listening (see `reserve`)."""
     family, kind, proto, _, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP,
         flags=socket.AI_PASSIVE)[0]
     sock = socket.socket(family, kind, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind(address)
-        sock.listen(2048)
+        if not reserve_only:
+            sock.listen(2048)
     except BaseException:
         sock.close()
         raise
-    sock.set_inheritable(True)
     return sock
 
 
