@@ -152,3 +152,9 @@ def test_history_is_written_in_the_same_transaction(engine, ref):
     engine.merge(target, ref.basket("carol-guest"), dry_run=True)
     assert engine.history(target)["rows"][0]["version"] == version
     assert engine.history(ref.basket("carol-guest"))["rows"][0]["deleted"] is False
+
+
+def test_the_first_version_says_the_basket_was_created(engine, ref):
+    bid = new_id()
+    engine.add_item(bid, {"productId": "00000000-0000-0000-0000-000000000000", "qty": 0})
+    assert engine.history(bid)["rows"][0]["summary"] == "created (GBP)"

@@ -25,6 +25,7 @@ class Capabilities:
     list_all: bool = False  # list_baskets across users, paged
     reference: bool = False  # list_shipping_methods / list_stores / list_users
     explain: bool = False  # explain: why every figure of a basket is what it is
+    history: bool = False  # history, basket_version, restore
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,9 @@ class Backend(Protocol):
     async def list_stores(self) -> list[dict]: ...
     async def list_users(self) -> list[dict]: ...
     async def explain(self, basket_id: str) -> dict: ...
+    async def history(self, basket_id: str, *, offset: int = 0, limit: int = 50) -> dict: ...
+    async def basket_version(self, basket_id: str, version: int) -> Basket: ...
+    async def restore(self, basket_id: str, version: int) -> Basket: ...
 
 
 # Operations that change data: refused on read-only profiles, never retried.
@@ -116,4 +120,5 @@ MUTATIONS = frozenset({
     "add_item", "add_bulk", "set_display_order", "remove_item", "set_qty", "apply_promo",
     "remove_promo", "set_shipping_method", "set_delivery_plans", "set_line_delivery_plan",
     "set_delivery_instruction", "set_click_collect_store", "set_locked", "delete_basket",
+    "restore",
 })

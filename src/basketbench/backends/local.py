@@ -41,7 +41,7 @@ class LocalBackend:
         self.capabilities = Capabilities(
             read_only=read_only, merge_strategies=("sum", "max", "replace"), merge_preview=True,
             lock=True, catalogue=True, promotions=True, list_all=True, reference=True,
-            explain=True)
+            explain=True, history=True)
         self.log = RequestLog()
 
     async def close(self) -> None:
@@ -84,6 +84,18 @@ class LocalBackend:
 
     async def explain(self, basket_id: str) -> dict:
         return await self._call("explain", basket_id, lambda: self.engine.explain(basket_id))
+
+    async def history(self, basket_id: str, *, offset: int = 0, limit: int = 50) -> dict:
+        return await self._call("history", basket_id, lambda: self.engine.history(
+            basket_id, offset=offset, limit=limit))
+
+    async def basket_version(self, basket_id: str, version: int) -> Basket:
+        return await self._basket("basket_version", basket_id,
+                                  lambda: self.engine.basket_version(basket_id, version))
+
+    async def restore(self, basket_id: str, version: int) -> Basket:
+        return await self._basket("restore", basket_id,
+                                  lambda: self.writer.restore(basket_id, version))
 
     async def related_products(self, basket_id: str) -> list[Product]:
         return await self._call("related_products", basket_id, lambda: [

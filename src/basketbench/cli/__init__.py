@@ -8,6 +8,8 @@ import importlib.util
 
 import click
 
+from ..actor import ACTOR
+
 # name -> (module, attribute): loaded lazily by LazyGroup.
 SUBCOMMANDS = {
     "demo": ("basketbench.cli.demo_cmd", "demo"),
@@ -50,6 +52,8 @@ def cli(ctx: click.Context, db: str | None, profile: str | None, api: str | None
     """
     ctx.ensure_object(dict)
     ctx.obj.update(db=db, profile=profile, api=api)
+    # Who basket history says made the changes of this process (a flow run says "flow").
+    ACTOR.set("workbench" if ctx.invoked_subcommand is None else "cli")
     if ctx.invoked_subcommand is None:
         from .tui_cmd import run_tui
 

@@ -485,6 +485,7 @@ def delete_cmd(make, as_json, basket_id) -> None:
 
 from .diff_cmd import diff as _diff  # noqa: E402 - `basket diff` lives in its own module
 from . import explain_cmd as _explain  # noqa: E402,F401 - registers `basket explain`, `audit`
+from . import history_cmd as _history  # noqa: E402,F401 - registers `basket history`, `restore`
 
 basket.add_command(_diff)
 # The other operations register themselves on `basket` when imported.

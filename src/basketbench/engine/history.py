@@ -15,15 +15,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from ..actor import ACTOR, acting_as  # noqa: F401 - acting_as is part of this module's API
 from ..money import currency, format_amount
 from .catalogue import Catalogue, Product
+from .ids import ZERO_GUID
 from .errors import NotFound, field_error
 from .state import BASKET_COLUMNS, BasketState, LineState, Writer
 
@@ -33,21 +32,8 @@ DEFAULT_KEEP_DAYS = 90
 # every change: a delete statement per change would cost a fifth of the add-item rate.
 PRUNE_EVERY = 20
 
-# Who is changing baskets in this context: set by the backend, the CLI, the flow runner and
-# the server (per request), read when a version is written.
-ACTOR: ContextVar[str] = ContextVar("basketbench_actor", default="engine")
-
 _SNAPSHOT_FIELDS = tuple(c for c in BASKET_COLUMNS if c not in ("id", "version", "created",
                                                                   "last_updated"))
-
-
-@contextmanager
-def acting_as(actor: str) -> Iterator[None]:
-    token = ACTOR.set(actor)
-    try:
-        yield
-    finally:
-        ACTOR.reset(token)
 
 
 @dataclass(frozen=True)
@@ -122,17 +108,19 @@ def facts(state: BasketState, grand_total_minor: int) -> dict:
                   for ln in state.lines},
         "codes": [c.upper() for c in state.promo_codes],
         "shipping": state.shipping_method_id, "store": state.store_id,
-        "user": state.user_email or state.user_id, "po": state.po_number,
+        "user": state.user_email or (state.user_id if state.user_id != ZERO_GUID else None),
+        "po": state.po_number,
         "locked": state.is_locked, "grand": grand_total_minor, "currency": state.currency,
     }
 
 
 def summary(before: dict | None, after: dict, cat: Catalogue) -> str:
     """One line of what moved, e.g. "POLO-NAVY-L qty 2 -> 3; grand total £105.29 -> £126.89"."""
+    parts: list[str] = []
     if before is None:
+        parts.append(f"created ({after['currency']})")
         before = {"lines": {}, "codes": [], "shipping": None, "store": None, "user": None,
                   "po": None, "locked": False, "grand": 0, "currency": after["currency"]}
-    parts: list[str] = []
     for key in sorted(set(before["lines"]) | set(after["lines"])):
         a, b = before["lines"].get(key), after["lines"].get(key)
         if a is None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..actor import acting_as
 from ..backends.base import Backend, PromoCheck
 from ..backends.errors import BackendError
 from ..wire import Basket, PromoResult
@@ -128,7 +129,8 @@ class FlowRun:
             return result
         started = time.perf_counter()
         try:
-            await self._run_step(step, result)
+            with acting_as("flow"):  # basket history names a flow as the maker of its changes
+                await self._run_step(step, result)
         except Exception as exc:  # noqa: BLE001 - a crash in one step must not lose the report
             result.status = ERROR
             result.message = f"{type(exc).__name__}: {exc}"
