@@ -116,6 +116,15 @@ def test_bettercommerce_refresh_grant_rotates(pair):
         reused = a.post("/oAuth/Token", data={"grant_type": "refresh_token",
                                               "refresh_token": tokens["refresh_token"]})
         assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
+        # Sent with a client_id, the refresh token must be that client's; refused, it stays
+        # usable by its own client.
+        tokens = bc_token(a).json()
+        other = a.post("/oAuth/Token", data={"grant_type": "refresh_token", "client_id": "other",
+                                             "refresh_token": tokens["refresh_token"]})
+        assert other.status_code == 400 and other.json()["error"] == "invalid_grant"
+        own = a.post("/oAuth/Token", data={"grant_type": "refresh_token", "client_id": "shop",
+                                           "refresh_token": tokens["refresh_token"]})
+        assert own.status_code == 200, own.text
         # A Nexudus refresh token is not a BetterCommerce one.
         nx = nx_token(a).json()
         wrong_api = a.post("/oAuth/Token", data={"grant_type": "refresh_token",
