@@ -159,6 +159,20 @@ def test_revoke_is_seen_by_every_process(pair):
         assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"
 
 
+def test_nexudus_refresh_names_its_user(pair):
+    first, _ = pair
+    with client_for(first) as a:
+        refresh = nx_token(a).json()["refresh_token"]
+        wrong = a.post("/api/token", data={"grant_type": "refresh_token",
+                                           "username": "nobody@example.com",
+                                           "refresh_token": refresh})
+        assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+        right = a.post("/api/token", data={"grant_type": "refresh_token",
+                                           "username": "FULL@example.com",  # any case
+                                           "refresh_token": refresh})
+        assert right.status_code == 200, right.text
+
+
 def test_nexudus_revoke(pair):
     first, second = pair
     with client_for(first) as a, client_for(second) as b:
