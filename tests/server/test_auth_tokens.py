@@ -116,6 +116,15 @@ def test_bettercommerce_refresh_grant_rotates(pair):
         reused = a.post("/oAuth/Token", data={"grant_type": "refresh_token",
                                               "refresh_token": tokens["refresh_token"]})
         assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
+        # Sent with a client_id, the refresh token must be that client's; refused, it stays
+        # usable by its own client.
+        tokens = bc_token(a).json()
+        other = a.post("/oAuth/Token", data={"grant_type": "refresh_token", "client_id": "other",
+                                             "refresh_token": tokens["refresh_token"]})
+        assert other.status_code == 400 and other.json()["error"] == "invalid_grant"
+        own = a.post("/oAuth/Token", data={"grant_type": "refresh_token", "client_id": "shop",
+                                           "refresh_token": tokens["refresh_token"]})
+        assert own.status_code == 200, own.text
         # A Nexudus refresh token is not a BetterCommerce one.
         nx = nx_token(a).json()
         wrong_api = a.post("/oAuth/Token", data={"grant_type": "refresh_token",
@@ -148,6 +157,20 @@ def test_revoke_is_seen_by_every_process(pair):
         assert a.post("/oAuth/revoke", data={"token": "no-such-token"}).status_code == 200
         missing = a.post("/oAuth/revoke", data={})
         assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"
+
+
+def test_nexudus_refresh_names_its_user(pair):
+    first, _ = pair
+    with client_for(first) as a:
+        refresh = nx_token(a).json()["refresh_token"]
+        wrong = a.post("/api/token", data={"grant_type": "refresh_token",
+                                           "username": "nobody@example.com",
+                                           "refresh_token": refresh})
+        assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+        right = a.post("/api/token", data={"grant_type": "refresh_token",
+                                           "username": "FULL@example.com",  # any case
+                                           "refresh_token": refresh})
+        assert right.status_code == 200, right.text
 
 
 def test_nexudus_revoke(pair):

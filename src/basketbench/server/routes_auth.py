@@ -104,7 +104,8 @@ def build(app: FastAPI, auth: Auth | None) -> None:
                             f"grant_type must be {api.first_grant} or refresh_token (got "
                             f"{grant!r})")
         if grant == "refresh_token":
-            return await refresh(request, api, form.get("refresh_token"))
+            return await refresh(request, api, form.get("refresh_token"),
+                                 form.get(api.name_field) or None)
         name, secret = form.get(api.name_field), form.get(api.secret_field)
         if not name or not secret:
             return api.fail(400, "invalid_request",
@@ -132,7 +133,10 @@ def build(app: FastAPI, auth: Auth | None) -> None:
 
         return _tokens_body(*await run_in_threadpool(issue), auth.ttl)
 
-    async def refresh(request: Request, api: TokenApi, refresh_token: str | None) -> Response:
+    async def refresh(request: Request, api: TokenApi, refresh_token: str | None,
+                      name: str | None) -> Response:
+        """`name`: the client_id (or username) sent with the grant, which must then be the
+        one the refresh token was issued to."""
         if not refresh_token:
             return api.fail(400, "invalid_request", "refresh_token is required")
         if auth is None:
@@ -141,7 +145,11 @@ def build(app: FastAPI, auth: Auth | None) -> None:
         wait, key = auth.limiter.locked_for(keys)
         if wait:
             return locked_out(api, wait, key)
-        result = await run_in_threadpool(auth.tokens.refresh, api.kind, refresh_token, auth.ttl)
+        if name and api is NX:  # user names are case-insensitive; tokens keep the config's
+            user = auth.config.users.get(name.lower())
+            name = user[1].name if user else name
+        result = await run_in_threadpool(
+            lambda: auth.tokens.refresh(api.kind, refresh_token, auth.ttl, name=name))
         if result is None:
             await run_in_threadpool(auth.limiter.failed, keys)
             return api.fail(400, "invalid_grant",

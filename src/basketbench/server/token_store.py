@@ -64,14 +64,16 @@ class TokenStore:
 
         return self.store.transaction(tx)
 
-    def refresh(self, kind: str, token: str, ttl: float) -> tuple[Principal, str, str] | None:
+    def refresh(self, kind: str, token: str, ttl: float, *, name: str | None = None
+                ) -> tuple[Principal, str, str] | None:
         """Use a refresh token once: it is replaced by a new pair in the same grant.
-        None when it is unknown, used, revoked, expired or of the other API."""
+        None when it is unknown, used, revoked, expired, of the other API, or (when `name`
+        is given) issued to someone else; a token refused for its name stays usable."""
         def tx(conn):
             row = conn.execute("SELECT grant_id, principal, roles, expires FROM auth_tokens "
                                "WHERE token_hash = ? AND kind = ?",
                                (token_hash(token), _refresh_kind(kind))).fetchone()
-            if row is None:
+            if row is None or (name is not None and row[1] != name):
                 return None
             conn.execute("DELETE FROM auth_tokens WHERE token_hash = ?", (token_hash(token),))
             if row[3] <= self.clock():
