@@ -11,7 +11,7 @@ from .conftest import PRODUCTS, ZERO, add, error_body, new_id
 from .routes_table import ROUTES, is_nexudus
 
 GOOD = {"id": "8836058b-46df-5607-8109-3b1973011de8", "userId": ZERO,
-        "productId": PRODUCTS["MUG-WHITE"], "qty": "1", "promoCode": "SAVE10"}
+        "productId": PRODUCTS["MUG-WHITE"], "qty": "1", "promoCode": "SAVE10", "version": "1"}
 BODY_ROUTES = [r for r in ROUTES if r[2] in ("object", "array")]
 
 

@@ -64,7 +64,8 @@ class HttpBackend:
             read_only=read_only,
             merge_strategies=("sum", "max", "replace") if extensions else ("sum",),
             merge_preview=extensions, lock=extensions, catalogue=extensions,
-            promotions=extensions, list_all=extensions, reference=extensions)
+            promotions=extensions, list_all=extensions, reference=extensions,
+            history=extensions)
 
     async def close(self) -> None:
         await self.transport.close()
@@ -196,6 +197,24 @@ class HttpBackend:
 
     async def list_users(self) -> list[dict]:
         return await self._listing("list_users", "users")
+
+    # -- basket history (sandbox extension, docs/history.md) ---------------------------------
+
+    async def history(self, basket_id: str, *, offset: int = 0, limit: int = 50) -> dict:
+        self._need_extensions("history")
+        result, _, _ = await self._call("history", "GET", self._b(basket_id, "history"),
+                                        params={"offset": offset, "limit": limit})
+        return result
+
+    async def basket_version(self, basket_id: str, version: int) -> Basket:
+        self._need_extensions("basket_version")
+        return await self._typed(Basket, "basket_version", "GET",
+                                 self._b(basket_id, "history", version))
+
+    async def restore(self, basket_id: str, version: int) -> Basket:
+        self._need_extensions("restore")
+        return await self._typed(Basket, "restore", "PUT",
+                                 self._b(basket_id, "history", version, "restore"))
 
     async def set_locked(self, basket_id: str, locked: bool) -> Basket:
         if self.capabilities.read_only:

@@ -1,6 +1,6 @@
 """`basketbench basket history ID` and `basketbench basket restore ID --version N`: how a
 basket got like this, and going back to any earlier version (as a new version: history is
-never rewritten). On the local engine; see docs/history.md."""
+never rewritten). On the local engine and a basketbench sandbox; see docs/history.md."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .basket_cmd import basket_command, fail, print_json, render_basket, run_wit
 def _need_history(backend: Any) -> None:
     if not getattr(backend.capabilities, "history", False):
         fail(f"the {backend.kind} backend at {backend.label} keeps no basket history "
-             "(the local engine does)")
+             "(the local engine and a basketbench sandbox do)")
 
 
 @basket_command("history")

@@ -2,7 +2,7 @@
 
 Middleware, outermost first: canonical (case-insensitive) paths -> access log -> guard
 (1 MiB body limit, last-resort 500 envelope) -> browser guard (cross-site refusal, CORS) ->
-auth gate (when auth is on) -> FastAPI (routes, envelope error handlers).
+history actor -> auth gate (when auth is on) -> FastAPI (routes, envelope error handlers).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from fastapi import FastAPI
 from .. import __version__ as VERSION
 from ..engine import BasketEngine
 from . import errors, openapi_docs, routes_auth, routes_basket, routes_extensions, routes_nexudus
-from . import routes_storefront
+from . import routes_history, routes_storefront
+from .actor_scope import SandboxActor
 from .access_log import AccessLog
 from .auth import Auth
 from .auth_gate import AuthGate
@@ -48,12 +49,14 @@ def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bo
     routes_extensions.build_listing(app, engine)
     routes_basket.build(app, engine, BasketCache(engine, ttl=cache_ttl))
     routes_extensions.build(app, engine)
+    routes_history.build(app, engine)
     routes_storefront.build(app, engine)
     routes_nexudus.build(app, engine)
     routes_auth.build(app, auth)
     openapi_docs.install(app, auth=auth is not None)
     if auth is not None:
         app.add_middleware(AuthGate, auth=auth)
+    app.add_middleware(SandboxActor)  # outside the gate, which names an authenticated client
     app.add_middleware(BrowserGuard, open_sandbox=auth is None, allowed_origins=cors_origins)
     app.add_middleware(Guard, max_body=max_body, loopback_hosts_only=auth is None)
     if access_log or worker is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..actor import ACTOR
 from .auth import NEXUDUS_VERB_ROLES, Auth
 from .guard import _reply
 from .responses import COMMERCE_PREFIX, error_for_path
@@ -71,4 +72,6 @@ class AuthGate:
                            "(or full administrator)", "role")
                 return
         scope.setdefault("state", {})["principal"] = grant.principal
+        # Basket history records who made a change: this request's client or user.
+        ACTOR.set(f"{'user' if kind == 'nexudus' else 'client'}:{grant.principal.name}")
         await self.app(scope, receive, send)

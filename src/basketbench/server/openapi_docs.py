@@ -59,6 +59,25 @@ class BasketPage(BaseModel):
     rows: list[BasketSummary]
 
 
+class HistoryVersion(BaseModel):
+    version: int
+    at: str = Field(description="When the version was made (UTC)")
+    actor: str = Field(description="Who made it: a sandbox client, the CLI, the workbench...")
+    op: str = Field(description="The engine operation, e.g. add_item")
+    args: dict[str, Any] = Field(description="The operation's arguments")
+    summary: str = Field(description="What moved, in one line")
+    grandTotalMinor: int = Field(description="The grand total after it, in minor units")
+    currency: str
+    deleted: bool = Field(description="This version deleted the basket (or merged it away)")
+
+
+class HistoryPage(BaseModel):
+    basketId: str
+    total: int
+    offset: int
+    rows: list[HistoryVersion]
+
+
 class PromotionSummary(BaseModel):
     code: str | None
     name: str
