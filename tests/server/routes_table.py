@@ -33,6 +33,7 @@ ROUTES: list[tuple[str, str, str | None]] = [
     ("PUT", f"{B}/{{id}}/delivery/click-collect-store", "object"),
     ("PUT", f"{B}/{{id}}/lock", None),
     ("PUT", f"{B}/{{id}}/unlock", None),
+    ("GET", f"{B}/{{id}}/explain", None),
     ("GET", f"{B}/{{id}}/history", None),
     ("GET", f"{B}/{{id}}/history/{{version}}", None),
     ("PUT", f"{B}/{{id}}/history/{{version}}/restore", None),

@@ -1,4 +1,4 @@
-"""Basket history over real HTTP (sandbox extension): the versions of a basket, one version as
+"""Explain and basket history over real HTTP (sandbox extensions): the versions of a basket, one version as
 it was, restore to a version, and who made each change (the sandbox, or the authenticated
 client)."""
 
@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
+from basketbench import jsonio
 
 from tests.support.sandbox import start_sandbox
 
@@ -70,3 +72,20 @@ def test_with_auth_the_client_is_the_actor(auth_sandbox):
         page = ok_result(client.get(f"{BASKET}/{bid}/history", headers=headers))
         assert page["rows"][0]["actor"] == f"client:{auth_sandbox.client_id}"
         assert client.get(f"{BASKET}/{bid}/history").status_code == 401
+
+
+def test_explain_over_http_agrees_with_the_basket(api):
+    bid = new_id()
+    add(api, bid, "POLO-NAVY-L", 3)
+    add(api, bid, "MUG-WHITE", 4)
+    basket = ok_result(api.post(f"/{bid}/promo/SAVE10/apply"))["basket"]
+    resp = api.get(f"/{bid}/explain")
+    ok_result(resp)
+    why = jsonio.loads(resp.text)["result"]  # money as Decimal, so the shares add up exactly
+    assert why["version"] == basket["version"]
+    assert float(why["totals"]["grandTotal"]["withTax"]) == \
+        basket["grandTotal"]["raw"]["withTax"]
+    save10 = why["promotions"][0]
+    # 10% of 85.32 = 8.53; shares 7.1988 and 1.3317 round down to 8.52: one remainder unit.
+    assert sum(s["amount"] for s in save10["shares"]) == save10["amount"]["withTax"]
+    assert [s["remainderUnit"] for s in save10["shares"]] == [True, False]

@@ -65,7 +65,7 @@ class HttpBackend:
             merge_strategies=("sum", "max", "replace") if extensions else ("sum",),
             merge_preview=extensions, lock=extensions, catalogue=extensions,
             promotions=extensions, list_all=extensions, reference=extensions,
-            history=extensions)
+            history=extensions, explain=extensions)
 
     async def close(self) -> None:
         await self.transport.close()
@@ -197,6 +197,12 @@ class HttpBackend:
 
     async def list_users(self) -> list[dict]:
         return await self._listing("list_users", "users")
+
+    async def explain(self, basket_id: str) -> dict:
+        """Why every figure is what it is: a basketbench sandbox explains its own rules."""
+        self._need_extensions("explain")
+        result, _, _ = await self._call("explain", "GET", self._b(basket_id, "explain"))
+        return result
 
     # -- basket history (sandbox extension, docs/history.md) ---------------------------------
 

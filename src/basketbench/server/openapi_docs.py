@@ -59,6 +59,21 @@ class BasketPage(BaseModel):
     rows: list[BasketSummary]
 
 
+class Explanation(BaseModel):
+    """Why every figure of a basket is what it is (engine/explain.py; docs/engine.md)."""
+
+    basketId: str
+    currency: str
+    version: int
+    lines: list[dict[str, Any]] = Field(description="Per line: price x qty, tax, promotion "
+                                                     "shares and how each was computed")
+    totals: dict[str, Any] = Field(description="Each total and how it is the sum of lines")
+    promotions: list[dict[str, Any]] = Field(description="Each promotion: its amount, how it "
+                                                          "was reached, its conditions")
+    shipping: dict[str, Any]
+    refused: list[dict[str, Any]] = Field(description="Codes that do not count, and why")
+
+
 class HistoryVersion(BaseModel):
     version: int
     at: str = Field(description="When the version was made (UTC)")

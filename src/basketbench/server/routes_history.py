@@ -1,4 +1,5 @@
-"""Basket history as a sandbox extension (docs/history.md): the versions of a basket (paged,
+"""Why a basket's figures are what they are, and its history, as sandbox extensions: the
+explanation of every figure (engine/explain.py). Basket history (docs/history.md): the versions of a basket (paged,
 newest first), one version as it was, and restore to a version (a new version; history is
 never rewritten). Each change made through the sandbox is recorded with its client as actor
 (`sandbox`, or `client:<id>` / `user:<name>` with auth)."""
@@ -23,6 +24,12 @@ TAG = "Sandbox extensions"
 def build(app: FastAPI, engine: BasketEngine) -> None:
     router = Routes(app, PREFIX, TAG)
     reads = docs.READ_ERRORS
+
+    @router.get("/{id}/explain", summary="Why every figure of the basket is what it is",
+                responses=docs.ok_doc(Envelope[docs.Explanation], "The explanation",
+                                      errors=reads))
+    async def explain(id: docs.BasketId) -> Response:
+        return ok(await run_in_threadpool(engine.explain, id))
 
     @router.get("/{id}/history", summary="The basket's versions, newest first (paged)",
                 responses=docs.ok_doc(Envelope[docs.HistoryPage], "One page of versions",
