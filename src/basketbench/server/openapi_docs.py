@@ -254,12 +254,19 @@ def merge(*parts: dict) -> dict:
     return out
 
 
-# What the guard in front of every route may answer before a route runs (guard.py).
+# What any route may answer besides its own results: the guard's refusals before it runs
+# (guard.py, browser_guard.py) and the storage faults of the database under it
+# (engine/storage_errors.py).
 GUARD_ERRORS = {
     "400": "Content-Length is not a whole number, or the body holds text that cannot be "
            "stored (a lone UTF-16 surrogate)",
-    "403": "Without --auth token, a Host that is not loopback",
+    "403": "Without --auth token, a Host that is not loopback, or a cross-site browser "
+           "request from an origin not allowed with --cors-origin",
     "413": "Body over 1 MiB",
+    "503": "The database cannot serve: locked by another process past the wait (BUSY, with "
+           "Retry-After), read-only (READ_ONLY), damaged (DATABASE_DAMAGED), of a newer "
+           "schema (SCHEMA_TOO_NEW) or unreadable (STORAGE_ERROR)",
+    "507": "The disk holding the database is full (INSUFFICIENT_STORAGE); nothing was saved",
 }
 
 
@@ -278,7 +285,8 @@ def _no_fastapi_422(doc: dict) -> None:
 
 
 def _guard_errors(doc: dict) -> None:
-    """Document the guard's refusals on every operation, in the envelope of its API."""
+    """Document the guard's refusals and the storage faults on every operation, in the
+    envelope of its API."""
     schemas = doc["components"]["schemas"]
     for path, ops in doc.get("paths", {}).items():
         model = NexudusEnvelope if is_nexudus_path(path) else Envelope[None]
