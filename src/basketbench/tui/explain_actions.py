@@ -14,6 +14,8 @@ from .format import short_id
 from .messages import BasketAudited, BasketExplained
 from .screens.explain import ExplainScreen
 
+AUDIT_DELAY = 0.4  # seconds a basket stands still before its numbers are audited
+
 
 class ExplainActions:
     """Mixed into the app: `action_explain`, `audit_in_background` and their handlers."""
@@ -56,7 +58,19 @@ class ExplainActions:
         self.push_screen(ExplainScreen(message.title, message.text))
 
     def audit_in_background(self: Any, basket: Basket) -> None:
-        """Audit the shown basket off the event loop (a 2,000-line basket takes a while)."""
+        """Audit the shown basket off the event loop, once it has stood still for a moment:
+        the audit of a large basket takes a while (about 60 ms at 200 lines), and a burst of
+        keys should pay for it once, after the burst, not on every change."""
+        timer = getattr(self, "_audit_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._audit_timer = self.set_timer(AUDIT_DELAY, lambda: self._audit_now(basket))
+
+    def _audit_now(self: Any, basket: Basket) -> None:
+        shown = self.basket
+        if shown is None or shown.id != basket.id or shown.version != basket.version:
+            return  # it moved on; its own audit is on its way
+
         def work() -> None:
             from .. import audit
 
