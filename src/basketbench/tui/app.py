@@ -750,8 +750,8 @@ class BasketBench(ExplainActions, App):
         delivery_changed = before is not None and (
             delivery.render_text(before).plain != delivery.render_text(basket).plain)
         lines.show(basket, changed_lines)
+        self.audit_in_background(basket)  # first: a verdict known now is drawn with the totals
         totals.show(basket, changed_totals)
-        self.audit_in_background(basket)
         delivery.show(basket, changed=delivery_changed)
         who = user_label(basket.user_email, basket.user_id)
         state = " · new, not saved" if basket.is_new else ""

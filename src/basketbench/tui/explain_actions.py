@@ -15,6 +15,7 @@ from .messages import BasketAudited, BasketExplained
 from .screens.explain import ExplainScreen
 
 AUDIT_DELAY = 0.4  # seconds a basket stands still before its numbers are audited
+AUDIT_MAX_LINES = 500  # the API's line limit: larger (scale-test) baskets on `w` only
 
 
 class ExplainActions:
@@ -60,24 +61,38 @@ class ExplainActions:
     def audit_in_background(self: Any, basket: Basket) -> None:
         """Audit the shown basket off the event loop, once it has stood still for a moment:
         the audit of a large basket takes a while (about 60 ms at 200 lines), and a burst of
-        keys should pay for it once, after the burst, not on every change."""
+        keys should pay for it once, after the burst, not on every change. Baskets past the
+        API's 500 lines (scale tests) are audited on `w` only."""
         timer = getattr(self, "_audit_timer", None)
         if timer is not None:
             timer.stop()
+        if len(basket.line_items or []) > AUDIT_MAX_LINES:
+            self.totals_pane.set_audit(basket.id, basket.version, None)
+            return
         self._audit_timer = self.set_timer(AUDIT_DELAY, lambda: self._audit_now(basket))
 
     def _audit_now(self: Any, basket: Basket) -> None:
         shown = self.basket
         if shown is None or shown.id != basket.id or shown.version != basket.version:
             return  # it moved on; its own audit is on its way
+        if self.busy or getattr(self, "_auditing", False):
+            # A change is in flight (its basket is audited when it lands), or an audit still
+            # runs: try again when things are still.
+            self._audit_timer = self.set_timer(AUDIT_DELAY, lambda: self._audit_now(basket))
+            return
+        self._auditing = True
 
         def work() -> None:
             from .. import audit
 
+            try:
+                findings = audit.audit(basket)
+            finally:
+                self._auditing = False
             self.post_message(BasketAudited((basket.id or "").lower(), basket.version,
-                                            audit.audit(basket)))
+                                            findings))
 
-        self.run_worker(work, thread=True, group="audit", exclusive=True, exit_on_error=False)
+        self.run_worker(work, thread=True, group="audit", exit_on_error=False)
 
     def on_basket_audited(self: Any, message: BasketAudited) -> None:
         shown = self.basket

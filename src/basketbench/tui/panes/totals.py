@@ -120,17 +120,21 @@ class TotalsPane(VerticalScroll, can_focus=True):
         body.update(table, layout=shape != self._shape)
         self._shape = shape
 
-    def set_audit(self, basket_id: str | None, version: int | None, findings: list) -> None:
-        """Show whether the basket's own numbers foot (see basketbench.audit)."""
+    def set_audit(self, basket_id: str | None, version: int | None,
+                  findings: list | None) -> None:
+        """Show whether the basket's own numbers foot (see basketbench.audit); None: not
+        audited automatically (too large)."""
         self._audited = (basket_id, version)
-        errors = sum(1 for f in findings if f.severity == "error")
-        note = "✓ foots" if not errors else \
+        errors = sum(1 for f in findings or [] if f.severity == "error")
+        note = "not audited as it changes (over 500 lines)" if findings is None else \
+            "✓ foots" if not errors else \
             f"✗ {errors} figure{'s' if errors != 1 else ''} do{'es' if errors == 1 else ''} " \
             "not foot (w: details)"
         if note != self.audit_note:
             self.audit_note = note
-            if self.basket is not None:
-                self.show(self.basket, self.changed)
+            shown = self.basket
+            if shown is not None and (shown.id, shown.version) == self._audited:
+                self.show(shown, self.changed)
 
     def clear_highlight(self) -> None:
         if self.changed and self.basket is not None:
