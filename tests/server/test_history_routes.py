@@ -1,6 +1,6 @@
-"""Explain and basket history over real HTTP (sandbox extensions): the versions of a basket, one version as
-it was, restore to a version, and who made each change (the sandbox, or the authenticated
-client)."""
+"""Explain and basket history over real HTTP (sandbox extensions): the versions of a basket,
+one version as it was, restore to a version, and who made each change (the sandbox, or the
+authenticated client)."""
 
 from __future__ import annotations
 

@@ -150,8 +150,9 @@ class BasketEngine:
         return self.store.transaction(tx, commit=commit)
 
     def _write_version(self, conn: sqlite3.Connection, cat: catalogue_mod.Catalogue,
-                state: BasketState, before: dict | None, grand_total: int, now: datetime,
-                *, deleted: bool = False, op: tuple[str, dict] | None = None) -> None:
+                       state: BasketState, before: dict | None, grand_total: int,
+                       now: datetime, *, deleted: bool = False,
+                       op: tuple[str, dict] | None = None) -> None:
         """Write the basket's new version into its history (same transaction) and apply the
         retention to that basket."""
         name, args = op or _OPERATION.get() or ("change", {})
@@ -171,8 +172,8 @@ class BasketEngine:
             return
         total = state.stored_total_minor
         state.version += 1
-        self._write_version(conn, cat, state, history.facts(state, total), total, self._now(),
-                     deleted=True, op=op)
+        self._write_version(conn, cat, state, history.facts(state, total), total,
+                            self._now(), deleted=True, op=op)
 
     def _read(self, fn: Callable[[sqlite3.Connection, catalogue_mod.Catalogue, datetime], Any]):
         return self.store.read(lambda conn: fn(conn, self.catalogue(conn), self._now()))
@@ -257,7 +258,8 @@ class BasketEngine:
         def fn(conn, cat, now):
             ids = [r[0] for r in conn.execute(
                 "SELECT id FROM baskets WHERE user_id = ? ORDER BY created, id", (uid,))]
-            return [render.short_basket(render.basket(price(load(conn, cat, b), cat, now), cat, now))
+            return [render.short_basket(render.basket(price(load(conn, cat, b), cat, now), cat,
+                                                      now))
                     for b in ids]
 
         return self._read(fn)

@@ -41,7 +41,8 @@ def store_address(store) -> dict:
     # A positive address id: the storefront's checkout reads `shippingAddress.id > 0` as "an
     # address is set" after click & collect (storefront.md). Stable, from the store's id.
     return {
-        "id": int(store.id.replace("-", "")[:7], 16) or 1, "title": None, "firstName": None, "lastName": None,
+        "id": int(store.id.replace("-", "")[:7], 16) or 1, "title": None, "firstName": None,
+        "lastName": None,
         "address1": store.address1, "address2": None, "address3": None, "city": store.city,
         "state": None, "country": store.country, "countryCode": store.country_code,
         "postCode": store.post_code, "phoneNo": store.phone, "mobileNo": None,

@@ -1,8 +1,8 @@
-"""Why a basket's figures are what they are, and its history, as sandbox extensions: the
-explanation of every figure (engine/explain.py). Basket history (docs/history.md): the versions of a basket (paged,
-newest first), one version as it was, and restore to a version (a new version; history is
-never rewritten). Each change made through the sandbox is recorded with its client as actor
-(`sandbox`, or `client:<id>` / `user:<name>` with auth)."""
+"""Why a basket's figures are what they are, and how it got like this, as sandbox
+extensions: the explanation of every figure (engine/explain.py); the versions of a basket
+(paged, newest first), one version as it was, and restore to a version (a new version;
+history is never rewritten; docs/history.md). Each change made through the sandbox is
+recorded with its client as actor (`sandbox`, or `client:<id>` / `user:<name>` with auth)."""
 
 from __future__ import annotations
 
