@@ -16,6 +16,7 @@ from basketbench.backends.http import HttpBackend
 from basketbench.backends.local import LocalBackend
 from basketbench.engine import demo
 from tests.support.sandbox import start_sandbox
+from .fault_server import FaultServer
 
 _REF = demo.reference_data()
 PRODUCTS = {p["stockCode"]: p["productId"].lower() for p in _REF["products"]}
@@ -62,3 +63,16 @@ async def backend(request):
     b = make_backend(request.param, request)
     yield b
     await b.close()
+
+
+# One misbehaving server per test module (fault_server.py), reset for each test.
+@pytest.fixture(scope="module")
+def server():
+    with FaultServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def srv(server):
+    server.reset()
+    return server

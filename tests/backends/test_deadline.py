@@ -14,23 +14,11 @@ from basketbench.backends import BackendError
 from basketbench.backends.http import HttpBackend
 from basketbench.backends.nexudus import NexudusClient
 
-from .fault_server import BASKET_ID, FaultServer
+from .fault_server import BASKET_ID
 
 GET = f"/api/v2/commerce/basket/{BASKET_ID}"
 BUDGET = 1.0
 TOLERANCE = 0.6  # scheduling on a shared machine; far below one more attempt's worth
-
-
-@pytest.fixture(scope="module")
-def server():
-    with FaultServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def srv(server):
-    server.reset()
-    return server
 
 
 async def timed_failure(coro) -> tuple[BackendError, float]:

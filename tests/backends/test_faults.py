@@ -18,18 +18,6 @@ GET = f"/api/v2/commerce/basket/{BASKET_ID}"
 ITEM = {"productId": "c999d6f4-4bf1-5807-89fc-b546ac07bdda", "qty": 1}
 
 
-@pytest.fixture(scope="module")
-def server():
-    with FaultServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-def srv(server):
-    server.reset()
-    return server
-
-
 def backend(srv: FaultServer, **kw) -> HttpBackend:
     kw.setdefault("timeout", 0.3)
     kw.setdefault("retries", 2)

@@ -77,12 +77,6 @@ OPERATIONS = [
 NO_DOMAIN = {"apply_promo", "remove_promo"}  # the storefront leaves DomainId off these
 
 
-@pytest.fixture(scope="module")
-def server():
-    with FaultServer() as srv:
-        yield srv
-
-
 @pytest.fixture
 def srv(server):
     server.reset()
