@@ -138,7 +138,8 @@ class BasketEngine:
             check_version(state, expected_version)
             if state.is_locked and not allow_locked:
                 raise BasketLocked(f"Basket {bid} is locked", [f"id: basket {bid} is locked"])
-            before = history.facts(state, state.stored_total_minor) if state.persisted else None
+            before = history.facts(state, state.stored_total_minor) \
+                if state.persisted and self.keep_history else None
             writer = Writer(conn, state)
             result = op(writer, cat, now)
             priced = price(state, cat, now)

@@ -206,11 +206,12 @@ def add_bulk(w: Writer, cat: Catalogue, items: object) -> None:
     the parent's element has been applied, so the parent's line comes first."""
     items = inputs.array(items, "items")
     parents_ahead = [_top_level_product(cat, body) for body in items]
+    last_at = {product: i for i, product in enumerate(parents_ahead) if product}
     waiting: dict[str, list[tuple[int, dict]]] = {}
     for index, body in enumerate(items):
         parent = _parent_of(body)
-        ahead = frozenset(p for p in parents_ahead[index + 1:] if p)
-        if parent and parent in ahead and w.state.line(parent, ZERO_GUID) is None:
+        if parent and last_at.get(parent, -1) > index and \
+                w.state.line(parent, ZERO_GUID) is None:
             waiting.setdefault(parent, []).append((index, body))
             continue
         _bulk_element(w, cat, index, body)
