@@ -1,12 +1,13 @@
 # Two targets do all set-up on a fresh machine with only python3 and make:
 #   make demo   create .venv, install, start the workbench on the demo engine
 #   make test   create .venv, install with the dev extras, run the whole test suite
+#   make lint   ruff (src, tests, bench), mypy (src) and the import contracts (lint-imports)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench clean
+.PHONY: demo test lint install bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +22,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Settings in pyproject.toml. Never `ruff format`: the code keeps its own wrapping.
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 
 clean:
-	rm -rf $(VENV) src/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) src/*.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache \
+		.import_linter_cache

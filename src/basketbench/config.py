@@ -206,8 +206,8 @@ def _check_profile(where: str, profile: Profile) -> None:
 
 
 def _check_limits(where: str, profile: Profile) -> None:
-    """timeout and retries within the bounds the transport accepts (backends/deadline.py)."""
-    from .backends.deadline import retries_problem, timeout_problem
+    """timeout and retries within the bounds the transport accepts (profile_values.py)."""
+    from .profile_values import retries_problem, timeout_problem
 
     for name, problem in (("timeout", timeout_problem), ("retries", retries_problem)):
         s = profile.settings.get(name)
@@ -297,7 +297,7 @@ def _apply_env(config: Config, env: Mapping[str, str]) -> None:
         where = f"environment {var}"
         if fname.startswith("headers_"):
             header = fname[len("headers_"):]
-            from .backends.headers import canonical_header
+            from .profile_values import canonical_header
 
             existing = {k.lower().replace("-", "").replace("_", ""): k for k in profile.headers}
             known = canonical_header(header)

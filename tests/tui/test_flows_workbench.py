@@ -606,17 +606,3 @@ async def test_diff_needs_an_open_basket_and_a_basket_id(make_app):
         # An unknown id reads as a new, empty basket (engine-rules): every line of A is gone.
         assert "- POLO-NAVY-L" in screen.text and "- MUG-WHITE" in screen.text
 
-
-def test_the_flow_modules_of_the_workbench_never_import_engine_server_or_sqlite_utils():
-    import subprocess
-    import sys
-
-    code = ("import sys, basketbench.tui.recording, basketbench.tui.flow_commands, "
-            "basketbench.tui.screens.flow_save, basketbench.tui.screens.flow_replay, "
-            "basketbench.tui.screens.basket_diff, basketbench.flows.recorder\n"
-            "bad = [m for m in sys.modules if m.split('.')[0] == 'sqlite_utils' or "
-            "m.startswith(('basketbench.engine', 'basketbench.server'))]\n"
-            "print(','.join(bad))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == ""

@@ -1,4 +1,4 @@
-"""The time budget of one backend operation, and the bounds a profile may set.
+"""The time budget of one backend operation.
 
 `timeout` is the whole budget of one operation: the token request, every attempt, the backoff
 between them and the reading of the body all count against it, so a person waits at most
@@ -12,38 +12,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# The bounds a profile may set (profile_values.py) sit below the backends: the config checks
+# them too.
+from ..profile_values import MAX_BACKOFF_S
+
 DEFAULT_TIMEOUT_S = 15.0
-MAX_TIMEOUT_S = 600.0
 DEFAULT_RETRIES = 2
-MAX_RETRIES = 10
-MAX_BACKOFF_S = 2.0  # one pause between attempts never exceeds this
 # Not worth starting an attempt with less than this left: it could only time out.
 MIN_ATTEMPT_S = 0.05
-
-
-def timeout_problem(value: object) -> str | None:
-    """Why `value` is not a usable timeout, or None."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "must be a number of seconds"
-    if not 0 < value <= MAX_TIMEOUT_S:
-        return f"must be more than 0 and at most {MAX_TIMEOUT_S:g} seconds"
-    return None
-
-
-def retries_problem(value: object) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return "must be a whole number"
-    if not 0 <= value <= MAX_RETRIES:
-        return f"must be between 0 and {MAX_RETRIES}"
-    return None
-
-
-def backoff_problem(value: object) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "must be a number of seconds"
-    if not 0 <= value <= MAX_BACKOFF_S:
-        return f"must be between 0 and {MAX_BACKOFF_S:g} seconds"
-    return None
 
 
 class Deadline:

@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import uuid
 
+from ..profile_values import canonical_header
+
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
-KNOWN_HEADERS = ("Currency", "Language", "Country", "DeviceId", "SessionId", "CompanyId",
-                 "MicrositeId", "DomainId", "UserToken")
 # DeviceId and SessionId identify this workbench or CLI session: minted once per process,
 # so every call of one session (and every backend it opens) sends the same pair.
 SESSION_HEADERS = {"DeviceId": str(uuid.uuid4()), "SessionId": str(uuid.uuid4())}
 DEFAULTS = {"Currency": "GBP", "Language": "en-GB", "Country": "GB", **SESSION_HEADERS,
             "CompanyId": ZERO_GUID, "MicrositeId": "", "DomainId": ""}
-
-
-def canonical_header(name: str) -> str:
-    """`usertoken`, `USER_TOKEN`, `User-Token` -> `UserToken`; other names kept as given."""
-    flat = name.replace("-", "").replace("_", "").lower()
-    for known in KNOWN_HEADERS:
-        if known.lower() == flat:
-            return known
-    return name
 
 
 def storefront_headers(profile_headers: dict[str, str] | None = None) -> dict[str, str]:

@@ -15,14 +15,9 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 import httpx
 
 from .. import jsonio
+from ..profile_values import backoff_problem, retries_problem, timeout_problem
 from ..redact import redact_data, redact_text, redact_url
-from .deadline import (
-    Deadline,
-    backoff_problem,
-    budget,
-    retries_problem,
-    timeout_problem,
-)
+from .deadline import Deadline, budget
 from .errors import BackendError
 from .request_log import RequestLog
 

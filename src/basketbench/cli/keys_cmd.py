@@ -26,31 +26,6 @@ class KeyRow:
     remapped: bool
 
 
-# Widgets that declare their own bindings (with ids) outside the registry: module, class, scope.
-WIDGET_BINDINGS = (
-    ("basketbench.tui.inspector", "RequestInspector", "inspector"),
-    ("basketbench.tui.nexudus_view", "NexudusSessionsScreen", "nexudus"),
-)
-
-
-def widget_bindings() -> list[tuple[str, str, str, str]]:
-    """(id, default keys, description, scope) of the widgets' own bindings."""
-    import importlib
-
-    from textual.binding import Binding
-
-    from ..tui import actions
-
-    out, seen = [], set(actions.BY_ID)
-    for module, cls, scope in WIDGET_BINDINGS:
-        widget = getattr(importlib.import_module(module), cls)
-        for binding in widget.BINDINGS:
-            if isinstance(binding, Binding) and binding.id and binding.id not in seen:
-                seen.add(binding.id)
-                out.append((binding.id, binding.key, binding.description, scope))
-    return out
-
-
 def effective_keys(keymap: Mapping[str, str] | None = None) -> list[KeyRow]:
     """Every binding, with the keymap applied; ValueError naming unknown ids or bad keys."""
     from textual.keys import _normalize_key_list
@@ -58,7 +33,7 @@ def effective_keys(keymap: Mapping[str, str] | None = None) -> list[KeyRow]:
     from ..tui import actions
 
     keymap = dict(keymap or {})
-    extra = widget_bindings()
+    extra = actions.widget_bindings()
     extra_ids = {row[0] for row in extra}
     unknown = sorted(set(keymap) - set(actions.BY_ID) - extra_ids)
     if unknown:

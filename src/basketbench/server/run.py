@@ -1,5 +1,5 @@
-"""Running the sandbox under uvicorn: `serve(...)`, shared by `basketbench serve` and
-`python -m basketbench.server.run` (same options)."""
+"""Running the sandbox under uvicorn: `serve(...)`, called by `basketbench serve` (and
+`python -m basketbench serve`). The command line lives in the CLI, the top layer, only."""
 
 from __future__ import annotations
 
@@ -139,14 +139,3 @@ def serve(*, db: str | Path, host: str = "127.0.0.1", port: int = 8765, demo: bo
     finally:
         sock.close()
 
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m basketbench.server.run --port N --db PATH [--demo] [--auth token ...]`."""
-    from ..cli.serve_cmd import serve as serve_command
-
-    serve_command.main(args=argv, prog_name="python -m basketbench.server.run")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

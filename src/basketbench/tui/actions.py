@@ -192,11 +192,31 @@ def bindings(scope: str = "app") -> list[Binding]:
     ]
 
 
+# Widgets that declare their own bindings (with ids) outside the registry: module, class, scope.
+WIDGET_BINDINGS = (
+    ("basketbench.tui.inspector", "RequestInspector", "inspector"),
+    ("basketbench.tui.nexudus_view", "NexudusSessionsScreen", "nexudus"),
+)
+
+
+def widget_bindings() -> list[tuple[str, str, str, str]]:
+    """(id, default keys, description, scope) of the widgets' own bindings; their modules are
+    imported only here (not needed to start)."""
+    import importlib
+
+    out, seen = [], set(BY_ID)
+    for module, cls, scope in WIDGET_BINDINGS:
+        widget = getattr(importlib.import_module(module), cls)
+        for binding in widget.BINDINGS:
+            if isinstance(binding, Binding) and binding.id and binding.id not in seen:
+                seen.add(binding.id)
+                out.append((binding.id, binding.key, binding.description, scope))
+    return out
+
+
 def widget_binding_ids() -> set[str]:
     """Ids of the bindings declared on widgets outside this registry (the request inspector,
     the Nexudus view): the keymap may remap them too. `basketbench keys` lists them."""
-    from ..cli.keys_cmd import widget_bindings
-
     return {row[0] for row in widget_bindings()}
 
 

@@ -733,6 +733,15 @@ class BasketBench(ExplainActions, App):
 
     # -- rendering --------------------------------------------------------------------------
 
+    def show_replayed_basket(self, basket: Basket) -> None:
+        """Show the basket a replayed flow step left, as if it had been opened (FlowHost)."""
+        bid = (basket.id or "").lower()
+        current = self.basket
+        before = current if current is not None and (current.id or "").lower() == bid else None
+        self.basket_id = bid
+        self.render_basket(basket, before=before)
+        self.baskets_pane.upsert(basket)
+
     def render_basket(self, basket: Basket | None, *, before: Basket | None = None) -> None:
         self.basket = basket
         lines, totals, delivery = self.lines_pane, self.totals_pane, self.delivery_pane

@@ -11,13 +11,15 @@ dialogs it opens, so the app only needs a few hook lines:
 - `diff()`: pick another basket and show both side by side (`BasketDiffScreen`).
 
 The flows package (pydantic models, runner) is imported only when one of these is used, so it
-costs nothing at start-up.
+costs nothing at start-up. The app is reached through `FlowHost`, the few things these commands
+read and call; they never assign the app's state (and this module never imports the app).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..backends import Backend
 from ..wire import Basket
@@ -25,17 +27,41 @@ from .format import short_id, user_label
 from .screens import Choice, ChoiceScreen, ErrorScreen, Picked
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .app import BasketBench
+    from .panes import StatusBar
     from .recording import FlowRecording
 
 FLOWS_DIR = Path("flows")  # where flow files are offered from (relative to the current dir)
 GUID_LENGTH = 36
 
 
+class FlowHost(Protocol):
+    """What the flow commands need of the workbench (the app implements it)."""
+
+    @property
+    def read_only(self) -> bool: ...
+    @property
+    def profile_name(self) -> str: ...
+    @property
+    def backend(self) -> Backend: ...
+    @property
+    def basket(self) -> Basket | None: ...
+    @property
+    def basket_id(self) -> str | None: ...
+    @property
+    def status(self) -> StatusBar: ...
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None: ...
+    def call_later(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> bool: ...
+    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
+    def load_baskets(self) -> None: ...
+    def show_replayed_basket(self, basket: Basket) -> None: ...
+
+
 class FlowCommands:
-    def __init__(self, app: "BasketBench") -> None:
+    def __init__(self, app: FlowHost) -> None:
         self.app = app
-        self.recording: "FlowRecording | None" = None
+        self.recording: FlowRecording | None = None
 
     # -- recording --------------------------------------------------------------------------
 
@@ -157,14 +183,8 @@ class FlowCommands:
         basket: Basket | None = step.basket
         if basket is None or not basket.id:
             return
-        app = self.app
-        bid = basket.id.lower()
-        current = app.basket
-        before = current if current is not None and (current.id or "").lower() == bid else None
-        app.basket_id = bid
-        app.render_basket(basket, before=before)
-        app.baskets_pane.upsert(basket)
-        app.status.say(f"replay step {step.index}: {step.label}: {step.status}")
+        self.app.show_replayed_basket(basket)
+        self.app.status.say(f"replay step {step.index}: {step.label}: {step.status}")
 
     def _replay_ended(self) -> None:
         self.app.load_baskets()  # the baskets the flow made (or deleted)
