@@ -62,7 +62,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "name (escape clears the filter).", "baskets: filter…", show=True),
     ActionSpec("app.refresh", "r", "refresh", "Refresh",
                "Read the basket list and the open basket again.", "basket: refresh"),
-    ActionSpec("app.back", "escape", "back", "Back",
+    ActionSpec("app.back", "escape", "clear_filter", "Back",
                "Clear the baskets filter; in a dialog, close it.", "baskets: clear filter"),
     # -- baskets ----------------------------------------------------------------------------
     ActionSpec("basket.new", "n", "new_basket", "New basket",

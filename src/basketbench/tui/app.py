@@ -645,7 +645,7 @@ class BasketBench(ExplainActions, App):
 
     def on_basket_deleted(self, message: BasketDeleted) -> None:
         bid = message.basket_id
-        self.baskets_pane.remove(bid)
+        self.baskets_pane.remove_basket(bid)
         if bid == self.basket_id:
             self.basket, self.basket_id = None, None
             self.render_basket(None)
@@ -834,7 +834,7 @@ class BasketBench(ExplainActions, App):
     def action_filter(self) -> None:
         self.baskets_pane.open_filter()
 
-    def action_back(self) -> None:
+    def action_clear_filter(self) -> None:
         pane = self.baskets_pane
         if pane.filter_input.display or pane.query_text or pane.filter_input.value:
             pane.close_filter(clear=True)
@@ -965,7 +965,7 @@ class BasketBench(ExplainActions, App):
 
             def merged(result: Any, error: BackendError | None) -> None:
                 if error is None:
-                    self.baskets_pane.remove(source)
+                    self.baskets_pane.remove_basket(source)
 
             self.mutate(f"merge {short_id(source)} ({strategy})",
                         lambda b, bid: b.merge(bid, source, strategy=strategy), seen,

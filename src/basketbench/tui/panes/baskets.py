@@ -149,7 +149,7 @@ class BasketsPane(Vertical):
                 return True
         return bid == self.new_id
 
-    def remove(self, basket_id: str) -> None:
+    def remove_basket(self, basket_id: str) -> None:
         basket_id = basket_id.lower()
         if basket_id == self.new_id:
             self.new_id = None
