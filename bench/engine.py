@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from basketbench.engine import BasketEngine, demo  # noqa: E402
-from basketbench.engine.pricing import price  # noqa: E402
-from basketbench.engine.state import load  # noqa: E402
-from basketbench.engine.store import connect  # noqa: E402
+from basketbench.engine import BasketEngine, demo
+from basketbench.engine.pricing import price
+from basketbench.engine.state import load
+from basketbench.engine.store import connect
 
 
 def rate(n: int, fn) -> float:

@@ -70,7 +70,7 @@ async def _after_refresh(app) -> float:
     app.call_after_refresh(lambda: done.done() or done.set_result(time.time()))
     try:
         return await asyncio.wait_for(asyncio.shield(done), 0.5)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         app.refresh()
         return await done
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from basketbench.engine import BasketEngine
-from basketbench.engine import demo
+from basketbench.engine import BasketEngine, demo
 
 # Tests run "now" at a fixed moment so validity windows and timestamps are stable.
-TEST_NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=timezone.utc)
+TEST_NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
 
 
 class FixedClock:

@@ -161,7 +161,7 @@ def test_basket_has_every_documented_field() -> None:
     documented = list(load("02-get-basket.response.json")["result"])
     assert len(documented) == 48
     aliases = [f.alias for f in Basket.model_fields.values()]
-    assert aliases == documented + ["version", "campaignCode", "isNew"]
+    assert aliases == [*documented, "version", "campaignCode", "isNew"]
 
 
 def test_json_schema_lists_fields() -> None:

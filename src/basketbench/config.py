@@ -147,10 +147,8 @@ def _shown(name: str, value: Any) -> str:
 
 def _check_type(where: str, name: str, value: Any, tp: type | tuple[type, ...]) -> Any:
     types = tp if isinstance(tp, tuple) else (tp,)
-    if isinstance(value, bool) and bool not in types:
-        ok = False
-    else:
-        ok = isinstance(value, types)
+    # bool is an int: a flag is accepted only where bool is one of the types.
+    ok = isinstance(value, types) and (bool in types or not isinstance(value, bool))
     if not ok:
         raise ConfigError(f"{where}: {name} = {_shown(name, value)} must be {_type_name(tp)}")
     return value
@@ -198,8 +196,8 @@ def _check_profile(where: str, profile: Profile) -> None:
         s = profile.settings.get(url_field)
         if s is not None and s.ref is None and not str(s.value).startswith(
                 ("http://", "https://")):
-            raise ConfigError(f"{where}: {url_field} = {_shown(url_field, s.value)} must start with "
-                              "http:// or https://")
+            raise ConfigError(f"{where}: {url_field} = {_shown(url_field, s.value)} must start "
+                              "with http:// or https://")
     if profile.kind in ("bettercommerce", "nexudus") and "base_url" not in profile.settings:
         raise ConfigError(f"{where}: base_url is required for kind {profile.kind!r}")
     _check_limits(where, profile)
@@ -268,7 +266,7 @@ def _coerce_env(where: str, name: str, text: str, tp: type | tuple[type, ...]) -
 def _apply_env(config: Config, env: Mapping[str, str]) -> None:
     by_key = {env_key(n): p for n, p in config.profiles.items()}
     pending: list[tuple[str, str, str]] = []
-    for var, text in sorted(env.items()):
+    for var in sorted(env):
         if not var.startswith("BASKETBENCH_") or var in RESERVED_ENV:
             continue
         rest = var[len("BASKETBENCH_"):]

@@ -89,8 +89,8 @@ def _exact_dumps(obj: Any, indent: int | None) -> str:
         if isinstance(o, dict):
             if not o:
                 return "{}"
-            items = [f"{pad}{inner}{json.dumps(str(k), ensure_ascii=False)}{colon}{enc(v, level + 1)}"
-                     for k, v in o.items()]
+            items = [f"{pad}{inner}{json.dumps(str(k), ensure_ascii=False)}{colon}"
+                     f"{enc(v, level + 1)}" for k, v in o.items()]
             return "{" + ",".join(items) + f"{pad}{outer}}}"
         if isinstance(o, (list, tuple)):
             if not o:

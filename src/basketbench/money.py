@@ -7,8 +7,8 @@ No float ever holds money. Rounding is ROUND_HALF_UP, and only where the rules s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 ZERO = Decimal(0)
 
@@ -151,13 +151,13 @@ class Amount:
         return self.gross - self.tax
 
     @classmethod
-    def of(cls, gross: int, rate_bp: int) -> "Amount":
+    def of(cls, gross: int, rate_bp: int) -> Amount:
         return cls(gross, tax_of(gross, rate_bp))
 
-    def __add__(self, other: "Amount") -> "Amount":
+    def __add__(self, other: Amount) -> Amount:
         return Amount(self.gross + other.gross, self.tax + other.tax)
 
-    def __sub__(self, other: "Amount") -> "Amount":
+    def __sub__(self, other: Amount) -> Amount:
         return Amount(self.gross - other.gross, self.tax - other.tax)
 
 

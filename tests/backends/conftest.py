@@ -16,6 +16,7 @@ from basketbench.backends.http import HttpBackend
 from basketbench.backends.local import LocalBackend
 from basketbench.engine import demo
 from tests.support.sandbox import start_sandbox
+
 from .fault_server import FaultServer
 
 _REF = demo.reference_data()

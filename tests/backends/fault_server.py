@@ -69,7 +69,7 @@ def recorded_result(method: str, path: str):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "FaultServer"
+    server: FaultServer
 
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
@@ -244,7 +244,7 @@ class FaultServer(ThreadingHTTPServer):
     def count(self, method: str, suffix: str) -> int:
         return sum(n for (m, p), n in self.hits.items() if m == method and p.endswith(suffix))
 
-    def __enter__(self) -> "FaultServer":
+    def __enter__(self) -> FaultServer:
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
         self.thread.start()
         return self

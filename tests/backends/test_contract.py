@@ -4,7 +4,7 @@ operation must give the same basket (exact totals, lines, promotions, shipping) 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -194,7 +194,7 @@ async def test_nominated_delivery(backend):
     bid = await basket_with(backend, (POLO, 1))
     basket = await backend.set_shipping_method(bid, "NOM", "GB", {
         "dayText": "Friday", "dayNo": 5, "cutOffTime": 14, "carrierCode": "DPD",
-        "deliveryDate": (datetime.now(timezone.utc) + timedelta(days=3)).strftime(
+        "deliveryDate": (datetime.now(UTC) + timedelta(days=3)).strftime(
             "%Y-%m-%dT00:00:00Z"),
         "price": {"currencySymbol": "£", "raw": {"withTax": 12.5}}})
     assert basket.shipping_charge.raw.with_tax == Decimal("12.50")

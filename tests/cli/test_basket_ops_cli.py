@@ -129,8 +129,10 @@ def test_every_new_command_has_help_with_an_example():
 
 def test_short_ids_resolve_and_ambiguous_or_unknown_ones_say_so(run):
     prefix = uuid.uuid4().hex[:6]
-    one = new_basket(run, ("POLO-NAVY-L", 1), basket_id=f"{prefix}01-0000-4000-8000-{uuid.uuid4().hex[:12]}")
-    two = new_basket(run, ("MUG-WHITE", 1), basket_id=f"{prefix}02-0000-4000-8000-{uuid.uuid4().hex[:12]}")
+    one = new_basket(run, ("POLO-NAVY-L", 1),
+                     basket_id=f"{prefix}01-0000-4000-8000-{uuid.uuid4().hex[:12]}")
+    two = new_basket(run, ("MUG-WHITE", 1),
+                     basket_id=f"{prefix}02-0000-4000-8000-{uuid.uuid4().hex[:12]}")
     assert run.json("basket", "get", one[:8])["id"] == one
     assert run.json("basket", "add", two[:8], "MUG-WHITE", 1)["lineItems"][0]["qty"] == 2
     assert run("basket", "promo", "validate", one[:8], "SAVE10").exit_code == 0

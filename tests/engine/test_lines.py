@@ -7,7 +7,13 @@ import uuid
 import pytest
 
 from basketbench.engine import (
-    BasketLocked, Conflict, NotFound, OutOfStock, QuantityLimit, ValidationError, ZERO_GUID,
+    ZERO_GUID,
+    BasketLocked,
+    Conflict,
+    NotFound,
+    OutOfStock,
+    QuantityLimit,
+    ValidationError,
 )
 
 

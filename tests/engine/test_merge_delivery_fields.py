@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from basketbench.engine import BasketLocked, NotFound, QuantityLimit, ValidationError, ZERO_GUID
+from basketbench.engine import ZERO_GUID, BasketLocked, NotFound, QuantityLimit, ValidationError
 
 
 def new_id() -> str:

@@ -83,7 +83,7 @@ def test_totals_do_not_depend_on_the_order_codes_were_applied(eng, content, code
 
 
 @SETTINGS
-@given(content=lines, codes=st.lists(st.sampled_from(STACKING + ["EXCL25"]), max_size=4,
+@given(content=lines, codes=st.lists(st.sampled_from([*STACKING, "EXCL25"]), max_size=4,
                                      unique=True))
 def test_promotions_foot_both_ways_and_every_basket_passes_the_audit(eng, content, codes):
     bid = new_basket(eng, content)

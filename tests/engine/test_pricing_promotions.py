@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from basketbench.engine import ValidationError
-from basketbench.money import Amount, format_amount, currency, tax_of
+from basketbench.money import Amount, currency, format_amount, tax_of
 
 GBP = currency("GBP")
 
@@ -190,7 +190,8 @@ def test_automatic_promotion_applies_without_a_code(engine, ref):
 
 
 def test_at_most_five_codes(engine, ref, clock):
-    bid = basket_with(engine, ref, ("POLO-NAVY-L", 3), ("CANDLE-FIG", 3), ("BS0010-DODGER-BLUE-M", 1))
+    bid = basket_with(engine, ref, ("POLO-NAVY-L", 3), ("CANDLE-FIG", 3),
+                      ("BS0010-DODGER-BLUE-M", 1))
     applied = [c for c in ("SAVE10", "FIVER", "SUMMER20", "FREESHIP", "HOME3FOR2")
                if engine.apply_promo(bid, c)["isVaild"]]
     assert len(applied) == 5

@@ -87,7 +87,8 @@ def total_qty(basket: dict) -> dict:
     return out
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(ops, min_size=1, max_size=12))
 def test_random_sequences_keep_invariants(shared_engine, steps):
     eng = shared_engine

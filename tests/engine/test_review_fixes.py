@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from basketbench import jsonio
-from basketbench.engine import BasketEngine, ValidationError, ZERO_GUID
+from basketbench.engine import ZERO_GUID, BasketEngine, ValidationError
 from basketbench.engine.errors import QuantityLimit
 
 
@@ -60,7 +60,8 @@ def test_eur_basket_prices_products_and_shipping_in_eur(engine, ref):
     bid = new_id()
     basket = engine.add_item(bid, {"productId": ref.product("POLO-NAVY-L"), "qty": 1},
                              currency="EUR")
-    assert basket["currencyCode"] == "EUR" and basket["subTotal"]["formatted"]["withTax"] == "€27.60"
+    assert basket["currencyCode"] == "EUR"
+    assert basket["subTotal"]["formatted"]["withTax"] == "€27.60"
     basket = engine.set_shipping_method(bid, "INTL-IE", "IE")
     assert basket["shippingCharge"]["raw"]["withTax"] == Decimal("11.49")  # 9.99 x 1.15
     assert all(m["price"]["currencySymbol"] == "€" for m in basket["shippingMethods"])

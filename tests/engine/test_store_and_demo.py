@@ -10,10 +10,9 @@ from importlib import resources
 
 import pytest
 
-from basketbench.engine.storage_errors import SchemaTooNew
-
 from basketbench.engine import BasketEngine, ValidationError, demo, schema
 from basketbench.engine.ids import ZERO_GUID
+from basketbench.engine.storage_errors import SchemaTooNew
 
 
 def test_schema_version_table_and_pragmas(engine, db_path):
@@ -103,7 +102,8 @@ def test_seeding_is_deterministic(tmp_path, clock):
     for name in ("a.db", "b.db"):
         with BasketEngine(tmp_path / name, clock=clock) as eng:
             demo.reset(eng)
-            dumps.append([eng.get_basket(demo.basket_id(n)) for n in ("alice-main", "dave-collect")])
+            dumps.append([eng.get_basket(demo.basket_id(n))
+                          for n in ("alice-main", "dave-collect")])
     assert dumps[0] == dumps[1]
 
 

@@ -186,7 +186,7 @@ async def test_flow_run_goes_one_step_at_a_time(backend):
 async def test_every_operation_runs(backend, ref):
     """One flow that uses each operation once (the examples do not need them all)."""
     alice = ref.users["alice"]
-    flow = parse_flow(f'''name = "All operations"
+    flow = parse_flow('''name = "All operations"
 [[steps]]
 op = "add"
 basket = "$a"
@@ -197,11 +197,11 @@ op = "qty"
 basket = "$a"
 product = "POLO-NAVY-L"
 qty = 2
-expect = {{ lines = {{ POLO-NAVY-L = 2 }} }}
+expect = { lines = { POLO-NAVY-L = 2 } }
 [[steps]]
 op = "bulk_add"
 basket = "$a"
-items = [ {{ product = "WALLET-BRN" }}, {{ product = "MONOGRAM", parent = "WALLET-BRN" }} ]
+items = [ { product = "WALLET-BRN" }, { product = "MONOGRAM", parent = "WALLET-BRN" } ]
 [[steps]]
 op = "display_order"
 basket = "$a"
@@ -209,29 +209,29 @@ order = ["WALLET-BRN", "POLO-NAVY-L"]
 [[steps]]
 op = "custom_info"
 basket = "$a"
-info = {{ 1 = "gift" }}
-lines = [ {{ product = "MONOGRAM", parent = "WALLET-BRN", info = {{ 1 = "ABC" }} }} ]
+info = { 1 = "gift" }
+lines = [ { product = "MONOGRAM", parent = "WALLET-BRN", info = { 1 = "ABC" } } ]
 [[steps]]
 op = "promo_validate"
 basket = "$a"
 code = "SAVE10"
-expect = {{ promo_valid = true, promotions = [] }}
+expect = { promo_valid = true, promotions = [] }
 [[steps]]
 op = "promo_apply"
 basket = "$a"
 code = "save10"
-expect = {{ promotions = ["SAVE10"] }}
+expect = { promotions = ["SAVE10"] }
 [[steps]]
 op = "promo_remove"
 basket = "$a"
 code = "SAVE10"
-expect = {{ promo_valid = true, promotions = [] }}
+expect = { promo_valid = true, promotions = [] }
 [[steps]]
 op = "ship"
 basket = "$a"
 method = "NOM"
-nominated = {{ date = "2026-11-28T00:00:00.000Z", day_text = "Saturday", price = "11.99" }}
-expect = {{ shipping_charge = "11.99" }}
+nominated = { date = "2026-11-28T00:00:00.000Z", day_text = "Saturday", price = "11.99" }
+expect = { shipping_charge = "11.99" }
 [[steps]]
 op = "po"
 basket = "$a"
@@ -259,7 +259,7 @@ basket = "$a"
 op = "remove"
 basket = "$a"
 product = "POLO-NAVY-L"
-expect = {{ error = "BASKET_LOCKED" }}
+expect = { error = "BASKET_LOCKED" }
 [[steps]]
 op = "unlock"
 basket = "$a"
@@ -272,14 +272,14 @@ op = "merge"
 target = "$a"
 source = "$b"
 strategy = "max"
-expect = {{ line_count = 3, lines = {{ POLO-NAVY-L = 2, WALLET-BRN = 1, "WALLET-BRN/MONOGRAM" = 1 }} }}
+expect = { line_count = 3, lines = { POLO-NAVY-L = 2, WALLET-BRN = 1, "WALLET-BRN/MONOGRAM" = 1 } }
 [[steps]]
 op = "delete"
 basket = "$a"
 [[steps]]
 op = "get"
 basket = "$a"
-expect = {{ line_count = 0 }}
+expect = { line_count = 0 }
 ''')
     result = await run_flow(flow, backend)
     assert result.passed, render_report(result)

@@ -11,7 +11,11 @@ import httpx
 import pytest
 
 from basketbench.server.auth import (
-    AuthConfigError, config_from_dict, config_toml, hash_secret, verify_secret,
+    AuthConfigError,
+    config_from_dict,
+    config_toml,
+    hash_secret,
+    verify_secret,
 )
 from tests.support.sandbox import ROOT, free_port, start_sandbox
 

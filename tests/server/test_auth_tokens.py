@@ -269,9 +269,9 @@ def test_limits_config_is_checked():
     assert config_from_dict({}).limits == Limits()
     limits = config_from_dict({"limits": {"per_name": 3, "lockout": 1.5}}).limits
     assert limits.per_name == 3 and limits.lockout == 1.5 and limits.per_address == 20
-    with pytest.raises(AuthConfigError, match="limits.per_nam is not a known limit"):
+    with pytest.raises(AuthConfigError, match=r"limits\.per_nam is not a known limit"):
         config_from_dict({"limits": {"per_nam": 3}})
-    with pytest.raises(AuthConfigError, match="limits.lockout must be a positive number"):
+    with pytest.raises(AuthConfigError, match=r"limits\.lockout must be a positive number"):
         config_from_dict({"limits": {"lockout": 0}})
     with pytest.raises(AuthConfigError, match=r"\[limits\] must be a table"):
         config_from_dict({"limits": 5})

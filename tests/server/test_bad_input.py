@@ -144,7 +144,7 @@ def test_empty_query_values_count_as_missing(api, url, words):
 
 def test_oversized_body_by_content_length(http):
     big = b'{"x": "' + b"a" * (1024 * 1024) + b'"}'
-    for method, path, kind in BODY_ROUTES:
+    for method, path, _kind in BODY_ROUTES:
         check_envelope(http.request(method, fill(path), content=big), 413, "1048576")
 
 
@@ -153,7 +153,7 @@ def test_oversized_body_streamed_without_length(http):
         for _ in range(20):
             yield b"a" * 65536  # 1.25 MiB in all, chunked: no Content-Length up front
 
-    resp = http.put(fill(f"/api/v2/commerce/basket/{{id}}/items/add"), content=chunks())
+    resp = http.put(fill("/api/v2/commerce/basket/{id}/items/add"), content=chunks())
     check_envelope(resp, 413, "over the limit")
     resp = http.post("/api/billing/basketsessions", content=chunks())
     check_envelope(resp, 413)

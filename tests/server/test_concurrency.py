@@ -44,7 +44,8 @@ def test_if_match_race_one_wins_one_conflicts(sandbox):
                 "productId": PRODUCTS["MUG-WHITE"], "qty": 1}))["version"]
             gate = threading.Barrier(2)
 
-            def racer(qty: int) -> httpx.Response:
+            def racer(qty: int, gate: threading.Barrier = gate, bid: str = bid,
+                      version: int = version) -> httpx.Response:
                 with httpx.Client(base_url=sandbox.base_url + BASKET, timeout=30) as client:
                     gate.wait()
                     return client.put(f"/{bid}/items/{PRODUCTS['MUG-WHITE']}/{qty}",

@@ -4,7 +4,7 @@ ids filled in, in the order a storefront would send them: each one succeeds."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,7 @@ def test_replay_documented_requests(api, http):
     refused = api.put(f"/{bid}/delivery/shipping-method", content=body(nominated),
                       params=shipping, headers=FORM)
     assert refused.status_code == 400 and "2022-03-25" in refused.json()["message"]
-    ahead = (datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y-%m-%dT00:00:00Z")
+    ahead = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT00:00:00Z")
     nominated["deliveryDate"] = ahead
     basket = ok_result(api.put(f"/{bid}/delivery/shipping-method", content=body(nominated),
                                params=shipping, headers=FORM))

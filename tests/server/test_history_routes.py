@@ -8,7 +8,6 @@ import httpx
 import pytest
 
 from basketbench import jsonio
-
 from tests.support.sandbox import start_sandbox
 
 from .conftest import BASKET, PRODUCTS, add, error_body, new_id, ok_result

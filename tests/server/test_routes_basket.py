@@ -8,7 +8,16 @@ from decimal import Decimal
 from basketbench import jsonio
 
 from .conftest import (
-    METHODS, PRODUCTS, STORES, USERS, ZERO, add, demo_basket, error_body, new_id, ok_result,
+    METHODS,
+    PRODUCTS,
+    STORES,
+    USERS,
+    ZERO,
+    add,
+    demo_basket,
+    error_body,
+    new_id,
+    ok_result,
 )
 
 SHORT_KEYS = ["id", "currencySymbol", "currencyCode", "userId", "userEmail", "shippingMethodId",

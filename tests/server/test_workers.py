@@ -19,7 +19,6 @@ import httpx
 import pytest
 
 from basketbench.server.workers import MIN_UPTIME
-
 from tests.support.sandbox import ROOT, start_sandbox
 
 from .conftest import BASKET, PRODUCTS, new_id, ok_result

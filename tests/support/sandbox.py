@@ -88,7 +88,7 @@ class Sandbox:
         if handle and not handle.closed:
             handle.close()
 
-    def __enter__(self) -> "Sandbox":
+    def __enter__(self) -> Sandbox:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -10,7 +10,7 @@ real log's ids, times and durations differ on every run).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -26,7 +26,7 @@ from .helpers import basket_id, open_basket, select_line, settle, type_text
 
 SIZE = (120, 40)
 THEMES = ("basketbench-dark", "basketbench-light")
-NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
 BASKET = "8836058b-8e4f-4a8e-9b43-2a1d51d3c2f1"
 BODY = ('{"isValid":true,"status":200,"messageCode":null,"result":{"id":"' + BASKET + '",'
         '"lineItems":[{"stockCode":"POLO-NAVY-L","qty":2,"price":{"raw":{"withTax":24.00}}}],'

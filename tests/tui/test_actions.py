@@ -21,7 +21,7 @@ ISSUE_KEYS = {
 
 def test_every_key_of_the_issue_has_a_binding_with_an_id():
     bound = {key for spec in actions.ACTIONS for key in spec.keys.split(",")}
-    assert ISSUE_KEYS <= bound
+    assert bound >= ISSUE_KEYS
     ids = [spec.id for spec in actions.ACTIONS]
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[a-z_]+\.[a-z_]+", i) for i in ids)
@@ -53,7 +53,7 @@ def test_effective_bindings_apply_the_keymap():
 
 
 def test_an_unknown_binding_id_is_refused_by_name():
-    with pytest.raises(ValueError, match="line.qty_up"):
+    with pytest.raises(ValueError, match=r"line\.qty_up"):
         actions.normalise_keymap({"line.qty_up": "u"})
     with pytest.raises(ValueError, match="non-empty"):
         actions.normalise_keymap({"line.qty_inc": " "})

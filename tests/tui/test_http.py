@@ -14,8 +14,17 @@ from basketbench.tui.screens import MergeScreen, PromoScreen
 from tests.support.sandbox import start_sandbox
 
 from .helpers import (
-    SIZE, basket_id, line_of, notices, open_basket, pane_row, paste, select_line, settle,
-    stored, type_text,
+    SIZE,
+    basket_id,
+    line_of,
+    notices,
+    open_basket,
+    pane_row,
+    paste,
+    select_line,
+    settle,
+    stored,
+    type_text,
 )
 
 

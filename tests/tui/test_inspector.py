@@ -10,13 +10,22 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
+from basketbench.backends.errors import BackendError
 from basketbench.backends.http import HttpBackend
 from basketbench.backends.local import LocalBackend
 from basketbench.backends.request_log import RequestLog
 from basketbench.engine import demo
 from basketbench.tui.inspector import (
-    BODY_LINES, RequestInspector, cut, duration_text, format_call, pager_command, path_of,
-    pretty, run_pager, size_text,
+    BODY_LINES,
+    RequestInspector,
+    cut,
+    duration_text,
+    format_call,
+    pager_command,
+    path_of,
+    pretty,
+    run_pager,
+    size_text,
 )
 from tests.support.sandbox import start_sandbox
 
@@ -70,7 +79,7 @@ async def test_local_engine_operations_are_listed_with_status_and_duration(db_pa
         async with app.run_test(size=(120, 40)) as pilot:
             inspector = app.inspector
             await backend.get_basket(ALICE)
-            with pytest.raises(Exception):
+            with pytest.raises(BackendError):
                 await backend.get_basket("not-a-basket")
             await pilot.pause()
             listed = rows(inspector)
@@ -103,7 +112,7 @@ async def test_http_call_appears_and_curl_export_holds_no_secret(sandbox):
             listed = rows(inspector)
             get = [r for r in listed if r[1] == "GET" and ALICE in r[2]]
             assert get, listed
-            number, method, path, status, took, size = get[-1]
+            number, _method, path, status, took, size = get[-1]
             assert path == f"/api/v2/commerce/basket/{ALICE}" and status == "200"
             assert took.endswith(" ms") and float(took.split()[0].replace(",", "")) > 0
             assert size.endswith("B") and not size.startswith("0 ")

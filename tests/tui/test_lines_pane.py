@@ -7,7 +7,15 @@ from basketbench.tui.diff import line_key
 from basketbench.tui.screens import AddItemScreen, ChildLineScreen, CustomInfoScreen
 
 from .helpers import (
-    SIZE, line_of, open_basket, pane_row, paste, select_line, settle, stored, type_text,
+    SIZE,
+    line_of,
+    open_basket,
+    pane_row,
+    paste,
+    select_line,
+    settle,
+    stored,
+    type_text,
 )
 
 
@@ -22,7 +30,7 @@ async def test_plus_and_minus_change_the_quantity_and_say_what_changed(make_app)
         assert line_of(after, "POLO-NAVY-L").qty == 3
         assert pane_row(app, "POLO-NAVY-L")[2] == "3"
         old, new = before.grand_total.formatted.with_tax, after.grand_total.formatted.with_tax
-        assert f"POLO-NAVY-L qty 2 -> 3" in app.status.plain
+        assert "POLO-NAVY-L qty 2 -> 3" in app.status.plain
         assert f"grand total {old} -> {new}" in app.status.plain
         assert line_key(line) in app.lines_pane.changed
         assert "grand_total" in app.totals_pane.changed

@@ -18,7 +18,15 @@ from basketbench.tui.screens.help import help_text
 
 from .faulty import FaultyBackend
 from .helpers import (
-    SIZE, basket_id, line_of, notices, open_basket, select_line, settle, stored, type_text,
+    SIZE,
+    basket_id,
+    line_of,
+    notices,
+    open_basket,
+    select_line,
+    settle,
+    stored,
+    type_text,
 )
 
 TYPING = 0.03  # seconds between keys: a fast typist

@@ -12,7 +12,10 @@ from basketbench import jsonio
 from basketbench.backends.nexudus import NexudusClient, basket_contents
 from basketbench.engine import BasketEngine, demo
 from basketbench.tui.nexudus_view import (
-    NexudusSessionsScreen, SendBasketScreen, SessionBasketOpened, open_sessions_view,
+    NexudusSessionsScreen,
+    SendBasketScreen,
+    SessionBasketOpened,
+    open_sessions_view,
     parse_business_id,
 )
 from basketbench.wire import Basket
@@ -202,7 +205,7 @@ async def test_send_is_refused_without_a_basket_or_on_a_read_only_profile(sandbo
         view = NexudusSessionsScreen(client, current_basket=basket)
         app = Host(view)
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: view.rows, "the first page")
+            await wait_for(pilot, lambda view=view: view.rows, "the first page")
             await pilot.press("s")
             await pilot.pause()
             assert expected in view.status_text

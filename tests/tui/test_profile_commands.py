@@ -11,7 +11,10 @@ from textual.command import CommandPalette
 from textual.widgets import OptionList
 
 from basketbench.tui.profile_commands import (
-    BackendPromptScreen, ProfileCommands, check_api_url, check_db_path,
+    BackendPromptScreen,
+    ProfileCommands,
+    check_api_url,
+    check_db_path,
 )
 
 CONFIG = """

@@ -7,7 +7,15 @@ from basketbench.engine import demo
 from basketbench.tui.screens import ChoiceScreen, MergeScreen, PromoScreen, ShippingScreen
 
 from .helpers import (
-    SIZE, basket_id, line_of, notices, open_basket, select_line, settle, stored, type_text,
+    SIZE,
+    basket_id,
+    line_of,
+    notices,
+    open_basket,
+    select_line,
+    settle,
+    stored,
+    type_text,
 )
 
 

@@ -18,8 +18,13 @@ from textual.widgets import Static
 from basketbench.config import load_config
 from basketbench.tui import themes
 from basketbench.tui.themes import (
-    ThemeFileError, ThemePersistence, bundled_themes, choose_theme, load_theme_file,
-    load_user_themes, register_themes,
+    ThemeFileError,
+    ThemePersistence,
+    bundled_themes,
+    choose_theme,
+    load_theme_file,
+    load_user_themes,
+    register_themes,
 )
 
 TUI = Path(__file__).resolve().parents[2] / "src" / "basketbench" / "tui"
@@ -59,7 +64,7 @@ def test_bundled_theme_files_are_package_data():
 
 def test_every_bundled_theme_loads_with_its_own_name():
     loaded = bundled_themes()
-    assert OURS <= {t.name for t in loaded}
+    assert {t.name for t in loaded} >= OURS
     by_name = {t.name: t for t in loaded}
     assert by_name["basketbench-dark"].dark is True
     assert by_name["basketbench-light"].dark is False
@@ -72,8 +77,8 @@ def test_every_bundled_theme_loads_with_its_own_name():
 async def test_every_bundled_theme_registers_and_applies(tmp_path):
     app = ThemedApp(tmp_path)
     async with app.run_test() as pilot:
-        assert OURS <= set(app.registered)
-        assert OURS <= set(app.available_themes)
+        assert set(app.registered) >= OURS
+        assert set(app.available_themes) >= OURS
         assert "textual-dark" in app.available_themes  # Textual's own stay available
         for name in sorted(OURS):
             app.theme = name

@@ -22,7 +22,7 @@ def read_envelope(reply: Reply, scrub: Callable[[str], str]) -> tuple[Any, dict]
         data = None
     if isinstance(data, dict):
         data = envelope_keys(data)
-    if not isinstance(data, dict) or "success" not in data and "result" not in data:
+    if not isinstance(data, dict) or ("success" not in data and "result" not in data):
         if data is not None and reply.status >= 400:
             raise BackendError(reply.status, code_for_status(reply.status), scrub(
                 f"HTTP {reply.status} from {reply.where}: {snippet(reply.text)}"),

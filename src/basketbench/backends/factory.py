@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config, ConfigError, Profile, auth_url_problem, load_config
+from ..redact import redact_url
 from .deadline import DEFAULT_RETRIES, DEFAULT_TIMEOUT_S
 from .errors import BackendError
-from ..redact import redact_url
 
 # The sandbox's extension routes are listed in its OpenAPI document, which needs no token.
 # A real BetterCommerce environment answers 404 (or HTML) here and is then never sent them.

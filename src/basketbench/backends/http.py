@@ -7,19 +7,20 @@ routes (lock, catalogue, paged listings, merge strategies and preview) are used 
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
+from ..redact import redact_url
 from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 from .auth import ClientCredentials, StaticToken
 from .base import MUTATIONS, BasketPage, BasketSummary, Capabilities, PromoCheck
-from .envelope import parse_result, read_envelope
 from .deadline import budget
+from .envelope import parse_result, read_envelope
+from .errors import BackendError, read_only_error, unsupported
 from .headers import storefront_headers, without_domain
 from .precondition import if_match
-from .errors import BackendError, read_only_error, unsupported
 from .request_log import RequestLog
 from .transport import Reply, Transport, segment
-from ..redact import redact_url
 
 BASKET = "/api/v2/commerce/basket"
 
@@ -329,10 +330,9 @@ class HttpBackend:
                 reason = str(env.get("message") or "the promo code was not applied")
             if not result:
                 refused = refused_promo(reason)
-                try:  # the unchanged basket, as the local backend gives it; not essential
+                # The unchanged basket, as the local backend gives it; not essential.
+                with contextlib.suppress(BackendError):
                     refused.basket = await self.get_basket(basket_id)
-                except BackendError:
-                    pass
                 return refused
             return both_spellings(parse_result(PromoResult, camel_keys(result), reply,
                                                self.transport.scrub))

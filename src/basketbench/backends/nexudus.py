@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import jsonio
+from ..redact import redact_url
 from ..wire import Basket, BasketSession, BasketSessionPage, dump_wire, parse_wire
 from .auth import PasswordGrant, StaticToken
 from .deadline import budget
@@ -18,7 +19,6 @@ from .envelope import parse_result
 from .errors import BackendError, read_only_error
 from .request_log import RequestLog
 from .transport import Reply, Transport, code_for_status, snippet, undecodable
-from ..redact import redact_url
 
 SESSIONS = "/api/billing/basketsessions"
 
@@ -161,11 +161,12 @@ def session_basket(session: BasketSession) -> Basket:
         data = data["result"]  # a whole envelope pasted in: take its basket
     if not isinstance(data, dict) or not ({"lineItems", "id"} & data.keys()):
         raise BackendError(422, "BAD_RESPONSE",
-                           f"{where}: JsonContents is not a basket ({snippet(session.json_contents, 60)!r})",
+                           f"{where}: JsonContents is not a basket "
+                           f"({snippet(session.json_contents, 60)!r})",
                            where=where)
     try:
         return parse_wire(Basket, data)
-    except Exception as exc:  # pydantic ValidationError: the snapshot is not a basket
+    except Exception as exc:  # noqa: BLE001 - pydantic's ValidationError, or any shape error
         raise BackendError(422, "BAD_RESPONSE", f"{where}: JsonContents is not a basket "
                            f"({type(exc).__name__})", where=where) from None
 

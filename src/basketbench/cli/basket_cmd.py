@@ -175,7 +175,7 @@ def render_basket(b: Any) -> str:
                 name = "  + " + name
             rows.append([str(i), ln.stock_code or "", name[:40], str(ln.qty),
                          _money(ln.price), _money(ln.total_price)])
-        out += [""] + _table(rows, right={0, 3, 4, 5})
+        out += ["", *_table(rows, right={0, 3, 4, 5})]
     else:
         out += ["", "(no lines)"]
     promos = [p.promo_code or p.voucher_code or p.name for p in (b.promotions_applied or [])
@@ -191,7 +191,7 @@ def render_basket(b: Any) -> str:
         shipping += f"  ({label or b.shipping_method_id})"
     totals.append(["Shipping", shipping])
     totals.append(["Grand total", _money(b.grand_total)])
-    out += [""] + _table(totals)
+    out += ["", *_table(totals)]
     if promos:
         out.append("Promotions: " + ", ".join(str(p) for p in promos))
     return "\n".join(out)
@@ -483,9 +483,9 @@ def delete_cmd(make, as_json, basket_id) -> None:
         click.echo(f"Basket {basket_id} {'deleted' if existed else 'did not exist'}.")
 
 
-from .diff_cmd import diff as _diff  # noqa: E402 - `basket diff` lives in its own module
 from . import explain_cmd as _explain  # noqa: E402,F401 - registers `basket explain`, `audit`
 from . import history_cmd as _history  # noqa: E402,F401 - registers `basket history`, `restore`
+from .diff_cmd import diff as _diff  # noqa: E402 - `basket diff` lives in its own module
 
 basket.add_command(_diff)
 # The other operations register themselves on `basket` when imported.

@@ -31,7 +31,6 @@ def diff(ctx: click.Context, basket_a: str, basket_b: str, profile: str | None,
 
 async def _read_both(target: dict, first: str, second: str) -> tuple[Any, Any]:
     from ..backends.errors import BackendError
-
     from .basket_ids import resolve_basket_id
 
     backend = open_backend(target)

@@ -81,7 +81,7 @@ def _checked_contents(contents: str | None) -> str | None:
         try:
             jsonio.loads(contents)
         except ValueError as exc:
-            raise click.BadParameter(f"not valid JSON ({exc})", param_hint="--contents")
+            raise click.BadParameter(f"not valid JSON ({exc})", param_hint="--contents") from None
     return contents
 
 

@@ -46,7 +46,8 @@ def serve(ctx: click.Context, host: str, port: int, db: str | None, demo: bool,
         return
     from ..engine.errors import EngineError
     from ..paths import default_db
-    from ..server.run import ServeError, serve as run_server
+    from ..server.run import ServeError
+    from ..server.run import serve as run_server
 
     db = db or (ctx.obj or {}).get("db") or str(default_db())
     try:

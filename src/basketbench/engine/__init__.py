@@ -2,11 +2,24 @@
 
 from .engine import BasketEngine
 from .errors import (
-    BasketLocked, Conflict, EngineError, NotFound, OutOfStock, QuantityLimit, ValidationError,
+    BasketLocked,
+    Conflict,
+    EngineError,
+    NotFound,
+    OutOfStock,
+    QuantityLimit,
+    ValidationError,
 )
 from .ids import ZERO_GUID
 
 __all__ = [
-    "BasketEngine", "BasketLocked", "Conflict", "EngineError", "NotFound", "OutOfStock",
-    "QuantityLimit", "ValidationError", "ZERO_GUID",
+    "ZERO_GUID",
+    "BasketEngine",
+    "BasketLocked",
+    "Conflict",
+    "EngineError",
+    "NotFound",
+    "OutOfStock",
+    "QuantityLimit",
+    "ValidationError",
 ]

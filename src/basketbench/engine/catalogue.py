@@ -174,7 +174,8 @@ def bump_rev(conn: sqlite3.Connection) -> None:
 def load(conn: sqlite3.Connection) -> Catalogue:
     cat = Catalogue(rev=read_rev(conn))
     prices: dict[str, dict[str, int]] = {}
-    for pid, cur, minor in conn.execute("SELECT product_id, currency, price_minor FROM product_prices"):
+    rows = conn.execute("SELECT product_id, currency, price_minor FROM product_prices")
+    for pid, cur, minor in rows:
         prices.setdefault(pid, {})[cur] = minor
     for row in conn.execute(
         "SELECT product_id, stock_code, name, category, brand, description, tax_bp, current_stock,"
@@ -191,8 +192,9 @@ def load(conn: sqlite3.Connection) -> Catalogue:
         )
         cat.products[p.product_id] = p
         cat.by_stock_code[p.stock_code.upper()] = p
+    columns = [d[0] for d in conn.execute("SELECT * FROM promotions LIMIT 0").description]
     for row in conn.execute("SELECT * FROM promotions ORDER BY priority, promo_id"):
-        r = dict(zip([d[0] for d in conn.execute("SELECT * FROM promotions LIMIT 0").description], row))
+        r = dict(zip(columns, row, strict=True))
         promo = Promotion(
             promo_id=r["promo_id"], code=r["code"], name=r["name"] or "", kind=r["kind"],
             percent_bp=r["percent_bp"] or 0, amount_minor=r["amount_minor"] or 0,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 
 from ..money import currency, parse_decimal, rate_to_bp, to_minor
@@ -22,7 +22,7 @@ from .state import BasketState, LineState
 
 GBP = currency("GBP")
 # Demo baskets are seeded as of this moment, so 'lastUpdated' and nominated dates are stable.
-SEED_TIME = datetime(2026, 11, 2, 9, 0, 0, tzinfo=timezone.utc)
+SEED_TIME = datetime(2026, 11, 2, 9, 0, 0, tzinfo=UTC)
 # EUR prices (products and shipping) are derived from GBP at this fixed rate (percent), so
 # EUR baskets can be tried.
 EUR_PERCENT = 115
@@ -279,9 +279,9 @@ def seed_baskets(engine: BasketEngine) -> dict[str, str]:
             "UPDATE baskets SET last_updated = ? WHERE id = ?", (stamp, made["dave-nominated"])))
 
         # Applied while XMAS2020 was valid; it now shows why the discount vanished.
-        clock.at = datetime(2020, 12, 10, 12, 0, tzinfo=timezone.utc)
+        clock.at = datetime(2020, 12, 10, 12, 0, tzinfo=UTC)
         b = basket("erin-xmas", "erin", 0)
-        clock.at = datetime(2020, 12, 10, 12, 0, tzinfo=timezone.utc)
+        clock.at = datetime(2020, 12, 10, 12, 0, tzinfo=UTC)
         add(b, "CANDLE-FIG", 2)
         engine.apply_promo(b, "XMAS2020")
         clock.at = SEED_TIME - timedelta(minutes=95)
@@ -303,7 +303,8 @@ def reset(engine: BasketEngine) -> dict[str, str]:
 
 def ensure_seeded(engine: BasketEngine) -> bool:
     """Seed a database that has no catalogue yet; True when it seeded."""
-    empty = engine.store.read(lambda c: c.execute("SELECT count(*) FROM products").fetchone()[0]) == 0
+    count = engine.store.read(lambda c: c.execute("SELECT count(*) FROM products").fetchone()[0])
+    empty = count == 0
     if empty:
         reset(engine)
     return empty

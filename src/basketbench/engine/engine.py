@@ -13,19 +13,28 @@ import inspect
 import sqlite3
 from collections.abc import Callable
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from ..money import currency as lookup_currency
-from ..money import from_minor, format_amount
+from ..money import format_amount, from_minor
 from . import catalogue as catalogue_mod
 from . import explain as explain_mod
-from . import history
-from . import ops_basket, ops_delivery, ops_lines, ops_promos, render, schema, sessions
-from . import inputs, storefront_views
+from . import (
+    history,
+    inputs,
+    ops_basket,
+    ops_delivery,
+    ops_lines,
+    ops_promos,
+    render,
+    schema,
+    sessions,
+    storefront_views,
+)
 from .errors import BasketLocked, Conflict, NotFound, ValidationError, field_error
 from .ids import normalise_guid
 from .pricing import price
@@ -60,7 +69,7 @@ def recorded(fn: Callable) -> Callable:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class BasketEngine:
@@ -98,7 +107,7 @@ class BasketEngine:
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> "BasketEngine":
+    def __enter__(self) -> BasketEngine:
         return self
 
     def __exit__(self, *exc: object) -> None:

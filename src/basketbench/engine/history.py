@@ -22,8 +22,8 @@ from decimal import Decimal
 from ..actor import ACTOR, acting_as  # noqa: F401 - acting_as is part of this module's API
 from ..money import currency, format_amount
 from .catalogue import Catalogue, Product
-from .ids import ZERO_GUID
 from .errors import NotFound, field_error
+from .ids import ZERO_GUID
 from .state import BASKET_COLUMNS, BasketState, LineState, Writer
 
 DEFAULT_KEEP_VERSIONS = 500

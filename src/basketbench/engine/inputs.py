@@ -7,7 +7,6 @@ from decimal import Decimal
 from ..money import Currency, parse_decimal, to_minor
 from .errors import QuantityLimit, field_error
 
-
 # Whole numbers beyond this are refused before any conversion: they fit no column, and
 # turning a 10**100000 into an int (or a message) would cost seconds of CPU.
 INT_LIMIT = 2**31 - 1

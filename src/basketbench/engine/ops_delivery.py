@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from ..money import currency
 from . import inputs
@@ -39,7 +39,8 @@ def set_shipping_method(w: Writer, cat: Catalogue, method_id: object, country_co
     if nominated not in (None, {}, ""):
         body = inputs.obj(nominated, "nominatedDelivery")
         stored = {
-            "dayText": inputs.text(body.get("dayText"), "nominatedDelivery.dayText", max_length=100),
+            "dayText": inputs.text(body.get("dayText"), "nominatedDelivery.dayText",
+                                   max_length=100),
             "dayNo": inputs.optional_int(body, "dayNo", 0),
             "cutOffTime": inputs.optional_int(body, "cutOffTime", 0),
             "carrierCode": inputs.text(body.get("carrierCode"), "nominatedDelivery.carrierCode",
@@ -72,8 +73,8 @@ def _nominated_date(value: object, now: datetime) -> str | None:
     except ValueError:
         raise field_error(field, f"is not an ISO 8601 date-time (got {text!r})") from None
     if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
-    today = now.astimezone(timezone.utc).date()
+        when = when.astimezone(UTC)
+    today = now.astimezone(UTC).date()
     first, last = today + timedelta(days=1), today + timedelta(days=MAX_NOMINATED_DAYS)
     if not first <= when.date() <= last:
         raise field_error(field, f"{when.date().isoformat()} is not a day from {first} to "

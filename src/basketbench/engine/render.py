@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 from ..money import Amount, Currency, from_minor, price_ex_object, price_object
 from .catalogue import Catalogue, Product, ShippingMethod

@@ -35,7 +35,7 @@ class StoreBusy(StorageError):
         self.headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @classmethod
-    def waited(cls, path: str, seconds: float, why: str) -> "StoreBusy":
+    def waited(cls, path: str, seconds: float, why: str) -> StoreBusy:
         return cls(f"The database {path} is locked ({why}); gave up after waiting "
                    f"{seconds:g} s. Nothing was changed; try again shortly.")
 

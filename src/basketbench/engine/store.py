@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from .storage_errors import StorageError, StoreBusy, storage_error
 
-__all__ = ["Store", "StorageError", "StoreBusy", "connect", "WRITE_WAIT"]
+__all__ = ["WRITE_WAIT", "StorageError", "Store", "StoreBusy", "connect"]
 
 T = TypeVar("T")
 

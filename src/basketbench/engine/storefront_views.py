@@ -27,7 +27,7 @@ PROMO_TYPES = {"order_percent": 1, "order_fixed": 2, "line_percent": 3, "buy_x_g
                "free_shipping": 5}
 
 
-def shipping_options(engine: "BasketEngine", basket_id: object, country: object,
+def shipping_options(engine: BasketEngine, basket_id: object, country: object,
                      post_code: object = None) -> list[dict]:
     """The shipping methods offered for the basket in `country` (its own country when none
     is given), priced for this basket exactly as `shippingMethods` inside it would be. A
@@ -53,7 +53,7 @@ def shipping_options(engine: "BasketEngine", basket_id: object, country: object,
     return engine._read(fn)
 
 
-def basket_promotions(engine: "BasketEngine", basket_id: object) -> dict:
+def basket_promotions(engine: BasketEngine, basket_id: object) -> dict:
     """`availablePromotions`: every promotion in force now (codes and automatic ones);
     `applicablePromotions`: those this basket qualifies for now: a code that promo apply would
     accept, an automatic promotion that counts on the basket."""

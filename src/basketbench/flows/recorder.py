@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -192,7 +192,7 @@ class FlowRecorder:
         if not self.name:
             raise ValueError("nothing recorded: call start(name) first")
         symbols = self.symbols()
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         out = [f"# Recorded with basketbench on {stamp}.",
                "# Baskets are symbolic ($guest, $user...): every run gets fresh ones.",
                f"name = {_value(self.name)}"]

@@ -495,6 +495,19 @@ def _codes(codes: list[str]) -> str:
     return ", ".join(codes) if codes else "(none)"
 
 
-__all__ = ["Check", "FlowResult", "FlowRun", "PASSED", "FAILED", "ERROR", "SKIPPED", "PROMO_OPS",
-           "StepResult", "applied_promotions", "check_basket", "line_keys", "money_of",
-           "run_flow"]
+__all__ = [
+    "ERROR",
+    "FAILED",
+    "PASSED",
+    "PROMO_OPS",
+    "SKIPPED",
+    "Check",
+    "FlowResult",
+    "FlowRun",
+    "StepResult",
+    "applied_promotions",
+    "check_basket",
+    "line_keys",
+    "money_of",
+    "run_flow",
+]

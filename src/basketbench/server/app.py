@@ -11,10 +11,18 @@ from fastapi import FastAPI
 
 from .. import __version__ as VERSION
 from ..engine import BasketEngine
-from . import errors, openapi_docs, routes_auth, routes_basket, routes_extensions, routes_nexudus
-from . import routes_history, routes_storefront
-from .actor_scope import SandboxActor
+from . import (
+    errors,
+    openapi_docs,
+    routes_auth,
+    routes_basket,
+    routes_extensions,
+    routes_history,
+    routes_nexudus,
+    routes_storefront,
+)
 from .access_log import AccessLog
+from .actor_scope import SandboxActor
 from .auth import Auth
 from .auth_gate import AuthGate
 from .basket_cache import BasketCache

@@ -171,7 +171,7 @@ class Auth:
         self.config = config
         self.ttl = token_ttl or config.token_ttl
 
-    def bind(self, store) -> "Auth":
+    def bind(self, store) -> Auth:
         """Attach to the database; called in each server process (after any fork)."""
         from .rate_limit import RateLimiter
         from .secret_check import SecretChecker

@@ -14,9 +14,9 @@ from collections import OrderedDict
 
 from starlette.responses import Response
 
+from .. import jsonio
 from ..engine import BasketEngine
 from ..engine.ids import normalise_guid
-from .. import jsonio
 from ..wire.envelope import ok_envelope
 from .responses import etag_header, raw_json_response
 

@@ -18,14 +18,29 @@ from pydantic.json_schema import models_json_schema
 from starlette.responses import JSONResponse
 
 from .. import jsonio
-from .responses import is_nexudus_path
 from ..wire import (
-    AddItemRequest, Basket, BasketSession, BasketSessionCreate, BasketSessionPage,
-    BasketShort, BulkLine, ClickCollectStore, CustomInfoRequest, DeliveryInstruction,
-    DeliveryPlanInput, DisplayOrderEntry, Envelope, NexudusEnvelope, NominatedDelivery,
-    Product, PromoResult, RecordResult, SubscriptionSettings,
+    AddItemRequest,
+    Basket,
+    BasketSession,
+    BasketSessionCreate,
+    BasketSessionPage,
+    BasketShort,
+    BulkLine,
+    ClickCollectStore,
+    CustomInfoRequest,
+    DeliveryInstruction,
+    DeliveryPlanInput,
+    DisplayOrderEntry,
+    Envelope,
+    NexudusEnvelope,
+    NominatedDelivery,
+    Product,
+    PromoResult,
+    RecordResult,
+    SubscriptionSettings,
 )
 from ..wire.types import Guid, Money, WireDecimal
+from .responses import is_nexudus_path
 
 _REQUEST_MODELS: dict[str, type[BaseModel]] = {}
 
@@ -355,8 +370,17 @@ def install(app: FastAPI, *, auth: bool) -> None:
 
 
 __all__ = [
-    "AddItemRequest", "BulkLine", "ClickCollectStore", "CustomInfoRequest",
-    "DeliveryInstruction", "DeliveryPlanInput", "DisplayOrderEntry", "NominatedDelivery",
-    "SubscriptionSettings", "BasketSession", "BasketSessionCreate", "BasketSessionPage",
+    "AddItemRequest",
+    "BasketSession",
+    "BasketSessionCreate",
+    "BasketSessionPage",
+    "BulkLine",
+    "ClickCollectStore",
+    "CustomInfoRequest",
+    "DeliveryInstruction",
+    "DeliveryPlanInput",
+    "DisplayOrderEntry",
     "NexudusEnvelope",
+    "NominatedDelivery",
+    "SubscriptionSettings",
 ]

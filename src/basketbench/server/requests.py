@@ -134,7 +134,7 @@ async def form_or_json(request: Request, name: str = "body") -> dict:
     if ctype.startswith("multipart/form-data"):
         try:
             form = await request.form()
-        except Exception as exc:  # python-multipart's own errors name no common base
+        except Exception as exc:  # noqa: BLE001 - python-multipart's errors share no base
             raise field_error(name, f"is not valid multipart form data ({exc})") from None
         return {k: v for k, v in form.items() if isinstance(v, str)}
     stripped = raw.strip()

@@ -104,6 +104,20 @@ def error_for_path(path: str, status: int, code: str, message: str,
     return bc_error(status, code, message, errors, headers)
 
 
-__all__ = ["JSON", "BASKET_PREFIX", "COMMERCE_PREFIX", "json_response", "raw_json_response",
-           "ok", "basket_ok", "bc_error", "promo_outcome", "nexudus_ok", "nexudus_error",
-           "error_for_path", "is_nexudus_path", "etag_header", "reason_phrase"]
+__all__ = [
+    "BASKET_PREFIX",
+    "COMMERCE_PREFIX",
+    "JSON",
+    "basket_ok",
+    "bc_error",
+    "error_for_path",
+    "etag_header",
+    "is_nexudus_path",
+    "json_response",
+    "nexudus_error",
+    "nexudus_ok",
+    "ok",
+    "promo_outcome",
+    "raw_json_response",
+    "reason_phrase",
+]

@@ -12,8 +12,8 @@ an open sandbox.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool

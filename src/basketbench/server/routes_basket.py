@@ -15,11 +15,11 @@ from .. import wire
 from ..engine import BasketEngine
 from ..engine.errors import field_error
 from . import openapi_docs as docs
-from .routing import Routes
 from . import requests as rq
 from .basket_cache import BasketCache
 from .requests import Body
 from .responses import basket_ok, ok, promo_outcome
+from .routing import Routes
 
 PREFIX = "/api/v2/commerce/basket"
 TAG = "BetterCommerce basket"

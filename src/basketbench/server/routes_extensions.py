@@ -15,9 +15,9 @@ from starlette.responses import Response
 from ..engine import BasketEngine
 from ..wire import Envelope, Product
 from . import openapi_docs as docs
-from .routing import Routes
 from . import requests as rq
 from .responses import basket_ok, ok
+from .routing import Routes
 
 PREFIX = "/api/v2/commerce/basket"
 TAG = "Sandbox extensions"

@@ -11,9 +11,9 @@ from ..engine import BasketEngine
 from ..engine.errors import NotFound, ValidationError
 from ..wire import BasketSession, BasketSessionCreate, BasketSessionPage, NexudusEnvelope
 from . import openapi_docs as docs
-from .routing import Routes
 from . import requests as rq
 from .responses import json_response, nexudus_ok
+from .routing import Routes
 
 PREFIX = "/api/billing/basketsessions"
 TAG = "Nexudus BasketSession"

@@ -6,8 +6,9 @@ checks wait; beyond that a token request is refused at once (429) rather than qu
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 

@@ -13,13 +13,14 @@ worker keeps in memory is checked against the file before use (the GET basket ca
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import sys
 import time
 import traceback
-from typing import Callable
+from collections.abc import Callable
 
 MIN_UPTIME = 2.0
 
@@ -89,10 +90,8 @@ def supervise(count: int, run_worker: Callable[[int], None],
         nonlocal stopping
         stopping = True
         for pid in list(children):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

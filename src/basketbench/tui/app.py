@@ -15,6 +15,7 @@ version it was based on, so a basket changed elsewhere is refused, never silentl
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 import traceback
@@ -38,7 +39,6 @@ from ..backends.precondition import expecting_version
 from ..redact import redact_text
 from ..wire import Basket, PromoResult, dump_wire
 from . import actions, diff
-from .diff import line_key
 from .commands import BasketCommands
 from .connect import (
     BackendOpened,
@@ -48,6 +48,7 @@ from .connect import (
     PendingBackend,
     open_backend_worker,
 )
+from .diff import line_key
 from .explain_actions import ExplainActions
 from .flow_commands import FlowCommands
 from .format import ZERO_GUID, is_top_level, plural, price, raw, short_id, user_label
@@ -81,8 +82,8 @@ from .screens import (
 from .screens.add_item import GUID
 from .screens.promo import promo_ok
 from .seen import Seen, line_body, seen_of
-from .too_small import TooSmall, too_small
 from .themes import ThemePersistence, choose_theme, register_themes
+from .too_small import TooSmall, too_small
 
 if TYPE_CHECKING:  # imported on first use: the Nexudus view is not needed to start
     from .nexudus_view import SessionBasketOpened
@@ -103,7 +104,7 @@ def guarded(method: Callable) -> Callable:
     """Run an action, handler or dialog callback so that a bug in it shows an error dialog
     instead of ending the app (Textual exits on an exception in a handler)."""
     @functools.wraps(method)
-    def wrapper(self: "BasketBench", *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: BasketBench, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - a bug: report it, keep running
@@ -120,7 +121,7 @@ def checked_change(method: Callable) -> Callable:
     action = method.__name__.removeprefix("action_")
 
     @functools.wraps(method)
-    def wrapper(self: "BasketBench", *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: BasketBench, *args: Any, **kwargs: Any) -> Any:
         if not self.may_change(action):
             return None
         return method(self, *args, **kwargs)
@@ -427,7 +428,7 @@ class BasketBench(ExplainActions, App):
                 else:
                     note = "this backend lists one user's baskets: / then a user id"
                 page = BasketPage(total=len(rows), offset=0, rows=rows)
-        except Exception as exc:  # BackendError, or a bug: both are shown, the app carries on
+        except Exception as exc:  # noqa: BLE001 - BackendError or a bug: shown, app carries on
             self.post_message(CallFailed("list baskets", exc))
             return
         self.post_message(BasketsPageLoaded(page, query, user_id, append, note))
@@ -449,7 +450,7 @@ class BasketBench(ExplainActions, App):
     async def _load_basket(self, basket_id: str) -> None:
         try:
             basket = await self.backend.get_basket(basket_id)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - BackendError or a bug: shown, app carries on
             self.post_message(CallFailed("open basket", exc, basket_id))
             return
         self.post_message(BasketLoaded(basket))
@@ -539,7 +540,7 @@ class BasketBench(ExplainActions, App):
             basket = basket_in(result)
             if basket is None:  # RecordResult / bool: read the basket the change left
                 basket = await self.backend.get_basket(bid)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - BackendError or a bug: shown, app carries on
             self.post_message(CallFailed(label, exc, bid, after, expected=seen.version))
         else:
             ok = True
@@ -561,7 +562,7 @@ class BasketBench(ExplainActions, App):
             with expecting_version(seen.version):
                 existed = await self.flow_tools.backend_for(self.backend).delete_basket(
                     basket_id)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - BackendError or a bug: shown, app carries on
             self.post_message(CallFailed("delete basket", exc, basket_id,
                                          expected=seen.version))
         else:
@@ -1415,7 +1416,5 @@ def run(db: str | None = None, profile: str | None = None, api: str | None = Non
         app.run()
     finally:
         if not app.backend_closed:  # the app never got as far as closing it itself
-            try:
+            with contextlib.suppress(Exception):  # quitting; nothing is left to save
                 asyncio.run(app.backend.close())
-            except Exception:  # noqa: BLE001 - quitting; nothing is left to save
-                pass

@@ -47,7 +47,7 @@ class ExplainActions:
             return
         try:
             why = await backend.explain(bid)
-        except Exception as exc:  # shown like every failed call
+        except Exception as exc:  # noqa: BLE001 - shown like every failed call
             self.post_message(CallFailed("explain", exc, bid))
             return
         what = f"line {line_id}" if line_id is not None else "basket"

@@ -11,6 +11,7 @@ never holds a secret) and copy response. With the local engine the log holds eng
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -262,10 +263,8 @@ class RequestInspector(Vertical):
 
     def _stop_listening(self) -> None:
         if self._unsubscribe is not None:
-            try:
+            with contextlib.suppress(ValueError):  # already removed
                 self._unsubscribe()
-            except ValueError:  # already removed
-                pass
             self._unsubscribe = None
 
     def _set_titles(self) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.message import Message
 
-from ..backends import BasketPage, BackendError
+from ..backends import BackendError, BasketPage
 from ..wire import Basket
 
 

@@ -33,7 +33,7 @@ class WireBase(BaseModel):
     # No return annotation: with one, pydantic would replace the field-by-field JSON schema
     # (used for OpenAPI docs) by that of the annotation.
     @model_serializer(mode="wrap")
-    def _trim_output(self, handler: Any, info: SerializationInfo):  # noqa: ANN202
+    def _trim_output(self, handler: Any, info: SerializationInfo):
         data = handler(self)
         if not isinstance(data, dict) or not (self.omit_unset or self.omit_when_default):
             return data

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Union
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
@@ -75,7 +75,7 @@ class Basket(WireModel):
 # The documented example bodies of 17/18/19 are faker output ({"value": "<Error: ...>"} where
 # objects should be). Where a basket may be such a placeholder, keep the raw dict instead of
 # failing; a real basket always parses as Basket first.
-BasketOrRaw = Annotated[Union[Basket, dict[str, Any]], Field(union_mode="left_to_right")]
+BasketOrRaw = Annotated[Basket | dict[str, Any], Field(union_mode="left_to_right")]
 
 
 class BasketShortLine(WireModel):
@@ -100,7 +100,7 @@ class BasketShortLine(WireModel):
     is_membership: bool | None = None
 
     @classmethod
-    def from_line(cls, line: LineItem) -> "BasketShortLine":
+    def from_line(cls, line: LineItem) -> BasketShortLine:
         return cls(**{name: getattr(line, name) for name in cls.model_fields})
 
 
@@ -133,7 +133,7 @@ class BasketShort(WireModel):
     last_updated: DateText | None = None
 
     @classmethod
-    def from_basket(cls, basket: Basket) -> "BasketShort":
+    def from_basket(cls, basket: Basket) -> BasketShort:
         values = {name: getattr(basket, name) for name in cls.model_fields if name != "line_items"}
         lines = None
         if basket.line_items is not None:

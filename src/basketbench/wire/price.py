@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag
 
@@ -31,7 +31,7 @@ class Price(WireModel):
     raw: RawAmounts | None = None
 
     @classmethod
-    def from_amount(cls, amount: Amount, cur: Currency) -> "Price":
+    def from_amount(cls, amount: Amount, cur: Currency) -> Price:
         return cls.model_validate(price_object(amount, cur))
 
 
@@ -49,7 +49,7 @@ class PriceEx(WireModel):
     raw: RawAmounts | None = None
 
     @classmethod
-    def from_amount(cls, amount: Amount, cur: Currency) -> "PriceEx":
+    def from_amount(cls, amount: Amount, cur: Currency) -> PriceEx:
         return cls.model_validate(price_ex_object(amount, cur))
 
     def to_price(self) -> Price:
@@ -77,12 +77,12 @@ def _price_kind(value: Any) -> str:
 
 # Where the seeds show either shape (Promotion.discountAmt).
 PriceAny = Annotated[
-    Union[Annotated[PriceEx, Tag("ex")], Annotated[Price, Tag("plain")]],
+    Annotated[PriceEx, Tag("ex")] | Annotated[Price, Tag("plain")],
     Discriminator(_price_kind),
 ]
 
 # Product prices are documented as strings and never shown filled in: take a price object,
 # a bare number or any text, in that order of preference.
 LoosePrice = Annotated[
-    Union[PriceAny, WireDecimal, str, None], Field(union_mode="left_to_right")
+    PriceAny | WireDecimal | str | None, Field(union_mode="left_to_right")
 ]

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import CellDoesNotExist
 
 from ...backends import BasketPage, BasketSummary
 from ...wire import Basket
@@ -171,7 +172,7 @@ class BasketsPane(Vertical):
             return None
         try:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # cursor outside the rows while the table is being rebuilt
+        except CellDoesNotExist:  # cursor outside the rows while the table is being rebuilt
             return None
         return key.value
 

@@ -8,8 +8,8 @@ from .custom_info import CustomInfoScreen
 from .error import ErrorScreen
 from .help import HelpScreen
 from .merge import MergeScreen
-from .prompt import QuantityScreen, TextPromptScreen
 from .promo import PromoScreen
+from .prompt import QuantityScreen, TextPromptScreen
 from .shipping import ShippingScreen
 
 __all__ = ["AddItemScreen", "ChildLineScreen", "Choice", "ChoiceScreen", "ConfirmScreen",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from textual import on
 from textual.app import ComposeResult
@@ -38,7 +38,7 @@ def methods_of_basket(basket: Basket) -> list[MethodRow]:
 
 
 def methods_of_listing(rows: list[dict], currency: str | None) -> list[MethodRow]:
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     out = []
     for m in rows:
         days = m.get("expectedDaysToDeliver")
