@@ -216,12 +216,12 @@ class _Audit:
         grand = _raw(b.get("grandTotal"))
         if grand is not None and ship is not None:
             base = tws if tws is not None else expected
-            want = tuple(t + s for t, s in zip(base, ship))
-            if grand != want:
+            grand_want = tuple(t + s for t, s in zip(base, ship))
+            if grand != grand_want:
                 what = "totalWithoutShipping" if tws is not None else \
                     "subTotal - discount + additionalCharge"
                 self.add("totals", "grandTotal",
-                         f"{_fmt(grand)} is not {what} + shippingCharge = {_fmt(want)}")
+                         f"{_fmt(grand)} is not {what} + shippingCharge = {_fmt(grand_want)}")
             if grand[0] < 0:
                 self.add("negative", "grandTotal", f"grand total is negative: {grand[0]}")
             self._base_currency(grand[0])
@@ -245,8 +245,7 @@ class _Audit:
         shares: dict[str, list[tuple[Decimal, Decimal, Decimal]]] = {}
         for i, line in enumerate(lines):
             entries = [p for p in line.get("promotionsApplied") or [] if isinstance(p, dict)]
-            amounts = [(p, _raw(p.get("discountAmt"))) for p in entries]
-            amounts = [(p, a) for p, a in amounts if a is not None]
+            amounts = [(p, a) for p in entries if (a := _raw(p.get("discountAmt"))) is not None]
             if not amounts:
                 continue
             for p, a in amounts:

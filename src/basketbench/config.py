@@ -288,9 +288,9 @@ def _apply_env(config: Config, env: Mapping[str, str]) -> None:
             config.profiles[name] = profile
             by_key[pkey] = profile
     for var, pkey, fname in pending:
-        profile = by_key.get(pkey)
-        if profile is None:
+        if pkey not in by_key:
             continue
+        profile = by_key[pkey]
         text = env[var]
         where = f"environment {var}"
         if fname.startswith("headers_"):

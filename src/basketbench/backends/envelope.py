@@ -83,9 +83,10 @@ def parse_result(tp: Any, result: Any, reply: Reply, scrub: Callable[[str], str]
     try:
         return parse_wire(tp, result)
     except ValidationError as exc:
-        first = exc.errors()[0] if exc.errors() else {}
-        loc = ".".join(str(p) for p in first.get("loc", ()))
+        errors = exc.errors()
+        loc = ".".join(str(p) for p in errors[0]["loc"]) if errors else ""
+        msg = errors[0]["msg"] if errors else ""
         raise BackendError(reply.status, "BAD_RESPONSE", scrub(
             f"{reply.where} returned a result that is not a {getattr(tp, '__name__', tp)} "
             f"({exc.error_count()} problem(s); first at {loc or 'top level'}: "
-            f"{first.get('msg', '')})"), where=reply.where) from None
+            f"{msg})"), where=reply.where) from None

@@ -444,6 +444,7 @@ def _summary_of_short(b: BasketShort) -> BasketSummary:
         id=str(b.id), user_id=b.user_id, user_email=b.user_email,
         currency_code=b.currency_code or "", line_count=len(b.line_items or []),
         grand_total=total.raw.with_tax if total and total.raw else None,
-        grand_total_formatted=total.formatted.with_tax if total and total.formatted else "",
+        grand_total_formatted=(total.formatted.with_tax or "") if total and total.formatted
+        else "",
         last_updated=str(b.last_updated or ""), is_locked=bool(b.is_locked),
         is_quote=bool(b.is_quote))

@@ -59,9 +59,11 @@ class LocalBackend:
         except EngineError as exc:
             self.log.record(op, target, status=exc.status,
                             duration_ms=(time.perf_counter() - started) * 1000, error=exc.message)
+            current = exc.extra.get("current_version")  # set by a stale If-Match (Conflict)
             raise BackendError(exc.status, exc.code, exc.message, exc.errors,
                                where=f"local engine {self.label}",
-                               current_version=exc.extra.get("current_version")) from None
+                               current_version=current if isinstance(current, int) else None
+                               ) from None
         except Exception as exc:  # a bug or a broken database: still one typed error
             message = f"{op} failed in the local engine ({self.label}): {exc}"
             self.log.record(op, target, status=500,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from .base import MUTATIONS
 
@@ -49,7 +50,7 @@ class ExpectedVersionEngine:
     def __init__(self, engine: object) -> None:
         self._engine = engine
 
-    def __getattr__(self, name: str) -> object:
+    def __getattr__(self, name: str) -> Any:  # the engine's own attribute, or a wrapper
         method = getattr(self._engine, name)
         version = expected_version(name)
         if version is None or not callable(method):

@@ -25,8 +25,8 @@ def show(ctx: click.Context, as_json: bool) -> None:
     rows = describe(cfg)
     root = ctx.find_root().obj or {}
     for name in ("profile", "api", "db"):
-        source = ctx.find_root().get_parameter_source(name)
-        if root.get(name) and source is not None and source.name == "COMMANDLINE":
+        given = ctx.find_root().get_parameter_source(name)
+        if root.get(name) and given is not None and given.name == "COMMANDLINE":
             rows.append((f"--{name}", repr(root[name]), "command line"))
     if as_json:
         from .. import jsonio

@@ -35,7 +35,8 @@ class JsonArg(click.ParamType):
             shown = value if len(value) <= 60 else value[:57] + "..."
             self.fail(f"{shown!r} is not valid JSON ({exc})", param, ctx)
         if not isinstance(data, self.shape):
-            want = " or ".join({dict: "an object", list: "an array"}[t] for t in (
+            names: dict[type, str] = {dict: "an object", list: "an array"}
+            want = " or ".join(names[t] for t in (
                 self.shape if isinstance(self.shape, tuple) else (self.shape,)))
             self.fail(f"must be {want} (got {type(data).__name__})", param, ctx)
         return data

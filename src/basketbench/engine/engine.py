@@ -268,9 +268,9 @@ class BasketEngine:
         def fn(conn, cat, now):
             ids = [r[0] for r in conn.execute(
                 "SELECT id FROM baskets WHERE user_id = ? ORDER BY created, id", (uid,))]
-            return [render.short_basket(render.basket(price(load(conn, cat, b), cat, now), cat,
-                                                      now))
-                    for b in ids]
+            states = [s for s in (load(conn, cat, b) for b in ids) if s is not None]
+            return [render.short_basket(render.basket(price(s, cat, now), cat, now))
+                    for s in states]
 
         return self._read(fn)
 

@@ -145,7 +145,7 @@ def _promotion(o: PromoOutcome, priced: Priced, ctx: promos.Context, money: _Mon
 
 
 def _promotion_how(o: PromoOutcome, priced: Priced, money: _Money) -> str:
-    p = o.promo
+    p = o.known
     order = "applied after line-level promotions" if not p.is_line_level else \
         "a line-level promotion, applied first"
     position = f"{order}, priority {p.priority}"
@@ -210,7 +210,7 @@ def _shipping(priced: Priced, money: _Money) -> dict:
     waived = [o for o in priced.promos if o.promo and o.promo.kind == "free_shipping"
               and o.applicable and o.discount_gross]
     for o in waived:
-        steps.append(f"{o.code or o.promo.name} waives {money(o.discount_gross)}")
+        steps.append(f"{o.code or o.known.name} waives {money(o.discount_gross)}")
     steps.append(f"charge {money(priced.shipping.gross)}, taxed at {_rate(method.tax_bp)}: "
                  f"{money(priced.shipping.tax)} tax")
     return {"method": method.code, "name": method.display_name,

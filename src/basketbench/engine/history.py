@@ -97,7 +97,9 @@ def pack(snap: dict) -> bytes:
 
 
 def unpack(blob: bytes) -> dict:
-    return decode(zlib.decompress(blob).decode("utf-8"))  # type: ignore[return-value]
+    snap = decode(zlib.decompress(blob).decode("utf-8"))
+    assert isinstance(snap, dict)  # pack() wrote a snapshot
+    return snap
 
 
 def facts(state: BasketState, grand_total_minor: int) -> dict:
@@ -217,7 +219,7 @@ def state_of(snap: dict, basket_id: str, version: int, cat: Catalogue) -> Basket
 
 def _fields(snap: dict) -> dict:
     """Every basket field of a snapshot, the empty ones it left out included."""
-    defaults = {name: None for name in _SNAPSHOT_FIELDS}
+    defaults: dict[str, object] = {name: None for name in _SNAPSHOT_FIELDS}
     defaults.update(is_locked=False, created_by_admin=False, is_quote=False, quote_status=0,
                     custom_info={}, delivery_plans=[], currency="GBP")
     return {**defaults, **snap["basket"]}

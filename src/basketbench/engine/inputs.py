@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal, overload
 
 from ..money import Currency, parse_decimal, to_minor
 from .errors import QuantityLimit, field_error
@@ -60,6 +61,12 @@ def optional_int(body: dict, field: str, default: int = 0, **limits: int) -> int
     return whole_number(value, field, **limits)
 
 
+@overload
+def text(value: object, field: str, *, max_length: int | None = None,
+         required: Literal[True]) -> str: ...
+@overload
+def text(value: object, field: str, *, max_length: int | None = None,
+         required: bool = False) -> str | None: ...
 def text(value: object, field: str, *, max_length: int | None = None,
          required: bool = False) -> str | None:
     """A string (None and "" are 'missing'); numbers are refused rather than coerced."""

@@ -84,7 +84,7 @@ def set_custom_info(w: Writer, body: object) -> None:
         w.update_line(line, custom_info=info, additional_charge_minor=charge)
 
 
-def set_subscription(w: Writer, product_id: str, body: object) -> None:
+def set_subscription(w: Writer, product_id: object, body: object) -> None:
     pid = normalise_guid(product_id, "productId")
     body = inputs.obj(body, "userSetting")
     line = w.state.line(pid, ZERO_GUID)

@@ -258,7 +258,7 @@ def _bulk_element(w: Writer, cat: Catalogue, index: int, body: object) -> None:
         raise
 
 
-def set_qty(w: Writer, cat: Catalogue, product_id: str, qty: object) -> None:
+def set_qty(w: Writer, cat: Catalogue, product_id: object, qty: object) -> None:
     pid = normalise_guid(product_id, "productId")
     number = inputs.quantity(qty, "qty", limit=MAX_LINE_QTY)
     if number < 0:
@@ -275,7 +275,7 @@ def set_qty(w: Writer, cat: Catalogue, product_id: str, qty: object) -> None:
         w.update_line(line, qty=number)
 
 
-def remove_item(w: Writer, product_id: str) -> None:
+def remove_item(w: Writer, product_id: object) -> None:
     pid = normalise_guid(product_id, "productId")
     line = w.state.line(pid, ZERO_GUID)
     if line is not None:

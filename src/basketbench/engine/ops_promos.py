@@ -50,6 +50,7 @@ def apply(w: Writer, cat: Catalogue, code: object, now: datetime) -> tuple[bool,
     reason = refusal(w.state, cat, promo, clean, now)
     if reason:
         return False, reason
+    assert promo is not None and promo.code  # refusal() refuses a code that is not found
     w.set_promo_codes([*w.state.promo_codes, promo.code])
     return True, f"Promo code {promo.code} applied"
 
@@ -70,4 +71,5 @@ def carry_over(w: Writer, cat: Catalogue, codes: list[str], now: datetime) -> No
             continue
         promo = cat.promotion(code)
         if refusal(w.state, cat, promo, code.upper(), now) is None:
+            assert promo is not None and promo.code  # as in apply()
             w.set_promo_codes([*w.state.promo_codes, promo.code])

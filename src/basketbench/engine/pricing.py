@@ -62,6 +62,13 @@ class PromoOutcome:
     base: int = 0
     shares: dict[int, promos.Share] = field(default_factory=dict)
 
+    @property
+    def known(self) -> Promotion:
+        """The promotion, where it must exist: every automatic outcome and every applicable
+        one has it (only a code that is not found has none)."""
+        assert self.promo is not None, f"no promotion for {self.code!r}"
+        return self.promo
+
 
 @dataclass
 class Priced:
@@ -130,13 +137,13 @@ def _outcomes(state: BasketState, cat: Catalogue, ctx: promos.Context) -> list[P
         if promos.qualify(promo, ctx) is None:
             outcomes.append(PromoOutcome(promo, promo.code or "", False, True, None))
     exclusive = sorted((o for o in outcomes if o.applicable and o.promo and o.promo.exclusive),
-                       key=lambda o: promos.stacking_key(o.promo))
+                       key=lambda o: promos.stacking_key(o.known))
     if exclusive:
-        winner = exclusive[0].promo
+        winner = exclusive[0].known
         for o in outcomes:
             if o.applicable and o.promo is not winner:
                 o.applicable = False
-                o.reason = f"{_name(o.promo)} cannot be combined with {winner.code}"
+                o.reason = f"{_name(o.known)} cannot be combined with {winner.code}"
     return outcomes
 
 
@@ -150,9 +157,9 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
     remaining = dict(gross_by_line)
     taken_by_line: dict[int, list[tuple[Promotion, int, int]]] = {ln.id: [] for ln in state.lines}
     active = sorted((o for o in outcomes if o.applicable and o.promo),
-                    key=lambda o: promos.stacking_key(o.promo))
+                    key=lambda o: promos.stacking_key(o.known))
     for outcome in active:
-        promo = outcome.promo
+        promo = outcome.known
         if promo.kind == "free_shipping":
             continue
         if promo.is_line_level:
@@ -194,7 +201,7 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
     if method is not None:
         charge = charge_before = shipping_charge(method, state, subtotal.gross)
         for outcome in active:
-            p = outcome.promo
+            p = outcome.known
             if p.kind != "free_shipping":
                 continue
             if method.code.upper() in (c.upper() for c in p.shipping_codes):
@@ -209,7 +216,7 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
                 outcome.applicable = False
         shipping = Amount.of(charge, method.tax_bp)
     # An automatic free-delivery offer is listed only when it waived a charge.
-    outcomes = [o for o in outcomes if o.is_code or o.promo.kind != "free_shipping"
+    outcomes = [o for o in outcomes if o.is_code or o.known.kind != "free_shipping"
                 or (o.applicable and o.discount_gross > 0)]
 
     grand_total = total_without_shipping + shipping

@@ -16,8 +16,8 @@ SCHEMA_VERSION = 5
 
 
 def _v1(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["products"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("products").create(
         {
             "product_id": str, "stock_code": str, "name": str, "category": str, "brand": str,
             "description": str, "tax_bp": int, "current_stock": int, "personalisable": int,
@@ -27,13 +27,13 @@ def _v1(db: sqlite_utils.Database) -> None:
         pk="product_id",
         not_null={"stock_code", "name", "tax_bp", "current_stock"},
     )
-    db["products"].create_index(["stock_code"], unique=True)
-    db["product_prices"].create(
+    db.table("products").create_index(["stock_code"], unique=True)
+    db.table("product_prices").create(
         {"product_id": str, "currency": str, "price_minor": int},
         pk=("product_id", "currency"),
         foreign_keys=[("product_id", "products", "product_id")],
     )
-    db["promotions"].create(
+    db.table("promotions").create(
         {
             "promo_id": int, "code": str, "name": str, "kind": str, "percent_bp": int,
             "amount_minor": int, "currency": str, "min_subtotal_minor": int, "min_items": int,
@@ -45,8 +45,8 @@ def _v1(db: sqlite_utils.Database) -> None:
         },
         pk="promo_id",
     )
-    db["promotions"].create_index(["code"], unique=True)
-    db["shipping_methods"].create(
+    db.table("promotions").create_index(["code"], unique=True)
+    db.table("shipping_methods").create(
         {
             "id": str, "code": str, "display_name": str, "countries": str, "price_minor": int,
             "free_over_minor": int, "currency": str, "expected_days": int, "is_nominated": int,
@@ -54,17 +54,17 @@ def _v1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["shipping_methods"].create_index(["code"], unique=True)
-    db["stores"].create(
+    db.table("shipping_methods").create_index(["code"], unique=True)
+    db.table("stores").create(
         {
             "id": str, "code": str, "name": str, "address1": str, "city": str,
             "post_code": str, "country": str, "country_code": str, "phone": str,
         },
         pk="id",
     )
-    db["stores"].create_index(["code"], unique=True)
-    db["users"].create({"user_id": str, "email": str, "name": str}, pk="user_id")
-    db["baskets"].create(
+    db.table("stores").create_index(["code"], unique=True)
+    db.table("users").create({"user_id": str, "email": str, "name": str}, pk="user_id")
+    db.table("baskets").create(
         {
             "id": str, "user_id": str, "user_email": str, "currency": str, "version": int,
             "created": str, "last_updated": str, "is_locked": int, "created_by_admin": int,
@@ -81,9 +81,9 @@ def _v1(db: sqlite_utils.Database) -> None:
         defaults={"version": 0, "is_locked": 0, "created_by_admin": 0, "is_quote": 0,
                   "quote_status": 0, "line_count": 0, "grand_total_minor": 0},
     )
-    db["baskets"].create_index(["user_id", "last_updated"])
-    db["baskets"].create_index(["last_updated"])
-    db["lines"].create(
+    db.table("baskets").create_index(["user_id", "last_updated"])
+    db.table("baskets").create_index(["last_updated"])
+    db.table("lines").create(
         {
             "id": int, "basket_id": str, "product_id": str, "parent_product_id": str,
             "qty": int, "display_order": int, "manual_price_minor": int,
@@ -114,8 +114,8 @@ def _v1(db: sqlite_utils.Database) -> None:
             UNIQUE (basket_id, product_id, parent_product_id)
         )"""
     )
-    db["lines"].create_index(["basket_id", "display_order"])
-    db["lines"].create_index(["product_id"])
+    db.table("lines").create_index(["basket_id", "display_order"])
+    db.table("lines").create_index(["product_id"])
     db.execute(
         """CREATE TABLE basket_promos (
             basket_id TEXT NOT NULL REFERENCES baskets(id) ON DELETE CASCADE,
@@ -124,14 +124,14 @@ def _v1(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (basket_id, code)
         )"""
     )
-    db["sessions"].create(
+    db.table("sessions").create(
         {
             "id": int, "business_id": int, "session_id": str, "json_contents": str,
             "created_on": str, "updated_on": str, "updated_by": str,
         },
         pk="id",
     )
-    db["sessions"].create_index(["session_id"])
+    db.table("sessions").create_index(["session_id"])
 
 
 def _v2(db: sqlite_utils.Database) -> None:
@@ -147,7 +147,7 @@ def _v2(db: sqlite_utils.Database) -> None:
                "created_on, updated_on, updated_by FROM sessions")
     db.execute("DROP TABLE sessions")
     db.execute("ALTER TABLE sessions_v2 RENAME TO sessions")
-    db["sessions"].create_index(["session_id"])
+    db.table("sessions").create_index(["session_id"])
     db.execute(
         """CREATE TABLE shipping_prices (
             method_id TEXT NOT NULL REFERENCES shipping_methods(id) ON DELETE CASCADE,
@@ -196,8 +196,8 @@ def _v3(db: sqlite_utils.Database) -> None:
                "sqlite_sequence WHERE name = 'lines'")
     db.execute("DROP TABLE lines")
     db.execute("ALTER TABLE lines_v3 RENAME TO lines")
-    db["lines"].create_index(["basket_id", "display_order"])
-    db["lines"].create_index(["product_id"])
+    db.table("lines").create_index(["basket_id", "display_order"])
+    db.table("lines").create_index(["product_id"])
     db.execute("ALTER TABLE products ADD COLUMN max_text_length INTEGER")
     db.execute("ALTER TABLE shipping_methods ADD COLUMN is_click_collect INTEGER NOT NULL "
                "DEFAULT 0")

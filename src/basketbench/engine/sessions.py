@@ -74,7 +74,9 @@ def create(conn: sqlite3.Connection, business_id: object, session_id: object,
         "INSERT INTO sessions (business_id, session_id, json_contents, created_on, updated_on,"
         " updated_by) VALUES (?, ?, ?, ?, ?, ?)",
         (business, session, contents, now, now, updated_by))
-    return get(conn, cur.lastrowid)
+    created = get(conn, cur.lastrowid) if cur.lastrowid is not None else None
+    assert created is not None  # the row this transaction just inserted
+    return created
 
 
 def get(conn: sqlite3.Connection, record_id: int) -> dict | None:

@@ -229,6 +229,7 @@ class Writer:
              line.manual_price_minor, line.additional_charge_minor, _dump(line.custom_info),
              line.item_type, _dump(line.subscription), line.gift_wrap_id, int(line.is_gift_wrap)),
         )
+        assert cur.lastrowid is not None  # set by the INSERT
         line.id = cur.lastrowid
         self.state.lines.append(line)
         self.state.sort_lines()

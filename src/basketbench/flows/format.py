@@ -24,10 +24,11 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -65,7 +66,8 @@ def _money(value: object) -> Decimal:
         raise ValueError(f"must be an amount such as \"105.29\" (got {_show(value)})") from None
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"must be a non-negative amount (got {_show(value)})")
-    if amount.as_tuple().exponent < -4:  # type: ignore[operator]
+    exponent = amount.as_tuple().exponent  # an int: the amount is finite (checked above)
+    if isinstance(exponent, int) and exponent < -4:
         raise ValueError(f"has more than 4 decimals (got {_show(value)})")
     return amount
 
@@ -120,14 +122,14 @@ class _Step(_Strict):
 
     def baskets(self) -> list[str]:
         """The basket references the step uses, the checked basket first."""
-        return [self.basket]  # type: ignore[attr-defined]
+        return [self.basket]  # type: ignore[attr-defined]  # every step type declares basket
 
     @property
     def checked_basket(self) -> str:
         return self.baskets()[0]
 
     def describe(self) -> str:
-        return f"{self.op} {self.checked_basket}"  # type: ignore[attr-defined]
+        return f"{self.op} {self.checked_basket}"  # type: ignore[attr-defined]  # as basket
 
 
 class AddStep(_Step):
@@ -352,14 +354,20 @@ STEP_TYPES: tuple[type[_Step], ...] = (
     ShipStep, PoStep, UserStep, DeleteStep, GetStep, CampaignStep, InstructionsStep,
     ClickCollectStep, CustomInfoStep, BulkAddStep, DisplayOrderStep, LockStep, UnlockStep,
 )
-OPERATIONS: tuple[str, ...] = tuple(t.model_fields["op"].annotation.__args__[0]  # type: ignore
-                                    for t in STEP_TYPES)
+# Each step type's `op: Literal["..."]`: the Literal's one value (mypy sees an annotation).
+OPERATIONS: tuple[str, ...] = tuple(
+    t.model_fields["op"].annotation.__args__[0]  # type: ignore[union-attr]
+    for t in STEP_TYPES)
 STEP_BY_OP: dict[str, type[_Step]] = dict(zip(OPERATIONS, STEP_TYPES))
 PROMO_OPS = frozenset({"promo_validate", "promo_apply", "promo_remove"})
 
-# A Union over a computed tuple has no `|` spelling (UP007's rewrite would drop the Union).
-Step = Annotated[Union[tuple(STEP_TYPES)], Field(discriminator="op")]  # type: ignore[valid-type]  # noqa: UP007
-STEP_ADAPTER: TypeAdapter = TypeAdapter(Step)
+# Pydantic reads the discriminated Union of the step types; mypy, which cannot follow a Union
+# built at run time, sees their base class (a Union over a computed tuple has no `|` spelling).
+if TYPE_CHECKING:
+    Step = _Step
+else:
+    Step = Annotated[Union[tuple(STEP_TYPES)], Field(discriminator="op")]  # noqa: UP007
+STEP_ADAPTER: TypeAdapter[Step] = TypeAdapter(Step)
 
 
 class Flow(_Strict):
@@ -370,7 +378,7 @@ class Flow(_Strict):
     version: Literal[1] = Field(1, description="The flow format version.")
     name: Annotated[str, Field(min_length=1)]
     description: str | None = None
-    steps: Annotated[list[Step], Field(min_length=1)]  # type: ignore[valid-type]
+    steps: Annotated[list[Step], Field(min_length=1)]
 
     _source: str | None = PrivateAttr(None)
     _step_lines: list[int | None] = PrivateAttr(default_factory=list)
@@ -589,7 +597,8 @@ _TYPE_WORDS = {
 }
 
 
-def _describe_error(err: dict, path: str, *, op: object = None, top: bool = False) -> str:
+def _describe_error(err: Mapping[str, Any], path: str, *, op: object = None,
+                    top: bool = False) -> str:
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}

@@ -85,7 +85,7 @@ class FlowRecorder:
         """Begin a new recording (dropping any earlier one)."""
         if not name.strip():
             raise ValueError("name: a flow needs a name")
-        self.__init__()  # type: ignore[misc]
+        self.__init__()  # type: ignore[misc]  # reset every field to its start value
         self.name = name.strip()
         self.description = description
         self.recording = True

@@ -78,15 +78,19 @@ def _limits(table: object, where: str) -> Limits:
     if not isinstance(table, dict):
         raise AuthConfigError(f"{where}: [limits] must be a table")
     known = Limits.__dataclass_fields__
-    values = {}
+    values: dict[str, float] = {}
     for key, value in table.items():
         if key not in known:
             raise AuthConfigError(f"{where}: limits.{key} is not a known limit "
                                   f"({', '.join(known)})")
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise AuthConfigError(f"{where}: limits.{key} must be a positive number")
-        values[key] = int(value) if key.startswith("per_") else float(value)
-    return Limits(**values)
+        values[key] = value
+    default = Limits()
+    return Limits(per_name=int(values.get("per_name", default.per_name)),
+                  per_address=int(values.get("per_address", default.per_address)),
+                  window=float(values.get("window", default.window)),
+                  lockout=float(values.get("lockout", default.lockout)))
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,9 @@ def normalise_origin(text: str) -> str:
 
 def _is_loopback_origin(origin: str) -> bool:
     parts = urlsplit(origin)
-    return parts.scheme in _DEFAULT_PORTS and bool(parts.hostname) and is_loopback(
-        parts.hostname)
+    host = parts.hostname
+    return parts.scheme in _DEFAULT_PORTS and host is not None and host != "" and is_loopback(
+        host)
 
 
 def _headers(scope: Scope) -> dict[bytes, str]:
@@ -90,6 +91,7 @@ class BrowserGuard:
         if not allowed:
             await self.app(scope, receive, send)
             return
+        assert origin is not None  # allowed: it came with an Origin header
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -6,6 +6,8 @@ The envelope is the one of the API the path belongs to: BetterCommerce under
 
 from __future__ import annotations
 
+from typing import cast
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -37,8 +39,9 @@ def engine_error_response(path: str, exc: EngineError) -> Response:
     if current is not None:
         headers["ETag"] = f'"{current}"'
     if is_nexudus_path(path) and "nexudus_errors" in exc.extra:
-        return nexudus_error(exc.status, exc.message, list(exc.extra["nexudus_errors"]),
-                             headers or None)
+        # Set by the Nexudus routes: a list of {AttemptedValue, Message, PropertyName}.
+        nexudus_errors = cast("list[dict]", exc.extra["nexudus_errors"])
+        return nexudus_error(exc.status, exc.message, list(nexudus_errors), headers or None)
     return error_for_path(path, exc.status, exc.code, exc.message, list(exc.errors),
                           headers or None)
 
@@ -73,5 +76,6 @@ def _validation(request: Request, exc: RequestValidationError) -> Response:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(EngineError, lambda r, e: engine_error_response(r.url.path, e))
-    app.add_exception_handler(StarletteHTTPException, _http_exception)
-    app.add_exception_handler(RequestValidationError, _validation)
+    # Starlette types a handler as taking any Exception; it calls each only with its own class.
+    app.add_exception_handler(StarletteHTTPException, _http_exception)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]

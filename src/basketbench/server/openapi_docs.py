@@ -172,7 +172,7 @@ class TokenResponse(BaseModel):
 
 
 def _error_envelope_doc(text: str) -> dict:
-    return {"model": Envelope[None], "description": text}  # type: ignore[valid-type]
+    return {"model": Envelope[None], "description": text}
 
 
 BC_ERRORS = {
@@ -366,7 +366,7 @@ def install(app: FastAPI, *, auth: bool) -> None:
         app.openapi_schema = doc
         return doc
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
 
 
 __all__ = [

@@ -183,7 +183,7 @@ async def bulk_or_custom_info(request: Request, bulk: Body, info: Body) -> tuple
     if isinstance(value, list):
         return "bulk", bind_keys(value, bulk.model)
     body = bind_keys(value, info.model) if isinstance(value, dict) else None
-    if not _is_custom_info(body):
+    if body is None or not _is_custom_info(body):
         raise field_error(bulk.name, f"must be a JSON array (got {_kind(value)})")
     for key, item in body.items():
         if key.startswith("customInfo") and isinstance(item, (dict, list)):

@@ -88,8 +88,8 @@ def build(app: FastAPI, auth: Auth | None) -> None:
             return api.fail(400, "invalid_request", exc.message)
         return {k: v for k, v in body.items() if isinstance(v, str)}
 
-    def locked_out(api: TokenApi, seconds: int, key: str) -> Response:
-        who = key.split(":", 1)[0] if key.startswith("address:") else api.name_field
+    def locked_out(api: TokenApi, seconds: int, key: str | None) -> Response:
+        who = "address" if key and key.startswith("address:") else api.name_field
         return api.fail(429, "temporarily_unavailable",
                         f"Too many failed token requests for this {who}: locked out for "
                         f"{seconds} more seconds", {"Retry-After": str(seconds)})

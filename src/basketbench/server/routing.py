@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -57,6 +58,11 @@ _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 _HAS_CAPITAL = re.compile("[A-Z]").search
 
 
+def _fill(values: dict[str, str], param: re.Match[str]) -> str:
+    """A route's `{name}` as the value the request sent for it."""
+    return values.get(param.group(1), param.group(0))
+
+
 class CanonicalPaths:
     """Routes match case-insensitively, as ASP.NET's do (`/oAuth/token` is `/oAuth/Token`).
 
@@ -72,7 +78,7 @@ class CanonicalPaths:
         self._all: list[tuple[re.Pattern, str]] | None = None
         self._upper: list[tuple[re.Pattern, str]] = []
 
-    def _compile(self) -> None:
+    def _compile(self) -> list[tuple[re.Pattern, str]]:
         flags = re.IGNORECASE | re.ASCII
         self._all = [(re.compile(r.path_regex.pattern, flags), r.path_format)
                      for r in self._routes if isinstance(getattr(r, "path_format", None), str)
@@ -81,16 +87,15 @@ class CanonicalPaths:
         # has capitals (`/oAuth/Token`): only those need checking for it.
         self._upper = [(rx, fmt) for rx, fmt in self._all
                        if _PARAM.sub("", fmt) != _PARAM.sub("", fmt).lower()]
+        return self._all
 
     def canonical(self, path: str) -> str:
-        if self._all is None:
-            self._compile()
-        candidates = self._all if _HAS_CAPITAL(path) else self._upper
+        every = self._all if self._all is not None else self._compile()
+        candidates = every if _HAS_CAPITAL(path) else self._upper
         for regex, fmt in candidates:
             match = regex.match(path)
             if match:
-                values = match.groupdict()
-                return _PARAM.sub(lambda m, v=values: v.get(m.group(1), m.group(0)), fmt)
+                return _PARAM.sub(partial(_fill, match.groupdict()), fmt)
         return path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

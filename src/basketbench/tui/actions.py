@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.keys import _normalize_key_list, format_key
 
 
@@ -183,7 +183,7 @@ def key_label(keys: str) -> str:
                       for k in keys.split(",") if k.strip())
 
 
-def bindings(scope: str = "app") -> list[Binding]:
+def bindings(scope: str = "app") -> list[BindingType]:
     """Textual bindings for one scope, each carrying its binding id (so a keymap can remap it)."""
     return [
         Binding(spec.keys, spec.action, spec.description, show=spec.show, id=spec.id,
@@ -227,9 +227,8 @@ def normalise_keymap(keymap: Mapping[str, str] | None) -> dict[str, str]:
     unknown = set(keymap) - set(BY_ID)
     if unknown:  # only then load the widgets' own bindings (not needed to start)
         unknown -= widget_binding_ids()
-    unknown = sorted(unknown)
     if unknown:
-        raise ValueError(f"unknown binding id(s) in keymap: {', '.join(unknown)} "
+        raise ValueError(f"unknown binding id(s) in keymap: {', '.join(sorted(unknown))} "
                          f"(see `basketbench keys`)")
     out = {}
     for binding_id, keys in keymap.items():

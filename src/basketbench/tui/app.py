@@ -30,6 +30,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer
 
@@ -216,7 +217,7 @@ class BasketBench(ExplainActions, App):
         self.notices: deque[tuple[str, str, str]] = deque(maxlen=200)
         self.flow_tools = FlowCommands(self)  # R recording, flow replay, basket diff
 
-    def notify(self, message: str, *, title: str = "", severity: str = "information",
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
         self.notices.append((severity, title, message))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
@@ -231,19 +232,23 @@ class BasketBench(ExplainActions, App):
                                      ["The workbench keeps running; nothing was lost.",
                                       "Please report this with the steps that led here."]))
 
-    def push_screen(self, screen: Any, callback: Callable | None = None, **kwargs: Any) -> Any:
+    def push_screen(self, screen: Any, callback: Callable | None = None,
+                    wait_for_dismiss: bool = False, *, mode: str | None = None) -> Any:
         # Dialog callbacks run app code: guard them like actions.
+        guarded = None
         if callback is not None:
             inner = callback
 
-            def callback(result: Any, inner: Callable = inner) -> Any:
+            def guarded(result: Any) -> Any:
                 try:
                     return inner(result)
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:  # noqa: BLE001 - a bug in a dialog's answer is shown
                     self.show_bug("dialog", exc)
                     return None
 
-        return super().push_screen(screen, callback, **kwargs)
+        if wait_for_dismiss:
+            return super().push_screen(screen, guarded, wait_for_dismiss=True, mode=mode)
+        return super().push_screen(screen, guarded, mode=mode)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -1015,12 +1020,13 @@ class BasketBench(ExplainActions, App):
                          lambda b, bid, v: b.set_campaign(bid, v))
 
     def action_po(self) -> None:
-        self._text_field("PO", "Purchase order number", self.basket and self.basket.po_number,
-                         50, lambda b, bid, v: b.set_po(bid, v))
+        current = self.basket.po_number if self.basket else None
+        self._text_field("PO", "Purchase order number", current, 50,
+                         lambda b, bid, v: b.set_po(bid, v))
 
     def action_instruction(self) -> None:
-        self._text_field("instruction", "Delivery instruction",
-                         self.basket and self.basket.delivery_instruction, 500,
+        current = self.basket.delivery_instruction if self.basket else None
+        self._text_field("instruction", "Delivery instruction", current, 500,
                          lambda b, bid, v: b.set_delivery_instruction(bid, v))
 
     def action_custom_info(self) -> None:
@@ -1115,6 +1121,7 @@ class BasketBench(ExplainActions, App):
 
     def _send_delta(self, seen: Seen, delta: int) -> None:
         line = seen.line
+        assert line is not None  # a quantity change is bound to the line it was pressed on
         body = line_body(line, delta)
         self.mutate(f"qty {delta:+d} {line.stock_code}", lambda b, bid: b.add_item(bid, body),
                     seen)
@@ -1278,9 +1285,12 @@ class BasketBench(ExplainActions, App):
         if len(promos) == 1:
             confirm(next(iter(promos)))
             return
+        def picked_one(picked: Picked | None) -> None:
+            if picked is not None:
+                confirm(str(picked.value))
+
         self.push_screen(ChoiceScreen("Remove which promo code?",
-                                      [Choice(c, c) for c in promos]),
-                         lambda picked: picked and confirm(picked.value))
+                                      [Choice(c, c) for c in promos]), picked_one)
 
     # -- actions: delivery ------------------------------------------------------------------
 
@@ -1295,6 +1305,7 @@ class BasketBench(ExplainActions, App):
                         lambda b, bid: b.set_shipping_method(bid, method, country, nominated),
                         seen)
 
+        assert self.basket is not None  # as seen() above
         self.push_screen(ShippingScreen(self.backend, self.basket), chosen)
 
     def action_store(self) -> None:
@@ -1310,6 +1321,7 @@ class BasketBench(ExplainActions, App):
         def chosen(picked: Picked | None) -> None:
             if picked is None:
                 return
+            body: dict[str, object]
             if picked.value == "__off__":
                 body, label = {"enableClickCollect": False}, "click & collect off"
             else:

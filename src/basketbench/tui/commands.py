@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
@@ -11,9 +12,15 @@ from textual.markup import escape
 from . import actions
 
 
+class PaletteHost(Protocol):
+    """What the palette needs of the workbench app."""
+
+    def run_palette_action(self, binding_id: str) -> None: ...
+
+
 class BasketCommands(Provider):
     def _entries(self):
-        app = self.app
+        app = cast(PaletteHost, self.app)  # the provider is registered by BasketBench only
         keymap = getattr(app, "keymap", {}) or {}
         for spec in actions.specs():
             if spec.id in ("app.command_palette", "dialog.close"):

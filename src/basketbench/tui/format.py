@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 
 from ..money import CURRENCIES, Currency, format_amount, to_minor
@@ -18,7 +19,7 @@ ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 DASH = "-"
 
 
-def literal(value: object, style: str = "") -> Text:
+def literal(value: object, style: str | Style = "") -> Text:
     """Text shown exactly as given (never markup); None shows as nothing."""
     return Text("" if value is None else str(value), style=style)
 

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
@@ -202,7 +204,7 @@ class RequestInspector(Vertical):
         self.shown: Detail | None = None
         # Calls recorded while hidden, listed when shown (no more than the log keeps).
         self._behind: deque[LoggedCall] = deque(maxlen=log.calls.maxlen)
-        self._unsubscribe = None
+        self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         table: DataTable = DataTable(id="inspector-calls", cursor_type="row", zebra_stripes=True)
@@ -239,7 +241,7 @@ class RequestInspector(Vertical):
         table = self.table
         if not table.row_count:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return self.calls.get(int(key)) if key is not None else None
 
     def set_log(self, log: RequestLog, *, kind: str | None = None) -> None:
@@ -288,9 +290,10 @@ class RequestInspector(Vertical):
             key=str(call.id))
         limit = self.request_log.calls.maxlen
         while limit and self.table.row_count > limit:  # the log forgets the oldest: so do we
-            oldest = self.table.coordinate_to_cell_key((0, 0)).row_key
+            oldest = self.table.coordinate_to_cell_key(Coordinate(0, 0)).row_key
             self.table.remove_row(oldest)
-            self.calls.pop(int(oldest.value), None)
+            if oldest.value is not None:  # rows are keyed by the call's number, as text
+                self.calls.pop(int(oldest.value), None)
 
     @on(CallRecorded)
     def _recorded(self, message: CallRecorded) -> None:

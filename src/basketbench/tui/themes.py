@@ -231,7 +231,9 @@ class ThemePersistence:
             return
         save = self._save
         if save is None:
-            from ..config import save_setting as save
+            from ..config import save_setting
+
+            save = save_setting
         try:
             save(CONFIG_KEY, theme.name)
         except Exception as exc:  # noqa: BLE001 - a config we cannot write must not crash

@@ -22,7 +22,8 @@ def display_order(lines: list[LineItem]) -> list[LineItem]:
     """Top-level lines by displayOrder, each followed by its children; children whose parent
     is missing come last, so nothing the backend sent is hidden."""
     def order(ln: LineItem) -> tuple:
-        return (ln.display_order or 0, int(ln.id) if (ln.id or "").isdigit() else 0)
+        line_id = ln.id or ""
+        return (ln.display_order or 0, int(line_id) if line_id.isdigit() else 0)
 
     tops = sorted((ln for ln in lines if is_top_level(ln.parent_product_id)), key=order)
     children: dict[str, list[LineItem]] = {}

@@ -29,7 +29,8 @@ def total_rows(basket: Basket) -> list[tuple[str, str, list[str], str | None]]:
         values = [price(p, side, code) for side in SIDES]
         return [negated(v) for v in values] if discount else values
 
-    rows = [("sub_total", "Sub total", sides(basket.sub_total), None)]
+    rows: list[tuple[str, str, list[str], str | None]] = [
+        ("sub_total", "Sub total", sides(basket.sub_total), None)]
     for promo in basket.promotions_applied or []:
         name = promo_code(promo)
         note = promo.name if promo.name and promo.name != name else None
@@ -89,7 +90,8 @@ class TotalsPane(VerticalScroll, can_focus=True):
         for header in ("with tax", "without tax", "tax"):
             table.add_column(header, justify="right", no_wrap=True)
         for key, label, values, note in total_rows(basket):
-            self.values[key] = (label, *values, note or "")
+            with_tax, without_tax, tax = values
+            self.values[key] = (label, with_tax, without_tax, tax, note or "")
             style = changed_style if key in self.changed else None
             label_text = literal(label, style="bold" if key == "grand_total" else "")
             if note:

@@ -243,7 +243,7 @@ class ChildLineScreen(Dialog[dict]):
         """Why `text` cannot be sent (over the chosen product's limit), or None."""
         product = self.chosen()
         limit = product.max_text_length if product is not None else None
-        if limit is not None and len(text.strip()) > limit:
+        if product is not None and limit is not None and len(text.strip()) > limit:
             return (f"the text is {len(text.strip())} characters; {product.stock_code} takes "
                     f"at most {limit}")
         return None

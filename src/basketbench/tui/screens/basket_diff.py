@@ -12,7 +12,7 @@ from textual.containers import ScrollableContainer, Vertical
 from textual.widgets import Static
 
 from ...backends import Backend, BackendError
-from ...flows.diff import diff_baskets, render_diff
+from ...flows.diff import BasketDiff, diff_baskets, render_diff
 from ..format import literal, short_id
 from .base import Dialog
 
@@ -32,7 +32,7 @@ class BasketDiffScreen(Dialog[None]):
         super().__init__()
         self.backend, self.a_id, self.b_id = backend, a_id, b_id
         self.text = ""  # the rendered diff, once loaded
-        self.diff = None
+        self.diff: BasketDiff | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-full"):
@@ -56,10 +56,11 @@ class BasketDiffScreen(Dialog[None]):
             self.query_one("#diff-text", Static).update(literal(""))
             self.say(f"could not read a basket: {error.code}: {error.message}", kind="error")
             return
+        assert both is not None  # no error: the call's result
         a, b = both
-        self.diff = diff_baskets(a, b)
-        self.text = render_diff(self.diff)
+        self.diff = diff = diff_baskets(a, b)
+        self.text = render_diff(diff)
         self.query_one("#diff-text", Static).update(literal(self.text))
-        self.say("the baskets are the same" if self.diff.same else
-                 f"{len(self.diff.lines)} line change(s), {len(self.diff.totals)} total(s) "
-                 "differ", kind="ok" if self.diff.same else "info")
+        self.say("the baskets are the same" if diff.same else
+                 f"{len(diff.lines)} line change(s), {len(diff.totals)} total(s) "
+                 "differ", kind="ok" if diff.same else "info")

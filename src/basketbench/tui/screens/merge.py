@@ -52,7 +52,8 @@ class MergeScreen(Dialog[dict]):
             with RadioSet(id="strategy"):
                 for name in self.strategies:
                     yield RadioButton(name, value=name == self.strategy, name=name)
-            preview = DataTable(id="preview", cursor_type="none", zebra_stripes=True)
+            preview: DataTable[Text] = DataTable(id="preview", cursor_type="none",
+                                                 zebra_stripes=True)
             preview.can_focus = False  # tab goes from the strategies straight to Merge
             yield preview
             yield self.message_line()
@@ -162,10 +163,10 @@ class MergeScreen(Dialog[dict]):
             return
         button.disabled = True
         self.say(f"previewing {short_id(source)} with {self.strategy}…")
-        strategy = self.strategy
+        strategy, target_id = self.strategy, self.target.id
+        assert target_id is not None  # the open basket: it always has an id
         self.call_backend(
-            lambda: self.backend.merge(self.target.id, source, strategy=strategy,
-                                       dry_run=True),
+            lambda: self.backend.merge(target_id, source, strategy=strategy, dry_run=True),
             lambda merged, error: self._previewed(source, strategy, merged, error),
             group="preview")
 

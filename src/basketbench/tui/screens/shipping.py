@@ -112,6 +112,7 @@ class ShippingScreen(Dialog[dict]):
         if error is not None:
             self.say(f"could not list methods for {country}: {error.message}", kind="error")
             return
+        assert rows is not None  # no error: the call's result
         self.show_methods(methods_of_listing(rows, self.basket.currency_code))
 
     def show_methods(self, methods: list[MethodRow]) -> None:
