@@ -1,4 +1,4 @@
-"""The import rules of docs/architecture.md, as import-linter contracts (pyproject.toml): run
+"""The import rules of docs/development.md, as import-linter contracts (pyproject.toml): run
 here as `make lint` runs them, so every import counts, lazy ones inside functions included.
 One runtime check stays: what importing the workbench loads, which a static graph cannot see."""
 

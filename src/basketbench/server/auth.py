@@ -25,11 +25,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .principal import Principal
 from .rate_limit import Limits
 
 ALGO = "pbkdf2_sha256"
 ITERATIONS = 100_000
-ADMIN_ROLES = frozenset({"admin", "administrator", "fulladministrator"})
 NEXUDUS_VERB_ROLES = {"POST": "BasketSession-Create", "GET": "BasketSession-Read",
                       "HEAD": "BasketSession-Read", "PUT": "BasketSession-Update",
                       "PATCH": "BasketSession-Update", "DELETE": "BasketSession-Delete"}
@@ -91,16 +91,6 @@ def _limits(table: object, where: str) -> Limits:
                   per_address=int(values.get("per_address", default.per_address)),
                   window=float(values.get("window", default.window)),
                   lockout=float(values.get("lockout", default.lockout)))
-
-
-@dataclass(frozen=True)
-class Principal:
-    name: str
-    roles: frozenset[str] = frozenset()
-
-    def has_role(self, role: str) -> bool:
-        lowered = {r.lower() for r in self.roles}
-        return role.lower() in lowered or bool(lowered & ADMIN_ROLES)
 
 
 @dataclass

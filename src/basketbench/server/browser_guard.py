@@ -20,8 +20,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .guard import _reply
+from .loopback import is_loopback
 from .responses import error_for_path
-from .run import is_loopback
 
 METHODS = "GET, POST, PUT, DELETE"
 EXPOSED = "ETag, Retry-After, WWW-Authenticate"

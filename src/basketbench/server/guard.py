@@ -16,8 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..engine.errors import EngineError
 from .errors import engine_error_response
+from .loopback import is_loopback
 from .responses import error_for_path
-from .run import is_loopback
 
 MAX_BODY = 1024 * 1024
 log = logging.getLogger("basketbench.server")

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 
 from ..engine.store import Store
-from .auth import Principal
+from .principal import Principal
 
 REFRESH_TTL = 30 * 24 * 3600
 # Expired rows are deleted a few at a time whenever tokens are issued.
