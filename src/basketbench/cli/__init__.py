@@ -14,7 +14,7 @@ from ..actor import ACTOR
 SUBCOMMANDS = {
     "demo": ("basketbench.cli.demo_cmd", "demo"),
     "serve": ("basketbench.cli.serve_cmd", "serve"),
-    "basket": ("basketbench.cli.basket_cmd", "basket"),
+    "basket": ("basketbench.cli.basket_group", "basket"),
     "nexudus": ("basketbench.cli.nexudus_cmd", "nexudus"),
     "config": ("basketbench.cli.config_cmd", "config"),
     "keys": ("basketbench.cli.keys_cmd", "keys"),

@@ -482,11 +482,3 @@ def delete_cmd(make, as_json, basket_id) -> None:
     else:
         click.echo(f"Basket {basket_id} {'deleted' if existed else 'did not exist'}.")
 
-
-from . import explain_cmd as _explain  # noqa: E402,F401 - registers `basket explain`, `audit`
-from . import history_cmd as _history  # noqa: E402,F401 - registers `basket history`, `restore`
-from .diff_cmd import diff as _diff  # noqa: E402 - `basket diff` lives in its own module
-
-basket.add_command(_diff)
-# The other operations register themselves on `basket` when imported.
-from . import basket_delivery_cmd, basket_lines_cmd, basket_state_cmd  # noqa: E402,F401

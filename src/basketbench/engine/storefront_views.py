@@ -8,15 +8,22 @@ is exactly what the basket routes then accept.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from . import inputs, render
 from .ids import normalise_guid
 from .pricing import price
 from .state import load, new_state
 
-if TYPE_CHECKING:
-    from .engine import BasketEngine
+
+class EngineReads(Protocol):
+    """What these views use of BasketEngine (which calls them: no import back)."""
+
+    def _read(self, fn: Callable[..., Any]) -> Any: ...
+    def get_basket(self, basket_id: object) -> dict: ...
+    def list_promotions(self) -> list[dict]: ...
+    def check_promo(self, basket_id: object, code: object) -> tuple[bool, str]: ...
 
 # Letters, digits, spaces and hyphens, 2 to 10 of them: any country's postcode fits, and a
 # storefront developer can still see the "invalid postcode" path with e.g. "!!".
@@ -27,7 +34,7 @@ PROMO_TYPES = {"order_percent": 1, "order_fixed": 2, "line_percent": 3, "buy_x_g
                "free_shipping": 5}
 
 
-def shipping_options(engine: BasketEngine, basket_id: object, country: object,
+def shipping_options(engine: EngineReads, basket_id: object, country: object,
                      post_code: object = None) -> list[dict]:
     """The shipping methods offered for the basket in `country` (its own country when none
     is given), priced for this basket exactly as `shippingMethods` inside it would be. A
@@ -53,7 +60,7 @@ def shipping_options(engine: BasketEngine, basket_id: object, country: object,
     return engine._read(fn)
 
 
-def basket_promotions(engine: BasketEngine, basket_id: object) -> dict:
+def basket_promotions(engine: EngineReads, basket_id: object) -> dict:
     """`availablePromotions`: every promotion in force now (codes and automatic ones);
     `applicablePromotions`: those this basket qualifies for now: a code that promo apply would
     accept, an automatic promotion that counts on the basket."""
