@@ -614,7 +614,7 @@ class BasketEngine:
 
     # -- Nexudus basket sessions ------------------------------------------------------------
 
-    def create_session(self, business_id: int, session_id: str, json_contents: str | None,
+    def create_session(self, business_id: object, session_id: object, json_contents: object,
                        updated_by: str | None = None) -> dict:
         now = render.iso(self._now())
         return self.store.transaction(lambda c: sessions.create(

@@ -73,8 +73,8 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
     async def create(request: Request) -> Response:
         body = await _body(request, CREATE)
         user = _user(request)
-        record = await run_in_threadpool(engine.create_session, body["BusinessId"],
-                                         body["SessionId"], body.get("JsonContents"), user)
+        record = await run_in_threadpool(engine.create_session, body.get("BusinessId"),
+                                         body.get("SessionId"), body.get("JsonContents"), user)
         return nexudus_ok("BasketSession was successfully created.", {"Id": record["Id"]},
                           updated_on=record["UpdatedOn"], updated_by=record["UpdatedBy"])
 
