@@ -125,21 +125,21 @@ async def test_undo_and_redo_restore_versions_and_say_what(make_app):
         await settle(pilot)
         back = await stored(app, "carol-account")
         assert line_of(back, "MUG-WHITE").qty == 1 and line_of(back, "TEA-SAMPLER").qty == 3
-        assert "undo remove MUG-WHITE" in app.status.plain
-        assert "restored version" in app.status.plain
+        assert "undo remove MUG-WHITE" in app.status.message
+        assert "restored version" in app.status.message
 
         await pilot.press("ctrl+z")  # the +1
         await settle(pilot)
         assert line_of(await stored(app, "carol-account"), "TEA-SAMPLER").qty == 2
         await pilot.press("ctrl+z")  # nothing older in this session
         await settle(pilot)
-        assert "nothing to undo" in app.status.plain
+        assert "nothing to undo" in app.status.message
 
         await pilot.press("ctrl+y")
         await settle(pilot)
         again = await stored(app, "carol-account")
         assert line_of(again, "TEA-SAMPLER").qty == 3 and line_of(again, "MUG-WHITE").qty == 1
-        assert "redo" in app.status.plain
+        assert "redo" in app.status.message
         history = await app.backend.history(again.id, limit=3)
         assert [r["op"] for r in history["rows"]] == ["restore", "restore", "restore"]
 
@@ -159,7 +159,7 @@ async def test_undo_refuses_when_the_basket_moved_on_and_on_a_read_only_profile(
         assert any("Changed elsewhere" in n for n in notices(app, "warning"))
         await pilot.press("ctrl+z")  # reloaded now: the change is no longer the newest
         await settle(pilot)
-        assert "undo refused" in app.status.plain and "not" in app.status.plain
+        assert "undo refused" in app.status.message and "not" in app.status.message
         assert line_of(await stored(app, "guest-2"), "TEA-SAMPLER").qty == 9
 
     ro = make_app(read_only=True)
@@ -185,4 +185,4 @@ async def test_undo_of_a_new_basket_s_first_change_is_refused_with_the_reason(ma
         assert bid is not None and uuid.UUID(bid)
         await pilot.press("ctrl+z")
         await settle(pilot)
-        assert "created the basket" in app.status.plain
+        assert "created the basket" in app.status.message
