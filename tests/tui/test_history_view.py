@@ -186,3 +186,22 @@ async def test_undo_of_a_new_basket_s_first_change_is_refused_with_the_reason(ma
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert "created the basket" in app.status.message
+
+
+async def test_history_is_paged_and_loads_more_at_the_last_row(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        basket = await open_basket(pilot, "guest-1")
+        pid = basket.line_items[0].product_id
+        for qty in range(2, 62):  # 60 more versions, made elsewhere
+            await app.backend.set_qty(basket.id, pid, qty)
+        newest = basket.version + 60
+        await pilot.press("r")  # refresh: the workbench sees the newest version
+        await settle(pilot)
+        screen = await open_history(pilot)
+        assert len(screen.rows) == 50 and screen.total == newest
+        assert f"{newest - 50} older: move to the last row" in screen.said
+        await pilot.press("G")
+        await settle(pilot)
+        assert [r["version"] for r in screen.rows] == list(range(newest, 0, -1))
+        assert f"{newest} versions, {newest} shown" in screen.said

@@ -1,6 +1,6 @@
 """The history view of the open basket (`h`): its versions newest first, with operation,
 actor, time and a one-line summary, loaded a page at a time (moving to the last row loads
-more). `enter` shows the version read-only with a diff against the version before it; `space`
+more, as does G or ctrl+end). `enter` shows the version read-only with a diff against the version before it; `space`
 marks a version and `d` diffs it against the one under the cursor; `r` restores the version
 under the cursor (asks first; a new version, through the workbench's usual change path); `x`
 exports the history as a flow file (asks for the file name)."""
@@ -99,6 +99,7 @@ class HistoryScreen(Dialog[None]):
         Binding("d", "diff", "Diff", show=False),
         Binding("r", "restore", "Restore", show=False),
         Binding("x", "export", "Export flow", show=False),
+        Binding("G", "last_row", "Last row", show=False),
     ]
     DEFAULT_CSS = """
     HistoryScreen DataTable { height: 1fr; }
@@ -119,7 +120,8 @@ class HistoryScreen(Dialog[None]):
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             yield self.message_line()
             yield self.hint_line("enter: show version · space: mark · d: diff marked with "
-                                 "cursor · r: restore · x: export as flow · esc: close")
+                                 "cursor · r: restore · x: export as flow · G: oldest · "
+                                 "esc: close")
 
     @property
     def table(self) -> DataTable:
@@ -170,6 +172,10 @@ class HistoryScreen(Dialog[None]):
         if event.cursor_row >= len(self.rows) - 1 and len(self.rows) < self.total \
                 and not self.loading:
             self.load()
+
+    def action_last_row(self) -> None:
+        """To the oldest version loaded (as G in the workbench); that loads the next page."""
+        self.table.move_cursor(row=len(self.rows) - 1)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()  # enter on the table: the table's own binding selects the row
