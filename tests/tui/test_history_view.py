@@ -205,3 +205,31 @@ async def test_history_is_paged_and_loads_more_at_the_last_row(make_app):
         await settle(pilot)
         assert [r["version"] for r in screen.rows] == list(range(newest, 0, -1))
         assert f"{newest} versions, {newest} shown" in screen.said
+
+
+async def test_an_undo_while_recording_is_recorded_as_steps_that_replay(make_app, tmp_path,
+                                                                       clock):
+    from .test_flows_workbench import replay_local, save_as
+
+    app = make_app()
+    path = tmp_path / "undo.toml"
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "carol-guest")
+        await pilot.press("R")
+        await settle(pilot)
+        select_line(app, "MUG-WHITE")
+        await pilot.press("x", "y")  # remove the mugs: HOME3FOR2 no longer applies
+        await settle(pilot)
+        await pilot.press("ctrl+z")  # a restore: rebuilt as steps in the flow
+        await settle(pilot)
+        assert "● REC 2 steps" in app.status.plain
+        await pilot.press("R")
+        await settle(pilot)
+        await save_as(pilot, path)
+        final = await stored(app, "carol-guest")
+    text = path.read_text("utf-8")
+    assert 'name = "restore: rebuilt as steps"' in text
+    result = await replay_local(path, tmp_path, clock)
+    assert result.passed, render_report(result)
+    assert result.steps[-1].basket.grand_total.raw.with_tax == final.grand_total.raw.with_tax
+    assert line_of(result.steps[-1].basket, "MUG-WHITE").qty == line_of(final, "MUG-WHITE").qty

@@ -28,6 +28,7 @@ MUTATIONS = frozenset({
     "apply_promo", "remove_promo", "set_shipping_method", "set_delivery_instruction", "set_po",
     "set_campaign", "assign_user", "set_click_collect_store", "set_custom_info", "set_locked",
     "delete_basket", "set_subscription", "set_delivery_plans", "set_line_delivery_plan",
+    "restore",  # the history view's r and undo: recorded as the steps that rebuild it
 })
 # Failures that say something about the environment, not about the basket: never expected.
 NOT_A_REFUSAL = frozenset({"UNAUTHORIZED", "FORBIDDEN", "READ_ONLY", "CONFLICT", "NETWORK",
@@ -146,6 +147,9 @@ class FlowRecording:
 
     async def _record(self, backend: Backend, call: StepCall, result: Any,
                       error: BackendError | None) -> None:
+        if call.name == "restore":
+            await self._record_restore(backend, call, result, error)
+            return
         op, args, bid = await self._step(backend, call, result)
         basket: Basket | None = None
         valid, message = promo_outcome(result)
@@ -165,6 +169,32 @@ class FlowRecording:
         if self.recorder.record(op, args, basket, error, promo_valid=valid,
                                 promo_message=message, before=before):
             self.changes += 1
+
+    async def _record_restore(self, backend: Backend, call: StepCall, result: Any,
+                              error: BackendError | None) -> None:
+        """A restore has no flow step: it is recorded as the steps that turn the basket shown
+        before it into the basket it left (the rebuild of flows/history_export.py)."""
+        from ..flows.history_export import ExportError, rebuild_steps
+
+        if error is not None:
+            raise NotRecordable(f"a refused restore ({error.code}) has no flow step")
+        bid = str(call.args[0]).lower()
+        before = call.before if call.before is not None and \
+            (call.before.id or "").lower() == bid else None
+        basket = result if isinstance(result, Basket) else await self.read(backend, bid)
+        if before is None or basket is None:
+            raise NotRecordable("the basket before or after it could not be read")
+        try:
+            steps = rebuild_steps(bid, before, basket, "GB", "the restore") \
+                or [("get", {"basket": bid})]
+        except ExportError as exc:
+            raise NotRecordable(str(exc)) from None
+        for index, (op, args) in enumerate(steps):
+            last = index == len(steps) - 1
+            self.recorder.record(op, args, basket if last else None,
+                                 before=before if index == 0 else None,
+                                 name="restore: rebuilt as steps")
+        self.changes += 1
 
     async def _step(self, backend: Backend, call: StepCall, result: Any
                     ) -> tuple[str, dict[str, Any], str]:
