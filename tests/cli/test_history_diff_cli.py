@@ -33,11 +33,13 @@ def test_diff_of_a_version_that_is_not_kept_names_it(local_db):
     run.ok("basket", "add", bid, "POLO-NAVY-L", 2)
     result = run("basket", "history", bid, "--diff", 1, 7)
     assert result.exit_code == 1
-    assert "no version 7" in (result.stdout + result.stderr) and "versions 1-1 are kept" in (result.stdout + result.stderr)
+    said = result.stdout + result.stderr
+    assert "no version 7" in said and "versions 1-1 are kept" in said
 
 
 def test_diff_and_version_together_are_refused(local_db):
     run = Run(["--db", local_db])
-    result = run("basket", "history", str(uuid.uuid4()), "--diff", 1, 2, "--version", 1)
+    result = run("basket", "history", str(uuid.uuid4()), "--diff", 1, 2,
+                 "--version", 1)
     assert result.exit_code != 0
     assert "--version and --diff cannot be used together" in (result.stdout + result.stderr)

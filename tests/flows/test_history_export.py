@@ -115,7 +115,7 @@ async def test_a_deleted_basket_and_its_restore_replay(backend, tmp_path):
     await backend.add_item(bid, {"productId": polo, "qty": 2})
     await backend.delete_basket(bid)
     await backend.restore(bid, 1)
-    path, result = await export_and_replay(backend, bid, tmp_path)
+    _, result = await export_and_replay(backend, bid, tmp_path)
     assert result.passed, render_report(result)
     ops = [s.step.op for s in result.steps]
     assert ops == ["add", "delete", "bulk_add"]

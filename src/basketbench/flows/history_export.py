@@ -188,7 +188,8 @@ def _line_info(line: Any) -> dict[str, str]:
 def _groups(basket: Basket | None) -> dict[str, tuple[LineItem, list[LineItem]]]:
     """Top-level product id -> (its line, its child lines)."""
     lines = basket.line_items or [] if basket else []
-    out = {(ln.product_id or "").lower(): (ln, []) for ln in lines if _is_top(ln)}
+    out: dict[str, tuple[LineItem, list[LineItem]]] = {
+        (ln.product_id or "").lower(): (ln, []) for ln in lines if _is_top(ln)}
     for ln in lines:
         if not _is_top(ln):
             parent = (ln.parent_product_id or "").lower()
@@ -223,7 +224,7 @@ def rebuild_steps(bid: str, before: Basket | None, after: Basket, country: str,
               if c.upper() not in upper_after]
     old, new = _groups(before), _groups(after)
     items: list[dict[str, Any]] = []
-    for pid, group in old.items():
+    for pid in old:
         if pid not in new:
             steps.append(("remove", {"basket": bid, "product": pid}))
     for pid, group in new.items():

@@ -57,7 +57,7 @@ class StepCall:
 class RecordingBackend:
     """Passes every call to `backend`; basket changes are also recorded by `owner`."""
 
-    def __init__(self, owner: "FlowRecording", backend: Backend, before: Basket | None) -> None:
+    def __init__(self, owner: FlowRecording, backend: Backend, before: Basket | None) -> None:
         self._owner, self._backend, self._before = owner, backend, before
 
     def __getattr__(self, name: str) -> Any:
@@ -247,5 +247,12 @@ def default_flow_path(now: datetime | None = None) -> str:
     return str(folder / name) if folder.is_dir() else name
 
 
-__all__ = ["FlowRecording", "MUTATIONS", "NotRecordable", "RecordingBackend",
-           "default_flow_path", "is_refusal", "item_args"]
+__all__ = [
+    "MUTATIONS",
+    "FlowRecording",
+    "NotRecordable",
+    "RecordingBackend",
+    "default_flow_path",
+    "is_refusal",
+    "item_args",
+]

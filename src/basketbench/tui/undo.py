@@ -68,7 +68,7 @@ class _Stacks:
 class _Watch:
     """Passes every call through; a basket change is noted for the undo log."""
 
-    def __init__(self, log: "UndoLog", backend: Any) -> None:
+    def __init__(self, log: UndoLog, backend: Any) -> None:
         self._log, self.inner = log, backend
 
     def __getattr__(self, name: str) -> Any:

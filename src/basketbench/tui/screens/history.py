@@ -1,9 +1,9 @@
 """The history view of the open basket (`h`): its versions newest first, with operation,
-actor, time and a one-line summary, loaded a page at a time (moving to the last row loads
-more, as does G or ctrl+end). `enter` shows the version read-only with a diff against the version before it; `space`
-marks a version and `d` diffs it against the one under the cursor; `r` restores the version
-under the cursor (asks first; a new version, through the workbench's usual change path); `x`
-exports the history as a flow file (asks for the file name)."""
+actor, time and a one-line summary, loaded a page at a time (moving to the last row, or G or
+ctrl+end, loads more). `enter` shows the version read-only with a diff against the version
+before it; `space` marks a version and `d` diffs it against the one under the cursor; `r`
+restores the version under the cursor (asks first; a new version, through the workbench's
+usual change path); `x` exports the history as a flow file (asks for the file name)."""
 
 from __future__ import annotations
 
@@ -45,10 +45,10 @@ def basket_text(basket: Basket) -> str:
         out.append("Codes: " + ", ".join(c for c in codes if c))
     if basket.shipping_method_id:
         out.append(f"Shipping: {basket.shipping_method_id}")
-    for label, value in (("User", basket.user_email or basket.user_id), ("PO", basket.po_number),
-                         ("Instruction", basket.delivery_instruction)):
-        if value and value != "00000000-0000-0000-0000-000000000000":
-            out.append(f"{label}: {value}")
+    for label, text in (("User", basket.user_email or basket.user_id), ("PO", basket.po_number),
+                        ("Instruction", basket.delivery_instruction)):
+        if text and text != "00000000-0000-0000-0000-000000000000":
+            out.append(f"{label}: {text}")
     for label, value in (("Sub total", basket.sub_total), ("Discount", basket.discount),
                          ("Shipping", basket.shipping_charge),
                          ("Grand total", basket.grand_total)):
