@@ -168,6 +168,13 @@ async def test_undo_refuses_when_the_basket_moved_on_and_on_a_read_only_profile(
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert any("Undo refused" in n and "read-only" in n for n in notices(ro, "warning"))
+        version = ro.basket.version
+        screen = await open_history(pilot)  # looking back is fine; going back is not
+        await pilot.press("r", "y")
+        await settle(pilot)
+        assert any("Restore refused" in n and "read-only" in n for n in notices(ro, "warning"))
+        assert (await stored(ro, "guest-3")).version == version
+        assert screen.rows[0]["version"] == version
 
 
 async def test_undo_of_a_new_basket_s_first_change_is_refused_with_the_reason(make_app):

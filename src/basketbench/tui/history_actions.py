@@ -61,6 +61,11 @@ class HistoryActions:
             self.status.say(text)
             self.notify(text, severity="warning", markup=False)
             return
+        if self.snapshot:
+            self.notify(f"The basket shown is a read-only snapshot of {self.snapshot}; open a "
+                        "basket in pane 1 to see its history.", severity="warning",
+                        markup=False)
+            return
         if self.basket is None or self.basket.is_new:
             self.notify("Open a saved basket first: a new basket has no history yet.",
                         severity="warning", markup=False)
@@ -110,6 +115,10 @@ class HistoryActions:
                         after: Callable[[Any, BackendError | None], None]) -> bool:
         """Restore the open basket to `version` (the history view's `r`), as a change like
         any other: bound to the version on screen; False when refused."""
+        if self.read_only:  # said as a restore (may_change would name undo)
+            self.notify(f"Restore refused: profile {self.profile_name!r} is read-only",
+                        title="Read-only", severity="warning", markup=False)
+            return False
         if not self.may_change("undo"):
             return False
         if self.basket is None or (self.basket.id or "").lower() != basket_id:
