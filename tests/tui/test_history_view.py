@@ -240,3 +240,39 @@ async def test_an_undo_while_recording_is_recorded_as_steps_that_replay(make_app
     assert result.passed, render_report(result)
     assert result.steps[-1].basket.grand_total.raw.with_tax == final.grand_total.raw.with_tax
     assert line_of(result.steps[-1].basket, "MUG-WHITE").qty == line_of(final, "MUG-WHITE").qty
+
+
+async def test_undo_of_a_merge_brings_back_both_baskets_and_redo_merges_again(make_app):
+    from basketbench.tui.screens import MergeScreen
+
+    from .helpers import basket_id, type_text
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "carol-account")
+        source = await stored(app, "carol-guest")
+        await pilot.press("m")
+        screen = app.screen
+        assert isinstance(screen, MergeScreen)
+        await type_text(pilot, basket_id("carol-guest")[:8])
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert (await stored(app, "carol-guest")).is_new  # merged away
+        assert line_of(await stored(app, "carol-account"), "CANDLE-FIG") is not None
+
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert "source basket" in app.status.message and "restored" in app.status.message
+        assert line_of(await stored(app, "carol-account"), "CANDLE-FIG") is None
+        back = await stored(app, "carol-guest")
+        assert not back.is_new
+        assert back.grand_total.raw.with_tax == source.grand_total.raw.with_tax
+
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert (await stored(app, "carol-guest")).is_new
+        assert line_of(await stored(app, "carol-account"), "CANDLE-FIG") is not None
