@@ -49,9 +49,9 @@ from .connect import (
     open_backend_worker,
 )
 from .explain_actions import ExplainActions
-from .history_actions import HistoryActions
 from .flow_commands import FlowCommands
 from .format import ZERO_GUID, is_top_level, plural, price, raw, short_id, user_label
+from .history_actions import HistoryActions
 from .inspector import RequestInspector
 from .messages import (
     BasketChanged,
@@ -534,7 +534,8 @@ class BasketBench(HistoryActions, ExplainActions, App):
                         after: After | None) -> None:
         bid, ok = seen.basket_id, False
         try:
-            # While a flow is recorded, the change runs through the recorder (a pass-through).
+            # While a flow is recorded, the change runs through the recorder (a pass-through);
+            # the undo log notes every change.
             with expecting_version(seen.version):
                 result = await call(self.undo_watch(
                     self.flow_tools.backend_for(self.backend, before)), bid)
