@@ -15,6 +15,7 @@ from tests.support.sandbox import start_sandbox
 
 from .helpers import SIZE, basket_id, line_of, notices, open_basket, paste, select_line, settle
 from .test_flows_workbench import promo
+from .test_history_view import quiet
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +84,7 @@ async def test_sandbox_undo_redo_restore_and_the_history_view(http):
         assert f"restored: now version {screen.rows[0]['version']}" in screen.said
         assert (await http.get_basket(bid)).version == screen.rows[0]["version"]
         assert target < screen.rows[0]["version"]
+        await quiet(pilot)
 
 
 async def _open_on_plain(pilot, user: str, name: str) -> None:
@@ -132,6 +134,7 @@ async def test_live_api_undo_sends_the_inverse_or_says_why_not(plain_http, sandb
         codes = [p.promo_code for p in (await plain_http.get_basket(bid)).promotions_applied
                  or []]
         assert "SAVE10" not in codes and "code SAVE10 removed" in app.status.message
+        await quiet(pilot)
 
 
 async def test_live_api_refuses_to_undo_a_merge(plain_http):
@@ -158,3 +161,4 @@ async def test_live_api_refuses_to_undo_a_merge(plain_http):
                    for n in notices(app, "warning"))
         assert line_of(await plain_http.get_basket(basket_id("erin-xmas")),
                        "TEA-SAMPLER") is not None
+        await quiet(pilot)

@@ -11,11 +11,19 @@ from basketbench.engine.demo import ZERO_GUID
 from basketbench.flows.format import load_flow
 from basketbench.flows.report import render_report
 from basketbench.flows.runner import run_flow
+from basketbench.tui.explain_actions import AUDIT_DELAY
 from basketbench.tui.screens.confirm import ConfirmScreen
 from basketbench.tui.screens.history import HistoryScreen, TextScreen
 from basketbench.tui.screens.prompt import TextPromptScreen
 
 from .helpers import SIZE, line_of, notices, open_basket, paste, select_line, settle, stored
+
+
+async def quiet(pilot) -> None:
+    """Before the app closes: the totals audit starts 0.4 s after a basket shows (a timer the
+    worker wait cannot see); its answer must not arrive while the app is torn down."""
+    await pilot.pause(AUDIT_DELAY + 0.3)
+    await settle(pilot)
 
 
 async def open_history(pilot) -> HistoryScreen:
@@ -99,6 +107,8 @@ async def test_history_lists_shows_diffs_restores_and_exports(make_app, tmp_path
         await export(pilot, str(tmp_path / "refused.toml"))
         assert "not exported: v10 restore: takes the shipping method off" in screen.said
         assert not (tmp_path / "refused.toml").exists()
+        await quiet(pilot)
+
 
     fresh = LocalBackend(tmp_path / "replay.db", clock=clock)
     try:
@@ -142,6 +152,7 @@ async def test_undo_and_redo_restore_versions_and_say_what(make_app):
         assert "redo" in app.status.message
         history = await app.backend.history(again.id, limit=3)
         assert [r["op"] for r in history["rows"]] == ["restore", "restore", "restore"]
+        await quiet(pilot)
 
 
 async def test_undo_refuses_when_the_basket_moved_on_and_on_a_read_only_profile(make_app):
@@ -161,6 +172,8 @@ async def test_undo_refuses_when_the_basket_moved_on_and_on_a_read_only_profile(
         await settle(pilot)
         assert "undo refused" in app.status.message and "not" in app.status.message
         assert line_of(await stored(app, "guest-2"), "TEA-SAMPLER").qty == 9
+        await quiet(pilot)
+
 
     ro = make_app(read_only=True)
     async with ro.run_test(size=SIZE) as pilot:
@@ -175,6 +188,7 @@ async def test_undo_refuses_when_the_basket_moved_on_and_on_a_read_only_profile(
         assert any("Restore refused" in n and "read-only" in n for n in notices(ro, "warning"))
         assert (await stored(ro, "guest-3")).version == version
         assert screen.rows[0]["version"] == version
+        await quiet(pilot)
 
 
 async def test_undo_of_a_new_basket_s_first_change_is_refused_with_the_reason(make_app):
@@ -193,6 +207,7 @@ async def test_undo_of_a_new_basket_s_first_change_is_refused_with_the_reason(ma
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert "created the basket" in app.status.message
+        await quiet(pilot)
 
 
 async def test_history_is_paged_and_loads_more_at_the_last_row(make_app):
@@ -212,6 +227,7 @@ async def test_history_is_paged_and_loads_more_at_the_last_row(make_app):
         await settle(pilot)
         assert [r["version"] for r in screen.rows] == list(range(newest, 0, -1))
         assert f"{newest} versions, {newest} shown" in screen.said
+        await quiet(pilot)
 
 
 async def test_an_undo_while_recording_is_recorded_as_steps_that_replay(make_app, tmp_path,
@@ -234,6 +250,7 @@ async def test_an_undo_while_recording_is_recorded_as_steps_that_replay(make_app
         await settle(pilot)
         await save_as(pilot, path)
         final = await stored(app, "carol-guest")
+        await quiet(pilot)
     text = path.read_text("utf-8")
     assert 'name = "restore: rebuilt as steps"' in text
     result = await replay_local(path, tmp_path, clock)
@@ -276,3 +293,4 @@ async def test_undo_of_a_merge_brings_back_both_baskets_and_redo_merges_again(ma
         await settle(pilot)
         assert (await stored(app, "carol-guest")).is_new
         assert line_of(await stored(app, "carol-account"), "CANDLE-FIG") is not None
+        await quiet(pilot)
