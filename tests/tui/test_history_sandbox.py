@@ -162,3 +162,39 @@ async def test_live_api_refuses_to_undo_a_merge(plain_http):
         assert line_of(await plain_http.get_basket(basket_id("erin-xmas")),
                        "TEA-SAMPLER") is not None
         await quiet(pilot)
+
+
+async def test_live_api_undo_puts_the_shipping_method_back(plain_http):
+    app = BasketBench(plain_http, profile_name="plain")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_on_plain(pilot, "alice", "alice-main")  # shipped STD by the demo
+        bid = basket_id("alice-main")
+        before = (await plain_http.get_basket(bid)).shipping_method_id
+        await pilot.press("s")
+        await settle(pilot)
+        codes = [m.code for m in app.screen.methods]
+        await pilot.press(*["down"] * codes.index("NEXT"), "enter")
+        await settle(pilot)
+        assert (await plain_http.get_basket(bid)).shipping_method_id != before
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert (await plain_http.get_basket(bid)).shipping_method_id == before
+        assert "shipping method put back" in app.status.message
+        await quiet(pilot)
+
+
+async def test_sandbox_undo_of_a_basket_changed_elsewhere_is_refused_by_if_match(http):
+    app = BasketBench(http, profile_name="sandbox")
+    async with app.run_test(size=SIZE) as pilot:
+        basket = await open_basket(pilot, "guest-3")
+        select_line(app, "POLO-NAVY-L")
+        await pilot.press("plus")  # 3 -> 4
+        await settle(pilot)
+        # Another client (a storefront) changes the basket; the workbench has not seen it.
+        await http.set_qty(basket.id, line_of(basket, "POLO-NAVY-L").product_id, 7)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert line_of(await http.get_basket(basket.id), "POLO-NAVY-L").qty == 7  # untouched
+        assert any("Changed elsewhere" in n for n in notices(app, "warning"))
+        assert any(c.method.startswith("PUT") and c.status == 409 for c in http.log.calls)
+        await quiet(pilot)
