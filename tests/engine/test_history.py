@@ -158,3 +158,42 @@ def test_the_first_version_says_the_basket_was_created(engine, ref):
     bid = new_id()
     engine.add_item(bid, {"productId": "00000000-0000-0000-0000-000000000000", "qty": 0})
     assert engine.history(bid)["rows"][0]["summary"] == "created (GBP)"
+
+
+@pytest.mark.parametrize("change", ["add", "apply_code", "instruction", "campaign",
+                                    "basket_info", "display_order", "delivery_plan"])
+def test_restore_brings_back_fields_and_order(engine, ref, change):
+    """What `figures` leaves out: added lines, a code applied, delivery instruction, campaign,
+    the basket's own custom info, the order of the lines, delivery plans."""
+    bid = ref.basket("alice-main")
+    keys = ("deliveryInstruction", "campaignCode", "customInfo1", "deliveryPlans")
+
+    def state(basket: dict) -> tuple:
+        order = [ln["stockCode"] for ln in sorted(basket["lineItems"],
+                                                  key=lambda ln: ln["displayOrder"])]
+        return figures(basket), order, tuple(str(basket.get(k)) for k in keys)
+
+    engine.remove_promo(bid, "SAVE10")
+    before = engine.get_basket(bid)
+    if change == "add":
+        engine.add_item(bid, {"productId": ref.product("CANDLE-FIG"), "qty": 2})
+    elif change == "apply_code":
+        engine.apply_promo(bid, "SAVE10")
+    elif change == "instruction":
+        engine.set_delivery_instruction(bid, "Leave with the neighbour")
+    elif change == "campaign":
+        engine.set_campaign(bid, "SPRING")
+    elif change == "basket_info":
+        engine.set_custom_info(bid, {"customInfo1": "call first"})
+    elif change == "display_order":
+        lines = sorted(before["lineItems"], key=lambda ln: ln["displayOrder"])
+        engine.set_display_order(bid, [{"id": ln["id"], "displayOrder": n}
+                                       for n, ln in enumerate(reversed(lines), 1)])
+    elif change == "delivery_plan":
+        engine.set_delivery_plans(bid, [{"recordId": new_id(), "deliveryType": 1,
+                                         "fulfilmentChannel": 2, "shippingCharge": 0,
+                                         "leadTime": 2, "deliveryCenter": {
+                                             "code": "LDN1", "name": "London"}}])
+    assert state(engine.get_basket(bid)) != state(before)
+    restored = engine.restore(bid, before["version"])
+    assert state(restored) == state(before)

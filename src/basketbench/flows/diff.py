@@ -116,6 +116,28 @@ def diff_baskets(a: Basket, b: Basket) -> BasketDiff:
     return out
 
 
+def diff_json(d: BasketDiff) -> dict[str, Any]:
+    """The diff as JSON-ready data (amounts as strings, exact)."""
+    def amount(value: Decimal | None) -> str | None:
+        return None if value is None else format(value, "f")
+
+    def line(ln: LineItem | None) -> dict[str, Any] | None:
+        if ln is None:
+            return None
+        return {"qty": ln.qty, "unitPrice": amount(_raw(ln.price)),
+                "lineTotal": amount(_raw(ln.total_price))}
+
+    return {
+        "same": d.same,
+        "lines": [{"kind": c.kind, "key": c.key, "fields": c.fields, "a": line(c.a),
+                   "b": line(c.b)} for c in d.lines],
+        "totals": [{"field": t.field, "a": amount(t.a), "b": amount(t.b)} for t in d.totals],
+        "promotionsOnlyA": d.promotions_only_a, "promotionsOnlyB": d.promotions_only_b,
+        "other": [{"field": label, "a": va, "b": vb} for label, va, vb in d.other],
+        "unchangedLines": d.unchanged_lines,
+    }
+
+
 def _named(basket: Basket, attr: str, value: str) -> str:
     if attr == "user_id" and value:
         return basket.user_email or value

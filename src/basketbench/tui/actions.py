@@ -147,6 +147,20 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("basket.diff", "D", "basket_diff", "Diff",
                "Show the open basket and another one side by side: lines added, removed and "
                "changed, and every total that differs.", "basket: diff with…"),
+    # -- history (history_actions.py) -------------------------------------------------------
+    ActionSpec("basket.history", "h", "history", "History",
+               "The open basket's versions, newest first (operation, who, when, what moved): "
+               "enter shows one with a diff against the one before, space marks one and d "
+               "diffs it with the cursor's, r restores, x exports as a flow. Local engine and "
+               "sandbox only.", "basket: history…"),
+    ActionSpec("basket.undo", "ctrl+z", "undo", "Undo",
+               "Take back the newest change made in this session to the open basket: by "
+               "restoring the version before it (local engine, sandbox), or by the inverse "
+               "operation on a live API (refused with the reason where there is none).",
+               "basket: undo", mutates=True),
+    ActionSpec("basket.redo", "ctrl+y", "redo", "Redo",
+               "Make again the newest change undone with ctrl+z.", "basket: redo",
+               mutates=True),
     # -- app --------------------------------------------------------------------------------
     ActionSpec("app.inspector", "l", "toggle_inspector", "Inspector",
                "Show or hide the request inspector: every backend call with its status, "

@@ -53,6 +53,7 @@ from .diff import line_key
 from .explain_actions import ExplainActions
 from .flow_commands import FlowCommands
 from .format import ZERO_GUID, is_top_level, plural, price, raw, short_id, user_label
+from .history_actions import HistoryActions
 from .inspector import RequestInspector
 from .messages import (
     BasketChanged,
@@ -160,7 +161,7 @@ def _profile_commands() -> type:
 
 
 @guard_handlers
-class BasketBench(ExplainActions, App):
+class BasketBench(HistoryActions, ExplainActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "basketbench"
     BINDINGS: ClassVar[list[BindingType]] = actions.bindings("app")
@@ -539,9 +540,11 @@ class BasketBench(ExplainActions, App):
                         after: After | None) -> None:
         bid, ok = seen.basket_id, False
         try:
-            # While a flow is recorded, the change runs through the recorder (a pass-through).
+            # While a flow is recorded, the change runs through the recorder (a pass-through);
+            # the undo log notes every change.
             with expecting_version(seen.version):
-                result = await call(self.flow_tools.backend_for(self.backend, before), bid)
+                result = await call(self.undo_watch(
+                    self.flow_tools.backend_for(self.backend, before)), bid)
             basket = basket_in(result)
             if basket is None:  # RecordResult / bool: read the basket the change left
                 basket = await self.backend.get_basket(bid)
@@ -637,6 +640,7 @@ class BasketBench(ExplainActions, App):
                         markup=False)
         else:
             self.status.say(f"{message.label}: {diff.describe(message.before, basket)}")
+        self.undo_note(message)  # filed for ctrl+z (history_actions.py)
         self.versions[bid] = None if basket.is_new else basket.version
         if bid == self.basket_id and self.loading_id is None:
             self.render_basket(basket, before=message.before)

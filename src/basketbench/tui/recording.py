@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from ..backends import Backend, BackendError
+from ..flows.steps import NotRecordable, flow_step, item_args, named_args, top_order
 from ..wire import Basket, PromoResult
-from .format import ZERO_GUID
 
 # Backend calls that change a basket, and so become steps.
 MUTATIONS = frozenset({
@@ -29,43 +28,15 @@ MUTATIONS = frozenset({
     "apply_promo", "remove_promo", "set_shipping_method", "set_delivery_instruction", "set_po",
     "set_campaign", "assign_user", "set_click_collect_store", "set_custom_info", "set_locked",
     "delete_basket", "set_subscription", "set_delivery_plans", "set_line_delivery_plan",
+    "restore",  # the history view's r and undo: recorded as the steps that rebuild it
 })
 # Failures that say something about the environment, not about the basket: never expected.
 NOT_A_REFUSAL = frozenset({"UNAUTHORIZED", "FORBIDDEN", "READ_ONLY", "CONFLICT", "NETWORK",
                            "TIMEOUT", "BAD_RESPONSE", "SERVER_ERROR", "UNSUPPORTED"})
 
 
-class NotRecordable(Exception):
-    """A call the flow vocabulary cannot express (its message says which and why)."""
-
-
 def is_refusal(error: BackendError) -> bool:
     return 400 <= (error.status or 0) < 500 and error.code not in NOT_A_REFUSAL
-
-
-def _top(parent: Any) -> bool:
-    return not parent or str(parent).lower() == ZERO_GUID
-
-
-def _info(source: dict, prefix: str = "customInfo") -> dict[str, str]:
-    """customInfo1..5 of a request body as a flow custom_info table (empty values dropped: the
-    endpoints replace custom info, so an absent field is a cleared one)."""
-    return {str(n): str(source[f"{prefix}{n}"]) for n in range(1, 6)
-            if source.get(f"{prefix}{n}") not in (None, "")}
-
-
-def item_args(item: dict) -> dict[str, Any]:
-    """An add-item request body as flow arguments (product, qty, parent, custom_info)."""
-    product = item.get("productId") or item.get("stockCode")
-    if not product:
-        raise NotRecordable("an item with neither productId nor stockCode")
-    args: dict[str, Any] = {"product": str(product), "qty": int(item.get("qty", 1))}
-    if not _top(item.get("parentProductId")):
-        args["parent"] = str(item["parentProductId"])
-    info = _info(item)
-    if info:
-        args["custom_info"] = info
-    return args
 
 
 def promo_outcome(result: Any) -> tuple[bool | None, str | None]:
@@ -176,6 +147,9 @@ class FlowRecording:
 
     async def _record(self, backend: Backend, call: StepCall, result: Any,
                       error: BackendError | None) -> None:
+        if call.name == "restore":
+            await self._record_restore(backend, call, result, error)
+            return
         op, args, bid = await self._step(backend, call, result)
         basket: Basket | None = None
         valid, message = promo_outcome(result)
@@ -196,89 +170,37 @@ class FlowRecording:
                                 promo_message=message, before=before):
             self.changes += 1
 
+    async def _record_restore(self, backend: Backend, call: StepCall, result: Any,
+                              error: BackendError | None) -> None:
+        """A restore has no flow step: it is recorded as the steps that turn the basket shown
+        before it into the basket it left (the rebuild of flows/history_export.py)."""
+        from ..flows.history_export import ExportError, rebuild_steps
+
+        if error is not None:
+            raise NotRecordable(f"a refused restore ({error.code}) has no flow step")
+        bid = str(call.args[0]).lower()
+        before = call.before if call.before is not None and \
+            (call.before.id or "").lower() == bid else None
+        basket = result if isinstance(result, Basket) else await self.read(backend, bid)
+        if before is None or basket is None:
+            raise NotRecordable("the basket before or after it could not be read")
+        try:
+            steps = rebuild_steps(bid, before, basket, "GB", "the restore") \
+                or [("get", {"basket": bid})]
+        except ExportError as exc:
+            raise NotRecordable(str(exc)) from None
+        for index, (op, args) in enumerate(steps):
+            last = index == len(steps) - 1
+            self.recorder.record(op, args, basket if last else None,
+                                 before=before if index == 0 else None,
+                                 name="restore: rebuilt as steps")
+        self.changes += 1
+
     async def _step(self, backend: Backend, call: StepCall, result: Any
                     ) -> tuple[str, dict[str, Any], str]:
-        """(op, args, checked basket id) in the flow vocabulary for one backend call."""
-        a, kw, name = call.args, call.kwargs, call.name
-        bid = str(a[0]).lower()
-        if name == "add_item":
-            return "add", {"basket": bid, **item_args(a[1])}, bid
-        if name == "add_bulk":
-            return "bulk_add", {"basket": bid, "items": [item_args(i) for i in a[1]]}, bid
-        if name == "set_qty":
-            return "qty", {"basket": bid, "product": str(a[1]), "qty": int(a[2])}, bid
-        if name == "remove_item":
-            return "remove", {"basket": bid, "product": str(a[1])}, bid
-        if name == "merge":
-            strategy = kw.get("strategy", a[2] if len(a) > 2 else "sum")
-            return "merge", {"target": bid, "source": str(a[1]).lower(),
-                             "strategy": strategy}, bid
-        if name in ("apply_promo", "remove_promo"):
-            op = "promo_apply" if name == "apply_promo" else "promo_remove"
-            return op, {"basket": bid, "code": str(a[1])}, bid
-        if name == "set_shipping_method":
-            country = str(kw.get("country", a[2] if len(a) > 2 else "GB") or "GB").upper()
-            nominated = kw.get("nominated", a[3] if len(a) > 3 else None)
-            args: dict[str, Any] = {"basket": bid, "method": await self._code(
-                backend, "method", str(a[1]), country), "country": country}
-            if nominated:
-                args["nominated"] = _nominated(nominated)
-            return "ship", args, bid
-        if name == "set_delivery_instruction":
-            return "instructions", {"basket": bid, "text": a[1] or ""}, bid
-        if name == "set_po":
-            return "po", {"basket": bid, "reference": a[1] or ""}, bid
-        if name == "set_campaign":
-            return "campaign", {"basket": bid, "code": a[1] or ""}, bid
-        if name == "assign_user":
-            return "user", {"basket": bid, "user": str(a[1])}, bid
-        if name == "set_click_collect_store":
-            store = a[1] or {}
-            if not store.get("id"):
-                raise NotRecordable("turning click & collect off has no flow step")
-            return "click_collect", {"basket": bid, "store": await self._code(
-                backend, "store", str(store["id"]))}, bid
-        if name == "set_custom_info":
-            return "custom_info", self._custom_info(bid, a[1]), bid
-        if name == "set_locked":
-            return ("lock" if a[1] else "unlock"), {"basket": bid}, bid
-        if name == "delete_basket":
-            return "delete", {"basket": bid}, bid
-        if name == "set_display_order":
-            return "display_order", await self._display_order(backend, bid, call), bid
-        raise NotRecordable("the flow format has no step for it")
-
-    def _custom_info(self, bid: str, body: dict) -> dict[str, Any]:
-        args: dict[str, Any] = {"basket": bid, "info": _info(body)}
-        lines = []
-        for entry in body.get("lineInfo") or []:
-            line: dict[str, Any] = {"product": str(entry["productId"]), "info": _info(entry)}
-            if not _top(entry.get("parentProductId")):
-                line["parent"] = str(entry["parentProductId"])
-            charge = entry.get("additionalCharge")
-            if charge not in (None, ""):
-                line["additional_charge"] = Decimal(str(charge))
-            lines.append(line)
-        if lines:
-            args["lines"] = lines
-        return args
-
-    async def _display_order(self, backend: Backend, bid: str, call: StepCall
-                             ) -> dict[str, Any]:
-        """The flow writes the resulting order of the top-level lines (1, 2, 3...)."""
-        before = call.before.line_items or [] if call.before is not None else []
-        moved = {str(e.get("id", "")).lower() for e in call.args[1]}
-        if any((ln.id or "").lower() in moved and not _top(ln.parent_product_id)
-               for ln in before):
-            raise NotRecordable("moving a child line has no flow step (only top-level lines "
-                                "can be ordered)")
-        after = await self.read(backend, bid)
-        tops = [ln for ln in (after.line_items or [] if after else []) if _top(
-            ln.parent_product_id) and ln.product_id]
-        if not tops:
-            raise NotRecordable("the basket could not be read back")
-        tops.sort(key=lambda ln: ln.display_order or 0)
-        return {"basket": bid, "order": [str(ln.product_id) for ln in tops]}
+        """(op, args, checked basket id) in the flow vocabulary: flows/steps.py translates."""
+        return await flow_step(call.name, named_args(call.name, call.args, call.kwargs),
+                               _LiveContext(self, backend, call.before))
 
     async def _code(self, backend: Backend, kind: str, ident: str, country: str = "") -> str:
         """A shipping method's or store's code (STD, LDN1) where the backend lists them: the
@@ -302,19 +224,17 @@ class FlowRecording:
         return code
 
 
-def _nominated(body: dict) -> dict[str, Any]:
-    out: dict[str, Any] = {"date": str(body.get("deliveryDate", ""))}
-    if body.get("dayText") is not None:
-        out["day_text"] = str(body["dayText"])
-    if body.get("dayNo") is not None:
-        out["day_no"] = int(body["dayNo"])
-    if body.get("carrierCode") is not None:
-        out["carrier"] = str(body["carrierCode"])
-    price = (body.get("price") or {}).get("raw", {}).get("withTax") \
-        if isinstance(body.get("price"), dict) else None
-    if price is not None:
-        out["price"] = Decimal(str(price))
-    return out
+class _LiveContext:
+    """What the translation asks, answered by the live backend (after the call)."""
+
+    def __init__(self, owner: FlowRecording, backend: Backend, before: Basket | None) -> None:
+        self._owner, self._backend, self.before = owner, backend, before
+
+    async def code(self, kind: str, ident: str, country: str = "") -> str:
+        return await self._owner._code(self._backend, kind, ident, country)
+
+    async def order_after(self, basket_id: str) -> list[str]:
+        return top_order(await self._owner.read(self._backend, basket_id))
 
 
 def default_flow_path(now: datetime | None = None) -> str:
