@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from .. import __version__ as VERSION
 from ..engine import BasketEngine
 from . import errors, openapi_docs, routes_auth, routes_basket, routes_extensions, routes_nexudus
-from . import routes_history, routes_storefront
+from . import routes_events, routes_history, routes_storefront
 from .actor_scope import SandboxActor
 from .access_log import AccessLog
 from .auth import Auth
@@ -50,6 +50,7 @@ def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bo
     routes_basket.build(app, engine, BasketCache(engine, ttl=cache_ttl))
     routes_extensions.build(app, engine)
     routes_history.build(app, engine)
+    routes_events.build(app, engine)
     routes_storefront.build(app, engine)
     routes_nexudus.build(app, engine)
     routes_auth.build(app, auth)
