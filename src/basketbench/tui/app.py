@@ -49,6 +49,7 @@ from .connect import (
     open_backend_worker,
 )
 from .explain_actions import ExplainActions
+from .follow import FollowMode
 from .flow_commands import FlowCommands
 from .format import ZERO_GUID, is_top_level, plural, price, raw, short_id, user_label
 from .inspector import RequestInspector
@@ -158,7 +159,7 @@ def _profile_commands() -> type:
 
 
 @guard_handlers
-class BasketBench(ExplainActions, App):
+class BasketBench(FollowMode, ExplainActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "basketbench"
     BINDINGS: ClassVar[list[BindingType]] = actions.bindings("app")
@@ -735,6 +736,7 @@ class BasketBench(ExplainActions, App):
 
     def render_basket(self, basket: Basket | None, *, before: Basket | None = None) -> None:
         self.basket = basket
+        self.follow_shown()  # follow mode follows the basket on screen (follow.py)
         lines, totals, delivery = self.lines_pane, self.totals_pane, self.delivery_pane
         for pane in (lines, totals, delivery):
             self._loading(pane, False)

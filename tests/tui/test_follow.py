@@ -1,0 +1,149 @@
+"""Follow mode: a basket open in the workbench updates by itself when another client changes
+it (a second engine on the same file; another HTTP client of the sandbox), marked as made
+elsewhere and highlighted; the workbench's own changes are not "elsewhere"; `W` turns it
+off."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from basketbench.backends.http import HttpBackend
+from basketbench.engine import BasketEngine, demo
+from basketbench.tui.diff import line_key
+from tests.support.sandbox import start_sandbox
+
+from .faulty import FaultyBackend
+from .helpers import SIZE, basket_id, line_of, open_basket, pane_row, select_line, settle
+
+PRODUCTS = {p["stockCode"]: p["productId"].lower() for p in demo.reference_data()["products"]}
+
+
+async def shows_version(pilot, version: int, within: float = 1.0) -> float:
+    """Seconds until the workbench shows `version` (fails after `within`)."""
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        basket = pilot.app.basket
+        if basket is not None and (basket.version or 0) >= version:
+            return time.monotonic() - started
+        await pilot.pause(0.02)
+    shown = pilot.app.basket.version if pilot.app.basket else None
+    raise AssertionError(f"version {version} not shown within {within}s (shows {shown}; "
+                         f"status: {pilot.app.status.plain})")
+
+
+async def test_local_change_by_another_engine_appears_marked_and_highlighted(make_app,
+                                                                             db_path):
+    app = make_app()
+    other = BasketEngine(db_path)  # as another process on the same file
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            shown = await open_basket(pilot, "alice-main")
+            await pilot.pause(0.4)  # following has begun
+            await asyncio.to_thread(other.add_item, basket_id("alice-main"),
+                                    {"productId": PRODUCTS["CANDLE-FIG"], "qty": 2})
+            await shows_version(pilot, shown.version + 1)
+            await settle(pilot)
+            status = app.status.plain
+            assert "changed elsewhere" in status and "add_item by engine" in status
+            assert "+CANDLE-FIG x2" in status
+            assert line_of(app.basket, "CANDLE-FIG").qty == 2
+            # Highlighted as after a change made here: the new line and the totals.
+            assert app.lines_pane.changed == {line_key(line_of(app.basket, "CANDLE-FIG"))}
+            assert "grand_total" in app.totals_pane.changed
+            assert pane_row(app, "CANDLE-FIG")[2] == "2"
+    finally:
+        other.close()
+
+
+async def test_own_changes_are_not_made_elsewhere_and_w_turns_follow_off(make_app, db_path):
+    app = make_app()
+    other = BasketEngine(db_path)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            shown = await open_basket(pilot, "alice-main")
+            select_line(app, "POLO-NAVY-L")
+            await pilot.press("plus")
+            await settle(pilot)
+            await pilot.pause(0.8)  # the feed has seen our own version
+            await settle(pilot)
+            assert app.basket.version == shown.version + 1
+            assert "elsewhere" not in app.status.plain
+            await pilot.press("W")
+            assert "follow off" in app.status.plain
+            await asyncio.to_thread(other.add_item, basket_id("alice-main"),
+                                    {"productId": PRODUCTS["CANDLE-FIG"], "qty": 1})
+            await pilot.pause(0.8)
+            await settle(pilot)
+            assert app.basket.version == shown.version + 1  # not followed any more
+            await pilot.press("W")  # on again: the next change shows
+            await pilot.pause(0.4)
+            await asyncio.to_thread(other.add_item, basket_id("alice-main"),
+                                    {"productId": PRODUCTS["CANDLE-FIG"], "qty": 1})
+            await shows_version(pilot, shown.version + 3)
+    finally:
+        other.close()
+
+
+async def test_a_key_pressed_during_the_refresh_is_bound_to_the_new_version(backend,
+                                                                            db_path):
+    from basketbench.tui.app import BasketBench
+
+    slow = FaultyBackend(backend)
+    app = BasketBench(slow)
+    other = BasketEngine(db_path)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            shown = await open_basket(pilot, "alice-main")
+            select_line(app, "POLO-NAVY-L")
+            gate = slow.hold("get_basket")  # the refresh is on its way as long as we like
+            await pilot.pause(0.4)
+            await asyncio.to_thread(other.add_item, basket_id("alice-main"),
+                                    {"productId": PRODUCTS["CANDLE-FIG"], "qty": 1})
+            started = time.monotonic()
+            while app.loading_id is None and time.monotonic() - started < 1.5:
+                await pilot.pause(0.02)
+            assert app.loading_id is not None, "the refresh did not start"
+            await pilot.press("plus")  # pressed on the old version: held
+            assert "held until" in app.status.plain
+            gate.set()
+            await settle(pilot)
+            stored = await backend.get_basket(basket_id("alice-main"))
+        # Applied to the refreshed basket: no conflict, nothing lost.
+        assert stored.version == shown.version + 2
+        assert line_of(stored, "POLO-NAVY-L").qty == line_of(shown, "POLO-NAVY-L").qty + 1
+        assert line_of(stored, "CANDLE-FIG").qty == 1
+    finally:
+        other.close()
+
+
+# -- the sandbox ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    with start_sandbox(tmp_path_factory.mktemp("tui-follow") / "sandbox.db") as sb:
+        yield sb
+
+
+async def test_sandbox_change_by_another_client_appears_within_a_second(sandbox):
+    from basketbench.tui.app import BasketBench
+
+    backend = HttpBackend(sandbox.base_url, extensions=True, profile="sandbox")
+    app = BasketBench(backend, profile_name="sandbox")
+    bid = basket_id("alice-main")
+    async with app.run_test(size=SIZE) as pilot:
+        shown = await open_basket(pilot, bid)
+        await pilot.pause(0.5)
+        async with httpx.AsyncClient(base_url=sandbox.base_url) as storefront:
+            resp = await storefront.put(f"/api/v2/commerce/basket/{bid}/items/add",
+                                        json={"productId": PRODUCTS["MUG-WHITE"], "qty": 3})
+            assert resp.status_code == 200
+        took = await shows_version(pilot, shown.version + 1)
+        await settle(pilot)
+        assert took < 1.0
+        status = app.status.plain
+        assert "changed elsewhere: add_item by sandbox" in status
+        assert line_key(line_of(app.basket, "MUG-WHITE")) in app.lines_pane.changed
