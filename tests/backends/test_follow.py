@@ -149,3 +149,31 @@ def test_the_stream_is_one_get_in_the_sandbox_log(sandbox):
                       headers={"Accept": "text/event-stream"}, timeout=5) as resp:
         assert resp.status_code == 200
         assert next(resp.iter_lines()).startswith("retry:")
+
+
+def _profile_config(tmp_path, extra: str):
+    from basketbench.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('[profiles.live]\nkind = "bettercommerce"\nbase_url = "https://api.example'
+                    f'.com"\ntoken = "t"\nsandbox = false\n{extra}', "utf-8")
+    path.chmod(0o600)
+    return load_config(path, env={})
+
+
+async def test_follow_interval_is_a_profile_setting_off_by_default(tmp_path):
+    from basketbench.backends.factory import backend_for_profile
+    from basketbench.config import ConfigError
+
+    off = backend_for_profile(_profile_config(tmp_path, "").profile("live"))
+    polled = backend_for_profile(_profile_config(tmp_path, "follow_interval = 5\n")
+                                 .profile("live"))
+    try:
+        assert off.capabilities.follow is None and off.follow_interval == 0
+        assert polled.capabilities.follow == "poll" and polled.follow_interval == 5
+    finally:
+        await off.close()
+        await polled.close()
+    with pytest.raises(ConfigError) as caught:
+        _profile_config(tmp_path, "follow_interval = 0.2\n")
+    assert "follow_interval = 0.2 must be 0 (off) or between 1 and 3600" in str(caught.value)

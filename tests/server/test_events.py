@@ -156,3 +156,47 @@ def test_shutdown_does_not_wait_for_open_streams(tmp_path):
             sse.close()
     finally:
         sb.stop()
+
+
+# -- closing clients leave nothing behind ----------------------------------------------------
+
+def test_closed_streams_leave_the_feed_and_stop_its_task(tmp_path):
+    # The server in this process (real HTTP on loopback), so its change feed can be looked at.
+    import threading
+
+    import uvicorn
+
+    from basketbench.engine import BasketEngine
+    from basketbench.engine import demo as demo_data
+    from basketbench.server.app import create_app
+    from tests.support.sandbox import free_port
+
+    engine = BasketEngine(tmp_path / "inproc.db")
+    demo_data.ensure_seeded(engine)
+    app = create_app(engine, access_log=False)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off",
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        feed = app.state.changes
+        base = f"http://127.0.0.1:{port}"
+        readers = [SseReader(events_url(base, new_id())) for _ in range(4)]
+        for sse in readers:
+            assert sse.next().name == "open"
+        assert feed.followers() == 4 and feed._task is not None
+        for sse in readers:
+            sse.close()
+        deadline = time.monotonic() + 3
+        while (feed.followers() or feed._task is not None) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert feed.followers() == 0, "a closed stream is still following"
+        assert feed._task is None, "the poll task runs with nobody following"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        engine.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import queue
+import socket
 import threading
 from dataclasses import dataclass
 
@@ -83,8 +84,16 @@ class SseReader:
                 return item
 
     def close(self) -> None:
+        """Hang up now: the socket is shut down, which wakes the reader's blocking read (a
+        response closed from another thread would wait for the next bytes)."""
         if self._response is not None:
-            self._response.close()
+            stream = self._response.extensions.get("network_stream")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass  # already closed
         self._client.close()
         self._thread.join(5)
 

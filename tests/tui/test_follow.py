@@ -17,7 +17,9 @@ from basketbench.tui.diff import line_key
 from tests.support.sandbox import start_sandbox
 
 from .faulty import FaultyBackend
-from .helpers import SIZE, basket_id, line_of, open_basket, pane_row, select_line, settle
+from .helpers import (
+    SIZE, basket_id, line_of, open_basket, pane_row, paste, select_line, settle,
+)
 
 PRODUCTS = {p["stockCode"]: p["productId"].lower() for p in demo.reference_data()["products"]}
 
@@ -147,3 +149,36 @@ async def test_sandbox_change_by_another_client_appears_within_a_second(sandbox)
         status = app.status.plain
         assert "changed elsewhere: add_item by sandbox" in status
         assert line_key(line_of(app.basket, "MUG-WHITE")) in app.lines_pane.changed
+
+
+async def test_a_polled_live_api_marks_the_basket_stale_and_r_reads_it(sandbox):
+    from basketbench.tui.app import BasketBench
+
+    # The sandbox taken for a live API: no event stream, the profile polls every second.
+    backend = HttpBackend(sandbox.base_url, extensions=False, follow_interval=1,
+                          profile="live")
+    app = BasketBench(backend, profile_name="live")
+    bid = basket_id("alice-empty")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await paste(pilot, demo.USERS["alice"])
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = await open_basket(pilot, bid)
+        await pilot.pause(1.3)  # the first poll has read it
+        async with httpx.AsyncClient(base_url=sandbox.base_url) as storefront:
+            resp = await storefront.put(f"/api/v2/commerce/basket/{bid}/items/add",
+                                        json={"productId": PRODUCTS["MUG-WHITE"], "qty": 1})
+            assert resp.status_code == 200
+        started = time.monotonic()
+        while "stale" not in str(app.lines_pane.border_subtitle) and \
+                time.monotonic() - started < 3:
+            await pilot.pause(0.05)
+        assert "stale: changed elsewhere · r refreshes" in str(app.lines_pane.border_subtitle)
+        assert "changed elsewhere" in app.status.plain and "r refreshes" in app.status.plain
+        assert app.basket.version == shown.version  # marked only: not read behind your back
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.basket.version == shown.version + 1
+        assert "stale" not in str(app.lines_pane.border_subtitle)
