@@ -15,6 +15,7 @@ followers' queues. Versions come from basket history, so an engine with `keep_hi
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -129,7 +130,12 @@ class ChangeFeed:
             raise FeedClosed
         bid = normalise_guid(basket_id, "id")
         head = await asyncio.to_thread(self._read, lambda conn: read_head(conn, bid))
-        follower = Follower(bid, head.version if after is None else max(0, after))
+        if self._closed:
+            raise FeedClosed
+        # A version past the newest (another server's, a basket since re-created) would
+        # wait for versions that never come: it is taken as the newest.
+        start = head.version if after is None else max(0, min(after, head.version))
+        follower = Follower(bid, start)
         self._followers.setdefault(bid, set()).add(follower)
         self._start()
         if follower.sent < head.version:
@@ -146,10 +152,6 @@ class ChangeFeed:
 
     def followers(self) -> int:
         return sum(len(f) for f in self._followers.values())
-
-    def head(self, basket_id: str) -> Head:
-        bid = normalise_guid(basket_id, "id")
-        return self._read(lambda conn: read_head(conn, bid))
 
     # -- closing ------------------------------------------------------------------------
 
@@ -190,6 +192,17 @@ class ChangeFeed:
             self._wake.set()
 
     async def _run(self) -> None:
+        try:
+            await self._poll_loop()
+        except Exception:  # noqa: BLE001 - a bug: end the followers (clients reconnect)
+            logging.getLogger(__name__).exception("the change feed of %s failed", self.path)
+            for followers in list(self._followers.values()):
+                for follower in followers:
+                    follower._close()
+        finally:
+            self._task = None
+
+    async def _poll_loop(self) -> None:
         assert self._wake is not None
         while self._followers and not self._closed:
             force, self._dirty = self._dirty, False
@@ -197,6 +210,8 @@ class ChangeFeed:
                       for bid, followers in self._followers.items() if followers}
             try:
                 found = await asyncio.to_thread(self._poll, wanted, force)
+            except FeedClosed:
+                return
             except sqlite3.Error:
                 found = {}  # a moment's trouble with the file: ask again next time
                 self._seen = None
@@ -210,10 +225,11 @@ class ChangeFeed:
                 await asyncio.wait_for(self._wake.wait(), self.interval)
             except asyncio.TimeoutError:
                 pass
-        self._task = None
 
     def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with self._conn_lock:
+            if self._closed:
+                raise FeedClosed
             if self._conn is None:
                 self._conn = connect(self.path, busy_timeout_ms=1000)
                 self._conn.execute("PRAGMA query_only = ON")

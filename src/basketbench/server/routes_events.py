@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 
 from fastapi import FastAPI, Query, Request
@@ -23,7 +23,7 @@ from starlette.types import Receive, Scope, Send
 from .. import jsonio
 from ..engine import BasketEngine
 from ..engine.ids import normalise_guid
-from ..engine.changes import ChangeFeed, FeedClosed, Head, VersionEvent
+from ..engine.changes import ChangeFeed, FeedClosed, Follower, Head, VersionEvent
 from . import openapi_docs as docs
 from . import requests as rq
 from .responses import error_for_path
@@ -50,7 +50,18 @@ class EventStream(StreamingResponse):
 
     media_type = "text/event-stream"
 
+    def __init__(self, content: AsyncIterator[bytes], *, on_close: Callable[[], Awaitable],
+                 headers: dict[str, str]) -> None:
+        super().__init__(content, headers=headers)
+        self.on_close = on_close  # leaves the feed: also when the stream never started
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self._stream_until_gone(receive, send)
+        finally:
+            await self.on_close()
+
+    async def _stream_until_gone(self, receive: Receive, send: Send) -> None:
         async def client_gone() -> None:
             while (await receive())["type"] != "http.disconnect":
                 pass
@@ -63,8 +74,10 @@ class EventStream(StreamingResponse):
             for task in (streaming, gone):
                 task.cancel()
             await asyncio.gather(streaming, gone, return_exceptions=True)
-        if streaming.done() and not streaming.cancelled() and streaming.exception():
-            raise streaming.exception()  # type: ignore[misc]
+        failed = streaming.exception() if streaming.done() and not streaming.cancelled() \
+            else None
+        if failed is not None and not isinstance(failed, OSError):  # OSError: the client went
+            raise failed
 
 
 def event_data(event: VersionEvent) -> dict:
@@ -78,29 +91,23 @@ def frame(name: str, data: dict, event_id: int | None = None) -> bytes:
     return f"{head}event: {name}\ndata: {jsonio.dumps(data)}\n\n".encode()
 
 
-async def stream(follower_head: tuple, stack: AsyncExitStack, heartbeat: float
-                 ) -> AsyncIterator[bytes]:
-    follower, head = follower_head
-    assert isinstance(head, Head)
-    try:
-        # `open` carries no id: a reconnect resumes from the last version event received.
-        yield f"retry: {RETRY_MS}\n".encode() + frame("open", {
-            "basketId": follower.basket_id, "version": head.version,
-            "lastUpdated": head.last_updated, "exists": head.exists})
-        while True:
-            try:
-                event = await follower.next(timeout=heartbeat)
-            except FeedClosed:
-                return
-            if event is None:
-                yield b": keep-alive\n\n"
-            elif event.deleted:
-                yield frame("deleted", event_data(event), event.version)
-                return
-            else:
-                yield frame("version", event_data(event), event.version)
-    finally:
-        await stack.aclose()
+async def stream(follower: Follower, head: Head, heartbeat: float) -> AsyncIterator[bytes]:
+    # `open` carries no id: a reconnect resumes from the last version event received.
+    yield f"retry: {RETRY_MS}\n".encode() + frame("open", {
+        "basketId": follower.basket_id, "version": head.version,
+        "lastUpdated": head.last_updated, "exists": head.exists})
+    while True:
+        try:
+            event = await follower.next(timeout=heartbeat)
+        except FeedClosed:
+            return
+        if event is None:
+            yield b": keep-alive\n\n"
+        elif event.deleted:
+            yield frame("deleted", event_data(event), event.version)
+            return
+        else:
+            yield frame("version", event_data(event), event.version)
 
 
 STREAM_DOC = {
@@ -150,11 +157,11 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
                                   ["Accept: must include text/event-stream"])
         stack = AsyncExitStack()
         try:
-            opened = await stack.enter_async_context(feed.follow(bid, after))
+            follower, head = await stack.enter_async_context(feed.follow(bid, after))
         except FeedClosed:  # the server is shutting down
             await stack.aclose()
             return error_for_path(request.url.path, 503, "UNAVAILABLE",
                                   "The sandbox is shutting down",
                                   ["id: the sandbox is shutting down"])
-        return EventStream(stream(opened, stack, float(seconds)),
+        return EventStream(stream(follower, head, float(seconds)), on_close=stack.aclose,
                            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

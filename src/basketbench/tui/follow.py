@@ -48,6 +48,8 @@ class FollowedBasket(Message):
 class FollowFailed(Message):
     basket_id: str
     error: BaseException
+    backend: Any = None  # the backend followed (a switched-away one is not reported)
+    reading: bool = False  # reading the changed basket failed; following goes on
 
 
 def _guarded(method: Callable) -> Callable:
@@ -115,13 +117,13 @@ class FollowMode:
         try:
             changes = backend.watch(basket_id)
         except Exception as exc:  # noqa: BLE001 - said in the status bar; the app goes on
-            self.post_message(FollowFailed(basket_id, exc))
+            self.post_message(FollowFailed(basket_id, exc, backend))
             return
         try:
             async for change in changes:
                 self.post_message(FollowedChange(change))
         except Exception as exc:  # noqa: BLE001
-            self.post_message(FollowFailed(basket_id, exc))
+            self.post_message(FollowFailed(basket_id, exc, backend))
         finally:
             await changes.aclose()  # ends the stream or leaves the feed now, not at GC
 
@@ -150,7 +152,7 @@ class FollowMode:
             return  # ours: already shown (or about to be) by the change's own handler
         if bid in self.busy or self.loading_id is not None:
             # A change of ours, or a load, is in flight: look again once it is done.
-            self.set_timer(BUSY_RETRY_S, lambda: self._follow_change(change))
+            self.set_timer(BUSY_RETRY_S, lambda: self.post_message(FollowedChange(change)))
             return
         shown = self.basket.version if self.basket is not None else None
         if change.version is not None and shown is not None and change.version <= shown:
@@ -179,7 +181,7 @@ class FollowMode:
         try:
             basket = await self.backend.get_basket(basket_id)
         except Exception as exc:  # noqa: BLE001 - the handler says it
-            self.post_message(FollowFailed(basket_id, exc))
+            self.post_message(FollowFailed(basket_id, exc, reading=True))
             return
         self.post_message(FollowedBasket(basket, change))
 
@@ -200,13 +202,18 @@ class FollowMode:
 
     @_guarded
     def on_follow_failed(self: Any, message: FollowFailed) -> None:
-        if self.loading_id == message.basket_id:
-            self.lines_pane.border_subtitle = ""
-            self._stop_loading("reading the basket changed elsewhere failed")
-        if message.basket_id != self.basket_id:
-            return
         error = message.error
         text = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
-        self.status.say(f"follow stopped: {text}")
-        self._followed = None  # `W` twice, or opening the basket again, retries
-        self._follow_task = None
+        if message.reading:
+            if self.loading_id == message.basket_id:
+                self.lines_pane.border_subtitle = ""
+                self._stop_loading("reading the basket changed elsewhere failed")
+                self.status.say(f"reading the basket changed elsewhere failed: {text}; "
+                                "r reads it again")
+            return
+        if message.backend is not None and message.backend is not self.backend:
+            return  # a backend switched away from
+        if self._followed == (message.backend, message.basket_id):
+            self._followed, self._follow_task = None, None  # W twice, or reopening, retries
+        if message.basket_id == self.basket_id:
+            self.status.say(f"follow stopped: {text}")
