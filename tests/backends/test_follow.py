@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -30,6 +31,19 @@ def item(stock: str, qty: int = 1) -> dict:
     return {"productId": PRODUCTS[stock], "qty": qty}
 
 
+async def following(backend, within: float = 5.0) -> None:
+    """Until the backend follows: a follower in the local feed, or the stream answered."""
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        feed = getattr(backend, "_feed", None)
+        if feed is not None and feed.followers():
+            return
+        if any("/events" in call.url and call.status == 200 for call in backend.log.calls):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("not following")
+
+
 async def test_local_sees_another_engine_and_marks_its_own(tmp_path):
     db = tmp_path / "follow.db"
     backend = LocalBackend(db)
@@ -39,7 +53,7 @@ async def test_local_sees_another_engine_and_marks_its_own(tmp_path):
     changes = backend.watch(basket)
     try:
         first = asyncio.ensure_future(next_change(changes))
-        await asyncio.sleep(0.4)  # following has begun
+        await following(backend)
         await asyncio.to_thread(other.add_item, basket, item("MUG-WHITE", 2))
         change = await first
         assert (change.version, change.operation, change.elsewhere) == (1, "add_item", True)
@@ -68,7 +82,7 @@ async def test_local_sees_the_cli_in_another_process(tmp_path):
     changes = backend.watch(basket)
     try:
         first = asyncio.ensure_future(next_change(changes, timeout=30))
-        await asyncio.sleep(0.4)
+        await following(backend)
         done = await asyncio.to_thread(subprocess.run, [
             sys.executable, "-m", "basketbench", "basket", "--db", str(db), "add", basket,
             "MUG-WHITE", "1"], capture_output=True, text=True)
@@ -91,7 +105,7 @@ async def test_sandbox_stream_by_another_client(request, kind):
     changes = backend.watch(basket)
     try:
         first = asyncio.ensure_future(next_change(changes))
-        await asyncio.sleep(0.5)
+        await following(backend)
         await other.add_item(basket, item("MUG-WHITE"))
         change = await first
         assert (change.version, change.operation, change.elsewhere) == (1, "add_item", True)
@@ -116,7 +130,10 @@ async def test_polling_a_live_api_gives_stale_markers(sandbox):
     changes = backend.watch(basket)
     try:
         first = asyncio.ensure_future(next_change(changes, timeout=5))
-        await asyncio.sleep(1.3)  # the first read has been made
+        started = time.monotonic()
+        while not backend.log.calls:  # until the first read has been made
+            assert time.monotonic() - started < 5, "never polled"
+            await asyncio.sleep(0.05)
         await other.add_item(basket, item("CANDLE-FIG"))
         change = await first
         assert change.stale and change.elsewhere and change.version == 2

@@ -37,6 +37,21 @@ async def shows_version(pilot, version: int, within: float = 1.0) -> float:
                          f"status: {pilot.app.status.plain})")
 
 
+async def following(pilot, within: float = 5.0) -> None:
+    """Until the workbench follows the open basket: its follower is in the local engine's
+    change feed, or the sandbox has answered its event stream."""
+    backend = pilot.app.backend
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        feed = getattr(backend, "_feed", None)
+        if feed is not None and feed.followers():
+            return
+        if any("/events" in call.url and call.status == 200 for call in backend.log.calls):
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the workbench did not start following")
+
+
 async def test_local_change_by_another_engine_appears_marked_and_highlighted(make_app,
                                                                              db_path):
     app = make_app()
@@ -44,10 +59,10 @@ async def test_local_change_by_another_engine_appears_marked_and_highlighted(mak
     try:
         async with app.run_test(size=SIZE) as pilot:
             shown = await open_basket(pilot, "alice-main")
-            await pilot.pause(0.4)  # following has begun
+            await following(pilot)
             await asyncio.to_thread(other.add_item, basket_id("alice-main"),
                                     {"productId": PRODUCTS["CANDLE-FIG"], "qty": 2})
-            await shows_version(pilot, shown.version + 1)
+            await shows_version(pilot, shown.version + 1, within=3)
             await settle(pilot)
             status = app.status.plain
             assert "changed elsewhere" in status and "add_item by engine" in status
@@ -82,10 +97,10 @@ async def test_own_changes_are_not_made_elsewhere_and_w_turns_follow_off(make_ap
             await settle(pilot)
             assert app.basket.version == shown.version + 1  # not followed any more
             await pilot.press("W")  # on again: the next change shows
-            await pilot.pause(0.4)
+            await following(pilot)
             await asyncio.to_thread(other.add_item, basket_id("alice-main"),
                                     {"productId": PRODUCTS["CANDLE-FIG"], "qty": 1})
-            await shows_version(pilot, shown.version + 3)
+            await shows_version(pilot, shown.version + 3, within=3)
     finally:
         other.close()
 
@@ -101,8 +116,8 @@ async def test_a_key_pressed_during_the_refresh_is_bound_to_the_new_version(back
         async with app.run_test(size=SIZE) as pilot:
             shown = await open_basket(pilot, "alice-main")
             select_line(app, "POLO-NAVY-L")
+            await following(pilot)
             gate = slow.hold("get_basket")  # the refresh is on its way as long as we like
-            await pilot.pause(0.4)
             await asyncio.to_thread(other.add_item, basket_id("alice-main"),
                                     {"productId": PRODUCTS["CANDLE-FIG"], "qty": 1})
             started = time.monotonic()
@@ -138,12 +153,12 @@ async def test_sandbox_change_by_another_client_appears_within_a_second(sandbox)
     bid = basket_id("alice-main")
     async with app.run_test(size=SIZE) as pilot:
         shown = await open_basket(pilot, bid)
-        await pilot.pause(0.5)
+        await following(pilot)
         async with httpx.AsyncClient(base_url=sandbox.base_url) as storefront:
             resp = await storefront.put(f"/api/v2/commerce/basket/{bid}/items/add",
                                         json={"productId": PRODUCTS["MUG-WHITE"], "qty": 3})
             assert resp.status_code == 200
-        took = await shows_version(pilot, shown.version + 1)
+        took = await shows_version(pilot, shown.version + 1, within=3)
         await settle(pilot)
         assert took < 1.0
         status = app.status.plain
@@ -166,7 +181,12 @@ async def test_a_polled_live_api_marks_the_basket_stale_and_r_reads_it(sandbox):
         await pilot.press("enter")
         await settle(pilot)
         shown = await open_basket(pilot, bid)
-        await pilot.pause(1.3)  # the first poll has read it
+        reads = len(backend.log.calls)
+        started = time.monotonic()  # until the first poll has read it
+        while not any(c.method == "GET" and c.url.endswith(bid)
+                      for c in list(backend.log.calls)[reads:]):
+            assert time.monotonic() - started < 5, "the basket was never polled"
+            await pilot.pause(0.05)
         async with httpx.AsyncClient(base_url=sandbox.base_url) as storefront:
             resp = await storefront.put(f"/api/v2/commerce/basket/{bid}/items/add",
                                         json={"productId": PRODUCTS["MUG-WHITE"], "qty": 1})
