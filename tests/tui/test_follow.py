@@ -137,6 +137,40 @@ async def test_a_key_pressed_during_the_refresh_is_bound_to_the_new_version(back
         other.close()
 
 
+async def test_a_change_elsewhere_waits_for_ours_in_flight(backend, db_path):
+    from basketbench.tui.app import BasketBench
+
+    slow = FaultyBackend(backend)
+    app = BasketBench(slow)
+    other = BasketEngine(db_path)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            shown = await open_basket(pilot, "alice-main")
+            select_line(app, "POLO-NAVY-L")
+            await following(pilot)
+            gate = slow.hold("add_item")  # + sends an add of one (a quantity delta)
+            reads = [c[0] for c in slow.calls].count("get_basket")
+            await pilot.press("plus")  # ours: on its way, bound to the version shown
+            await pilot.pause(0.1)
+            await asyncio.to_thread(other.add_item, basket_id("alice-main"),
+                                    {"productId": PRODUCTS["CANDLE-FIG"], "qty": 1})
+            await pilot.pause(1.0)  # the feed has seen it; the workbench must not read it now
+            assert app.loading_id is None and app.basket.version == shown.version
+            assert [c[0] for c in slow.calls].count("get_basket") == reads
+            gate.set()
+            await settle(pilot)
+            await pilot.pause(0.5)
+            await settle(pilot)
+            stored = await backend.get_basket(basket_id("alice-main"))
+            # Ours was refused as stale (the workbench's rule), nothing applied unseen, and
+            # the panes show the basket as it is now.
+            assert line_of(stored, "POLO-NAVY-L").qty == line_of(shown, "POLO-NAVY-L").qty
+            assert app.basket.version == stored.version == shown.version + 1
+            assert any("changed since you saw it" in n[2] for n in app.notices)
+    finally:
+        other.close()
+
+
 # -- the sandbox ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
