@@ -137,7 +137,7 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
     router = Routes(app, PREFIX, TAG)
 
     @router.get("/{id}/events", summary="Follow the basket: its new versions as server-sent "
-                                       "events", response_class=EventStream,
+                                       "events", response_class=EventStream, status_code=200,
                 responses=STREAM_DOC, openapi_extra=docs.params(LAST_EVENT_ID))
     async def events(id: docs.BasketId, request: Request,
                      heartbeat: str | None = Query(None, description="seconds between "
