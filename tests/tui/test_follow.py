@@ -171,6 +171,25 @@ async def test_a_change_elsewhere_waits_for_ours_in_flight(backend, db_path):
         other.close()
 
 
+async def test_a_basket_deleted_elsewhere_is_closed_with_a_notice(make_app, db_path):
+    app = make_app()
+    other = BasketEngine(db_path)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_basket(pilot, "alice-main")
+            await following(pilot)
+            await asyncio.to_thread(other.delete_basket, basket_id("alice-main"))
+            started = time.monotonic()
+            while app.basket is not None and time.monotonic() - started < 3:
+                await pilot.pause(0.02)
+            await settle(pilot)
+            assert app.basket is None and app.basket_id is None
+            assert "deleted elsewhere: delete_basket by engine" in app.status.plain
+            assert basket_id("alice-main") not in {r.id.lower() for r in app.baskets_pane.rows}
+    finally:
+        other.close()
+
+
 # -- the sandbox ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
