@@ -91,6 +91,8 @@ async def test_own_changes_are_not_made_elsewhere_and_w_turns_follow_off(make_ap
             assert "elsewhere" not in app.status.plain
             await pilot.press("W")
             assert "follow off" in app.status.plain
+            await pilot.pause(0.2)
+            assert app.backend._feed.followers() == 0  # nothing left running
             await asyncio.to_thread(other.add_item, basket_id("alice-main"),
                                     {"productId": PRODUCTS["CANDLE-FIG"], "qty": 1})
             await pilot.pause(0.8)

@@ -134,6 +134,7 @@ class FollowMode:
             return
         self.follow_on = not self.following()
         self._followed = None
+        self._stop_following()  # off: no stream or poll left running; on: a fresh one
         self.follow_shown()
         how = "polling" if self.backend.capabilities.follow == "poll" else "live"
         self.status.say(f"follow {'on (' + how + ')' if self.follow_on else 'off'}")
