@@ -61,6 +61,16 @@ def test_last_event_id_resumes_after_that_version(sandbox, api):
         assert sse.next().id == "4"
 
 
+def test_a_last_event_id_past_the_newest_version_is_taken_as_the_newest(sandbox, api):
+    basket = new_id()
+    add(api, basket, "MUG-WHITE")
+    with SseReader(events_url(sandbox.base_url, basket),
+                   headers={"Last-Event-ID": "99"}) as sse:
+        assert sse.next().data["version"] == 1
+        add(api, basket, "MUG-WHITE")  # version 2: sent, not held back until 100
+        assert sse.next().id == "2"
+
+
 def test_a_deleted_basket_sends_a_last_event_and_ends(sandbox, api):
     basket = new_id()
     add(api, basket, "MUG-WHITE")
