@@ -34,7 +34,8 @@ KIND_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "local": {"db": str, "seed_demo": bool},
     "bettercommerce": {"base_url": str, "auth_url": str, "client_id": str, "client_secret": str,
                        "token": str, "headers": dict, "timeout": (int, float), "retries": int,
-                       "sandbox": (bool, str), "verify_tls": bool},
+                       "sandbox": (bool, str), "verify_tls": bool,
+                       "follow_interval": (int, float)},
     "nexudus": {"base_url": str, "username": str, "password": str, "token": str,
                 "business_id": int, "timeout": (int, float), "retries": int},
 }
@@ -43,7 +44,7 @@ ALL_FIELDS = sorted({*COMMON_FIELDS, *(f for d in KIND_FIELDS.values() for f in 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "local": {"read_only": False, "seed_demo": True},
     "bettercommerce": {"read_only": False, "timeout": 15.0, "retries": 2, "sandbox": "auto",
-                       "verify_tls": True},
+                       "verify_tls": True, "follow_interval": 0},
     "nexudus": {"read_only": False, "timeout": 15.0, "retries": 2},
 }
 # Environment variables with a meaning of their own, never read as profile overrides.
@@ -211,6 +212,10 @@ def _check_limits(where: str, profile: Profile) -> None:
         s = profile.settings.get(name)
         if s is not None and s.ref is None and (why := problem(s.value)) is not None:
             raise ConfigError(f"{where}: {name} = {s.value!r} {why} ({s.source})")
+    s = profile.settings.get("follow_interval")
+    if s is not None and s.ref is None and not (s.value == 0 or 1 <= s.value <= 3600):
+        raise ConfigError(f"{where}: follow_interval = {s.value!r} must be 0 (off) or between "
+                          f"1 and 3600 seconds ({s.source})")
 
 
 def is_loopback_url(url: str) -> bool:
@@ -406,6 +411,7 @@ kind = "local"
 # read_only = true
 # sandbox = "auto"                            # true: a basketbench sandbox | false | "auto"
 # timeout = 15                                # seconds for a whole operation, retries included
+# follow_interval = 0                         # s between reads of a followed basket (0: off)
 # [profiles.staging.headers]
 # Currency = "GBP"
 # Country = "GB"

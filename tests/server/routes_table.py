@@ -36,6 +36,7 @@ ROUTES: list[tuple[str, str, str | None]] = [
     ("GET", f"{B}/{{id}}/explain", None),
     ("GET", f"{B}/{{id}}/history", None),
     ("GET", f"{B}/{{id}}/history/{{version}}", None),
+    ("GET", f"{B}/{{id}}/events", None),
     ("PUT", f"{B}/{{id}}/history/{{version}}/restore", None),
     ("GET", f"{B}/all", None),
     ("GET", f"{B}/catalogue/products", None),
@@ -64,7 +65,7 @@ QUERY_PARAMS = {
     "/po": ["poReference"], "/user": ["userId"],
     "/shipping-method": ["shippingMethodId", "countryCode"],
     "/all": ["userId", "q", "offset", "limit"], "/products": ["q", "limit", "currency"],
-    "/shipping-methods": ["countryCode"], N: ["page", "size", "BasketSession_SessionId"],
+    "/shipping-methods": ["countryCode"], "/events": ["heartbeat"], N: ["page", "size", "BasketSession_SessionId"],
 }
 
 

@@ -81,6 +81,7 @@ async def test_a_key_pressed_while_a_basket_loads_never_mixes_two_baskets(backen
 
 async def test_a_basket_changed_elsewhere_is_refused_and_reloaded(make_app, engine):
     app = make_app()
+    app.follow_on = False  # the refusal itself; following it is in test_follow.py
     async with app.run_test(size=SIZE) as pilot:
         shown = await open_basket(pilot, "alice-main")
         # Someone else changes the basket after it was shown here.
@@ -244,6 +245,7 @@ async def test_over_http_a_stale_basket_is_refused_by_if_match_and_reloaded(sand
 
     http = HttpBackend(sandbox.base_url, extensions=True, profile="sandbox")
     app = BasketBench(http, profile_name="sandbox")
+    app.follow_on = False  # the refusal itself; following it is in test_follow.py
     route = f"{sandbox.base_url}/api/v2/commerce/basket/{basket_id('erin-xmas')}"
     try:
         async with app.run_test(size=SIZE) as pilot:

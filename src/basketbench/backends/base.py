@@ -7,8 +7,9 @@ offers them). Bodies are wire-shaped dicts (camelCase keys, as in api.md); resul
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 from .request_log import RequestLog
@@ -26,6 +27,25 @@ class Capabilities:
     reference: bool = False  # list_shipping_methods / list_stores / list_users
     explain: bool = False  # explain: why every figure of a basket is what it is
     history: bool = False  # history, basket_version, restore
+    # How `watch` follows a basket: "stream" (every change, as it happens: the local engine,
+    # a sandbox), "poll" (a live API read every `follow_interval` s: stale markers only), None.
+    follow: Literal["stream", "poll"] | None = None
+
+
+@dataclass(frozen=True)
+class BasketChange:
+    """A change of a followed basket (`watch`). A stale marker (`stale`) says only that the
+    basket moved (a polled live API): read it again to see how."""
+
+    basket_id: str
+    version: int | None
+    operation: str  # the engine operation ("add_item"); "" when unknown
+    actor: str  # who: "workbench", "cli", "sandbox", "client:<id>"...; "" when unknown
+    at: str  # when (the basket's lastUpdated after it)
+    summary: str  # one line of what moved, as basket history keeps it; "" when unknown
+    elsewhere: bool  # made by someone else than this backend
+    deleted: bool = False  # the basket was deleted (or merged away): the last change
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +132,8 @@ class Backend(Protocol):
     async def history(self, basket_id: str, *, offset: int = 0, limit: int = 50) -> dict: ...
     async def basket_version(self, basket_id: str, version: int) -> Basket: ...
     async def restore(self, basket_id: str, version: int) -> Basket: ...
+    # follow (capabilities.follow): the basket's changes from now on, until it is deleted
+    def watch(self, basket_id: str) -> AsyncIterator[BasketChange]: ...
 
 
 # Operations that change data: refused on read-only profiles, never retried.

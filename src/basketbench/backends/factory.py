@@ -107,6 +107,7 @@ def backend_for_profile(p: Profile, *, db: str | Path | None = None,
         client_secret=client_secret, token=p.get("token"), headers=p.header_values(),
         read_only=ro, profile=p.name, timeout=timeout,
         retries=int(p.get("retries", DEFAULT_RETRIES)), verify=verify,
+        follow_interval=float(p.get("follow_interval", 0)),
         extensions=sandbox if sandbox is not None
         else _extensions(p.get("sandbox", "auto"), base_url, verify, timeout))
 

@@ -8,12 +8,14 @@ routes (lock, catalogue, paged listings, merge strategies and preview) are used 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from ..redact import redact_url
 from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 from .auth import ClientCredentials, StaticToken
-from .base import MUTATIONS, BasketPage, BasketSummary, Capabilities, PromoCheck
+from .base import MUTATIONS, BasketChange, BasketPage, BasketSummary, Capabilities, PromoCheck
+from .follow import OwnChanges, polled_changes, stream_changes
 from .deadline import budget
 from .envelope import parse_result, read_envelope
 from .errors import BackendError, read_only_error, unsupported
@@ -34,7 +36,9 @@ class HttpBackend:
                  read_only: bool = False, extensions: bool = False, profile: str = "api",
                  timeout: float = 15.0, retries: int = 2, backoff: float = 0.25,
                  max_connections: int = 8, verify: bool = True,
-                 log: RequestLog | None = None) -> None:
+                 log: RequestLog | None = None, follow_interval: float = 0.0) -> None:
+        """`follow_interval`: seconds between reads of a followed basket on an API without
+        the sandbox's event stream; 0 (the default): not followed."""
         if not base_url.startswith(("http://", "https://")):
             raise BackendError(400, "VALIDATION",
                                f"base_url: {base_url!r} is not an http:// or https:// URL")
@@ -66,7 +70,10 @@ class HttpBackend:
             merge_strategies=("sum", "max", "replace") if extensions else ("sum",),
             merge_preview=extensions, lock=extensions, catalogue=extensions,
             promotions=extensions, list_all=extensions, reference=extensions,
-            history=extensions, explain=extensions)
+            history=extensions, explain=extensions,
+            follow="stream" if extensions else ("poll" if follow_interval > 0 else None))
+        self.follow_interval = follow_interval
+        self.own = OwnChanges()
 
     async def close(self) -> None:
         await self.transport.close()
@@ -85,9 +92,22 @@ class HttpBackend:
         precondition = if_match(op)
         if precondition:
             headers = {**headers, **precondition}
-        reply = await self.transport.send(method, path, params=params, json=json, form=form,
-                                          headers=headers)
-        result, env = read_envelope(reply, self.transport.scrub)
+        if op not in MUTATIONS:
+            reply = await self.transport.send(method, path, params=params, json=json,
+                                              form=form, headers=headers)
+            result, env = read_envelope(reply, self.transport.scrub)
+            return result, env, reply
+        # A change notes the version it made, so `watch` does not report it as elsewhere.
+        target = basket_of(path)
+        self.own.begin(target)
+        changed, version = False, None
+        try:
+            reply = await self.transport.send(method, path, params=params, json=json,
+                                              form=form, headers=headers)
+            result, env = read_envelope(reply, self.transport.scrub)
+            changed, version = True, version_of(result, reply)
+        finally:
+            await self.own.end(target, version, changed=changed)
         return result, env, reply
 
     def operation(self, started: float | None = None) -> Any:
@@ -204,6 +224,18 @@ class HttpBackend:
         self._need_extensions("explain")
         result, _, _ = await self._call("explain", "GET", self._b(basket_id, "explain"))
         return result
+
+    # -- following a basket (follow.py) ------------------------------------------------------
+
+    def watch(self, basket_id: str) -> AsyncIterator[BasketChange]:
+        """The sandbox's event stream; on a live API, GET basket every `follow_interval`
+        seconds (stale markers only); neither: BackendError 501."""
+        if self.extensions:
+            return stream_changes(self, basket_id)
+        if self.follow_interval > 0:
+            return polled_changes(self, basket_id, self.follow_interval)
+        raise unsupported("watch", f"BetterCommerce API at {self.label} (no event stream; "
+                                   f"set follow_interval on the profile to poll it)")
 
     # -- basket history (sandbox extension, docs/history.md) ---------------------------------
 
@@ -448,3 +480,21 @@ def _summary_of_short(b: BasketShort) -> BasketSummary:
         else "",
         last_updated=str(b.last_updated or ""), is_locked=bool(b.is_locked),
         is_quote=bool(b.is_quote))
+
+
+def basket_of(path: str) -> str:
+    """The basket a change's path names (`/basket/{id}/...`), "" when none."""
+    rest = path[len(BASKET) + 1:] if path.startswith(BASKET + "/") else ""
+    return rest.split("/", 1)[0].lower()
+
+
+def version_of(result: Any, reply: Reply) -> int | None:
+    """The basket version a change answered: the ETag (sandbox), else the basket's own."""
+    etag = reply.headers.get("etag")
+    if etag:
+        text = etag.strip().removeprefix("W/").strip('"')
+        if text.isdigit():
+            return int(text)
+    basket = result.get("basket") if isinstance(result, dict) and "basket" in result else result
+    version = basket.get("version") if isinstance(basket, dict) else None
+    return version if isinstance(version, int) else None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import jsonio
 from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
-from .base import MUTATIONS, BasketPage, BasketSummary, Capabilities, PromoCheck
+from .base import MUTATIONS, BasketChange, BasketPage, BasketSummary, Capabilities, PromoCheck
+from .follow import OwnChanges, local_changes
 from .errors import BackendError, read_only_error
 from .precondition import ExpectedVersionEngine
 from .request_log import RequestLog
@@ -41,18 +42,47 @@ class LocalBackend:
         self.capabilities = Capabilities(
             read_only=read_only, merge_strategies=("sum", "max", "replace"), merge_preview=True,
             lock=True, catalogue=True, promotions=True, list_all=True, reference=True,
-            explain=True, history=True)
+            explain=True, history=True, follow="stream")
         self.log = RequestLog()
+        self.own = OwnChanges()  # which versions this backend wrote (watch)
+        self._feed: Any = None
 
     async def close(self) -> None:
+        if self._feed is not None:
+            await self._feed.close()
         await asyncio.to_thread(self.engine.close)
 
-    async def _call(self, op: str, target: str, fn: Callable[[], T]) -> T:
-        """Run one engine call in a thread, log it, and turn engine errors into BackendError."""
-        from ..engine import EngineError
+    def watch(self, basket_id: str) -> AsyncIterator[BasketChange]:
+        """Changes of the basket made from now on, by this backend or any other process on
+        the database file (follow.py)."""
+        return local_changes(self, basket_id)
 
+    async def _call(self, op: str, target: str, fn: Callable[[], T]) -> T:
+        """Run one engine call in a thread, log it, and turn engine errors into BackendError.
+        A change notes the version it wrote, so `watch` does not report it as made
+        elsewhere."""
         if op in MUTATIONS and self.capabilities.read_only:
             raise read_only_error(op, self.profile)
+        if op not in MUTATIONS:
+            return await self._run(op, target, fn)
+        self.own.begin(target)
+        version: int | None = None
+        try:
+            result, version = await self._run(op, target, lambda: self._write(target, fn))
+        finally:
+            await self.own.end(target, version, changed=version is not None)
+        return result
+
+    def _write(self, target: str, fn: Callable[[], T]) -> tuple[T, int | None]:
+        """A change, then the basket's newest version (the one it wrote: read at once)."""
+        result = fn()
+        row = self.engine.store.read_one(
+            "SELECT max(version) FROM basket_history WHERE basket_id = ?", (target.lower(),))
+        return result, (row[0] if row else None)
+
+    async def _run(self, op: str, target: str, fn: Callable[[], T]) -> T:
+        from ..engine import EngineError
+
         started = time.perf_counter()
         try:
             result = await asyncio.to_thread(fn)

@@ -16,6 +16,7 @@ from . import (
     openapi_docs,
     routes_auth,
     routes_basket,
+    routes_events,
     routes_extensions,
     routes_history,
     routes_nexudus,
@@ -58,6 +59,7 @@ def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bo
     routes_basket.build(app, engine, BasketCache(engine, ttl=cache_ttl))
     routes_extensions.build(app, engine)
     routes_history.build(app, engine)
+    routes_events.build(app, engine)
     routes_storefront.build(app, engine)
     routes_nexudus.build(app, engine)
     routes_auth.build(app, auth)

@@ -70,6 +70,7 @@ def serve(*, db: str | Path, host: str = "127.0.0.1", port: int = 8765, demo: bo
     from . import access_log as access_log_mod
     from . import workers as workers_mod
     from .app import create_app
+    from .stream_shutdown import StreamingServer
 
     wait = WRITE_WAIT if lock_wait is None else lock_wait
     engine = BasketEngine(db, write_wait=wait)
@@ -111,7 +112,7 @@ def serve(*, db: str | Path, host: str = "127.0.0.1", port: int = 8765, demo: bo
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                                 timeout_graceful_shutdown=3)
         try:
-            uvicorn.Server(config).run(sockets=[listening])
+            StreamingServer(config).run(sockets=[listening])
         finally:
             worker_engine.close()
 

@@ -170,6 +170,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Open the Nexudus basket sessions of the Nexudus profile: page, filter by "
                "SessionId, open one read-only, send the current basket.",
                "nexudus: basket sessions…"),
+    ActionSpec("app.follow", "W", "toggle_follow", "Follow",
+               "Follow the open basket live (on by default where the backend can: the local "
+               "engine, a sandbox): changes made elsewhere show within a second, highlighted, "
+               "with who made them in the status bar. On a polled live API the basket is "
+               "marked stale instead (r reads it again). W turns it off and on.",
+               "basket: follow live on/off"),
     ActionSpec("app.help", "question_mark,f1", "help", "Help",
                "Show every key, its binding id and what it does.", "app: help", show=True),
     ActionSpec("app.command_palette", "ctrl+p", "command_palette", "Commands",

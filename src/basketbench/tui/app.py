@@ -51,6 +51,7 @@ from .connect import (
 )
 from .diff import line_key
 from .explain_actions import ExplainActions
+from .follow import FollowMode
 from .flow_commands import FlowCommands
 from .format import ZERO_GUID, is_top_level, plural, price, raw, short_id, user_label
 from .history_actions import HistoryActions
@@ -161,7 +162,7 @@ def _profile_commands() -> type:
 
 
 @guard_handlers
-class BasketBench(HistoryActions, ExplainActions, App):
+class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "basketbench"
     BINDINGS: ClassVar[list[BindingType]] = actions.bindings("app")
@@ -754,6 +755,7 @@ class BasketBench(HistoryActions, ExplainActions, App):
 
     def render_basket(self, basket: Basket | None, *, before: Basket | None = None) -> None:
         self.basket = basket
+        self.follow_shown()  # follow mode follows the basket on screen (follow.py)
         lines, totals, delivery = self.lines_pane, self.totals_pane, self.delivery_pane
         for pane in (lines, totals, delivery):
             self._loading(pane, False)
