@@ -65,7 +65,8 @@ QUERY_PARAMS = {
     "/po": ["poReference"], "/user": ["userId"],
     "/shipping-method": ["shippingMethodId", "countryCode"],
     "/all": ["userId", "q", "offset", "limit"], "/products": ["q", "limit", "currency"],
-    "/shipping-methods": ["countryCode"], "/events": ["heartbeat"], N: ["page", "size", "BasketSession_SessionId"],
+    "/shipping-methods": ["countryCode"], "/events": ["heartbeat"],
+    N: ["page", "size", "BasketSession_SessionId"],
 }
 
 

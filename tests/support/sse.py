@@ -7,6 +7,7 @@ would, and hands over its events (and comments) through a queue.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import socket
@@ -90,14 +91,12 @@ class SseReader:
             stream = self._response.extensions.get("network_stream")
             sock = stream.get_extra_info("socket") if stream is not None else None
             if sock is not None:
-                try:
+                with contextlib.suppress(OSError):  # already closed
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass  # already closed
         self._client.close()
         self._thread.join(5)
 
-    def __enter__(self) -> "SseReader":
+    def __enter__(self) -> SseReader:
         return self
 
     def __exit__(self, *exc: object) -> None:

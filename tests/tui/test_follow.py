@@ -18,7 +18,14 @@ from tests.support.sandbox import start_sandbox
 
 from .faulty import FaultyBackend
 from .helpers import (
-    SIZE, basket_id, line_of, open_basket, pane_row, paste, select_line, settle,
+    SIZE,
+    basket_id,
+    line_of,
+    open_basket,
+    pane_row,
+    paste,
+    select_line,
+    settle,
 )
 
 PRODUCTS = {p["stockCode"]: p["productId"].lower() for p in demo.reference_data()["products"]}

@@ -105,7 +105,8 @@ async def local_changes(backend: Any, basket_id: str) -> AsyncIterator[BasketCha
 
 async def sse_events(lines: AsyncIterator[str]) -> AsyncIterator[tuple[str, str | None, str]]:
     """(event name, id, data) of each server-sent event; comments skipped."""
-    name, event_id, data = "message", None, []
+    name, event_id = "message", None
+    data: list[str] = []
     async for line in lines:
         if line == "":
             if data:

@@ -15,10 +15,10 @@ from ..redact import redact_url
 from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 from .auth import ClientCredentials, StaticToken
 from .base import MUTATIONS, BasketChange, BasketPage, BasketSummary, Capabilities, PromoCheck
-from .follow import OwnChanges, polled_changes, stream_changes
 from .deadline import budget
 from .envelope import parse_result, read_envelope
 from .errors import BackendError, read_only_error, unsupported
+from .follow import OwnChanges, polled_changes, stream_changes
 from .headers import storefront_headers, without_domain
 from .precondition import if_match
 from .request_log import RequestLog

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 from .. import jsonio
 from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 from .base import MUTATIONS, BasketChange, BasketPage, BasketSummary, Capabilities, PromoCheck
-from .follow import OwnChanges, local_changes
 from .errors import BackendError, read_only_error
+from .follow import OwnChanges, local_changes
 from .precondition import ExpectedVersionEngine
 from .request_log import RequestLog
 

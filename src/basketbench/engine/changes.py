@@ -15,6 +15,7 @@ followers' queues. Versions come from basket history, so an engine with `keep_hi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 import threading
@@ -86,7 +87,7 @@ class Follower:
             raise FeedClosed
         try:
             event = await asyncio.wait_for(self._queue.get(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
         if event is None:
             raise FeedClosed
@@ -164,10 +165,9 @@ class ChangeFeed:
         task, self._task = self._task, None
         if task is not None and task is not asyncio.current_task():
             task.cancel()
-            try:
+            # it is going away: whatever it ends with is of no interest
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - it is going away
-                pass
         with self._conn_lock:
             if self._conn is not None:
                 self._conn.close()
@@ -194,7 +194,7 @@ class ChangeFeed:
     async def _run(self) -> None:
         try:
             await self._poll_loop()
-        except Exception:  # noqa: BLE001 - a bug: end the followers (clients reconnect)
+        except Exception:
             logging.getLogger(__name__).exception("the change feed of %s failed", self.path)
             for followers in list(self._followers.values()):
                 for follower in followers:
@@ -221,10 +221,8 @@ class ChangeFeed:
             if any(len(events) >= BATCH for events in found.values()):
                 continue  # more to read
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval)
-            except asyncio.TimeoutError:
-                pass
 
     def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with self._conn_lock:

@@ -22,8 +22,8 @@ from starlette.types import Receive, Scope, Send
 
 from .. import jsonio
 from ..engine import BasketEngine
-from ..engine.ids import normalise_guid
 from ..engine.changes import ChangeFeed, FeedClosed, Follower, Head, VersionEvent
+from ..engine.ids import normalise_guid
 from . import openapi_docs as docs
 from . import requests as rq
 from .responses import error_for_path

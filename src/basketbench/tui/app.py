@@ -51,8 +51,8 @@ from .connect import (
 )
 from .diff import line_key
 from .explain_actions import ExplainActions
-from .follow import FollowMode
 from .flow_commands import FlowCommands
+from .follow import FollowMode
 from .format import ZERO_GUID, is_top_level, plural, price, raw, short_id, user_label
 from .history_actions import HistoryActions
 from .inspector import RequestInspector

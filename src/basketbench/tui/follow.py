@@ -81,6 +81,10 @@ class FollowMode:
     follow_stale: bool = False
     _followed: tuple[Any, str] | None = None  # (backend, basket id) being followed
     _follow_task: asyncio.Task | None = None
+    # The app's own state, which the handlers below set: declared so they type-check.
+    basket: Any
+    basket_id: str | None
+    loading_id: str | None
 
     def following(self: Any) -> bool:
         able = getattr(self.backend.capabilities, "follow", None) is not None
