@@ -1,7 +1,9 @@
 """`BasketEngine`: the local basket engine's Python API, one object over one database file.
 
 Every mutation is one BEGIN IMMEDIATE transaction: load the basket, apply the rule, reprice,
-write, bump the version, render. Any error rolls the whole transaction back. Reads run in a
+write, bump the version (and write its history). The wire dict is rendered after the commit,
+outside the writer's lock, once per basket version (renders.py). Any error rolls the whole
+transaction back. Reads run in a
 deferred transaction so they see one consistent state. Results are wire-shaped dicts
 (camelCase keys, Decimal money), ready for `jsonio.dumps` or the `wire` models.
 """
@@ -28,8 +30,9 @@ from . import ops_basket, ops_delivery, ops_lines, ops_promos, render, schema, s
 from . import inputs, storefront_views
 from .errors import BasketLocked, Conflict, NotFound, ValidationError, field_error
 from .ids import normalise_guid
-from .pricing import price
+from .pricing import Priced, price
 from .promotions import parse_time
+from .renders import RenderCache
 from .state import BasketState, Writer, load, new_state
 from .store import Store
 
@@ -94,6 +97,7 @@ class BasketEngine:
             self.store.close()
             raise
         self._cat = catalogue_mod.Catalogue()
+        self._renders = RenderCache()
 
     def close(self) -> None:
         self.store.close()
@@ -146,9 +150,19 @@ class BasketEngine:
             writer.finish(render.iso(now), priced.line_count, priced.grand_total.gross)
             if writer.changed and self.keep_history:
                 self._write_version(conn, cat, state, before, priced.grand_total.gross, now)
-            return result, render.basket(priced, cat, now)
+            return result, priced, cat, now
 
-        return self.store.transaction(tx, commit=commit)
+        result, priced, cat, now = self.store.transaction(tx, commit=commit)
+        # Rendered after the commit, outside the writer's lock: other writers need not wait
+        # for the wire dict. A dry run's basket is never cached (it was not committed).
+        return result, self._rendered(priced, cat, now, cache=commit)
+
+    def _rendered(self, priced: Priced, cat: catalogue_mod.Catalogue, now: datetime, *,
+                  cache: bool = True) -> dict:
+        """The wire dict of a priced basket, once per basket version (renders.py)."""
+        if not cache:
+            return render.basket(priced, cat, now)
+        return self._renders.get_or_render(priced, cat, now)
 
     def _write_version(self, conn: sqlite3.Connection, cat: catalogue_mod.Catalogue,
                        state: BasketState, before: dict | None, grand_total: int,
@@ -189,8 +203,11 @@ class BasketEngine:
         bid = normalise_guid(basket_id, "id")
 
         def fn(conn, cat, now):
-            state = load(conn, cat, bid) or new_state(bid, "GBP", "")
-            return render.basket(price(state, cat, now), cat, now)
+            state = load(conn, cat, bid)
+            if state is None:
+                return render.basket(price(new_state(bid, "GBP", ""), cat, now), cat, now)
+            hit = self._renders.lookup(state, cat, now)
+            return hit if hit is not None else self._rendered(price(state, cat, now), cat, now)
 
         return self._read(fn)
 
