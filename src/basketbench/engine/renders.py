@@ -46,11 +46,11 @@ class RenderCache:
             return None
         return hit[2]
 
-    def get_or_render(self, priced: Priced, cat: Catalogue, now: datetime) -> dict:
+    def render(self, priced: Priced, cat: Catalogue, now: datetime) -> dict:
+        """Render a priced basket and keep it for the reads that follow. Never a lookup: a
+        mutation has the basket fresh in hand, and a basket deleted and made again within
+        the same millisecond comes back at the same version and timestamp."""
         state = priced.state
-        hit = self.lookup(state, cat, now)
-        if hit is not None:
-            return hit
         basket = render.basket(priced, cat, now)
         if state.persisted and self.ttl > 0:
             with self._lock:
@@ -59,3 +59,8 @@ class RenderCache:
                 while len(self._entries) > self.size:
                     self._entries.popitem(last=False)
         return basket
+
+    def forget(self, basket_id: str) -> None:
+        """A deleted basket's render goes with it."""
+        with self._lock:
+            self._entries.pop(basket_id, None)
