@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -183,8 +184,9 @@ def bench_filter(path: Path, count: int) -> float:
             baskets, lines = [], []
             for i in range(start, min(count, start + 10_000)):
                 bid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-                user = users[i % len(users)] if i % 7 != 6 else None  # some guests
-                stamp = f"2026-01-01T00:00:{i % 60:02d}.{i % 1000:03d}Z"
+                user = rng.choice(users) if rng.random() < 0.85 else None  # some guests
+                stamp = datetime.fromtimestamp(1.75e9 + rng.random() * 3e7, timezone.utc)
+                stamp = stamp.strftime("%Y-%m-%dT%H:%M:%S.000Z")
                 baskets.append((bid, user["userId"] if user else None,
                                 user["email"] if user else None, stamp, stamp))
                 lines += [(bid, product, k + 1) for k, product in enumerate(rng.sample(products, 2))]
