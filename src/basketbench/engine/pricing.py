@@ -241,15 +241,22 @@ def _line_price(ln: LineState, cur: Currency, gross: int, left: int,
     unit = unit_price(ln, cur)
     rate, listed = ln.product.tax_bp, ln.product.prices.get(cur.code, 0)
     key = (rate, unit, listed, gross, left, ln.additional_charge_minor,
-           tuple((id(promo), amount, base) for promo, amount, base in taken))
+           tuple([(id(promo), amount, base) for promo, amount, base in taken]) if taken else ())
     hit = _LINE_AMOUNTS.get(key)
-    if hit is None or any(a is not b for a, (b, _, _) in zip(hit[0], taken)):
+    if hit is None or (taken and not _same_promos(hit[0], taken)):
         hit = _LINE_AMOUNTS.put(key, _line_amounts(rate, unit, listed, gross, left,
                                                    ln.additional_charge_minor, taken))
     _, unit_amount, list_unit, subtotal, additional, discount, total, shares = hit
     return LinePrice(line=ln, unit=unit_amount, list_unit=list_unit, subtotal=subtotal,
                      additional=additional, discount=discount, total=total,
                      promos=list(shares))
+
+
+def _same_promos(kept: tuple, taken: list[tuple[Promotion, int, int]]) -> bool:
+    for promo, (now, _, _) in zip(kept, taken):
+        if promo is not now:
+            return False
+    return True
 
 
 def _line_amounts(rate: int, unit: int, listed: int, gross: int, left: int, extra: int,

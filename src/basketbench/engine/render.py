@@ -142,11 +142,14 @@ def line_item(lp: LinePrice, cur: Currency) -> dict:
     """A line item, from the cache when nothing it is made of changed."""
     ln, p = lp.line, lp.line.product
     promos = tuple(share.promo for share in lp.promos)
+    # Plain ints, not the Amounts: a frozen dataclass hashes through Python code.
     key = (id(p), cur.code, ln.id, ln.qty, ln.display_order, ln.parent_product_id,
            ln.item_type, ln.is_gift_wrap, ln.gift_wrap_id, ln.manual_price_minor,
-           _frozen(ln.custom_info), _frozen(ln.subscription), lp.unit, lp.list_unit,
-           lp.subtotal, lp.total, lp.discount, lp.additional,
-           tuple((id(s.promo), s.gross, s.tax) for s in lp.promos))
+           _frozen(ln.custom_info), _frozen(ln.subscription), lp.unit.gross, lp.unit.tax,
+           lp.list_unit.gross, lp.list_unit.tax, lp.subtotal.gross, lp.subtotal.tax,
+           lp.total.gross, lp.total.tax, lp.discount.gross, lp.discount.tax,
+           lp.additional.gross, lp.additional.tax,
+           tuple([(id(s.promo), s.gross, s.tax) for s in lp.promos]) if lp.promos else ())
     owners = (p, *promos)
     return _LINES.get(key, owners) or _LINES.put(key, owners, _line_item(lp, cur))
 
