@@ -3,8 +3,7 @@
 Every mutation is one BEGIN IMMEDIATE transaction: load the basket, apply the rule, reprice,
 write, bump the version (and write its history). The wire dict is rendered after the commit,
 outside the writer's lock, once per basket version (renders.py). Any error rolls the whole
-transaction back. Reads run in a
-deferred transaction so they see one consistent state. Results are wire-shaped dicts
+transaction back. Reads run in a deferred transaction so they see one consistent state. Results are wire-shaped dicts
 (camelCase keys, Decimal money), ready for `jsonio.dumps` or the `wire` models.
 """
 
