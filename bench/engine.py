@@ -1,17 +1,23 @@
 """Engine benchmark: prints figures for this machine; never fails on timing.
 
-Run: .venv/bin/python bench/engine.py [--n 2000]
+Run: .venv/bin/python bench/engine.py [--n 2000] [--baskets 100000]
+
+Ends with the issue-14 aims, one line each: `AIM <name>: <ratio-or-ms> (aim <target>)`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -60,6 +66,8 @@ def big_basket(engine: BasketEngine, lines: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=2000, help="operations per measurement")
+    parser.add_argument("--baskets", type=int, default=100_000,
+                        help="baskets for the filter figure")
     args = parser.parse_args()
     n = args.n
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,6 +130,8 @@ def main() -> None:
             engine.set_qty(bid, mug, 1 + i % 3)
             full.append((time.perf_counter() - started) * 1000)
         engine.close()
+        filter_ms = bench_filter(tmp / "filter.db", args.baskets)
+        cli_ratio, cli_s, bare_s = bench_cli(tmp / "cli.db")
 
     print(f"basketbench engine benchmark ({n} operations per figure; Python "
           f"{sys.version.split()[0]}, SQLite {sqlite3.sqlite_version})")
@@ -140,6 +150,85 @@ def main() -> None:
     print(f"AIM history-cost: {history_cost:.1%} of the add-item rate (aim < 15%)")
     print(f"{'set qty on that basket, whole transaction (median)':52} "
           f"{statistics.median(full):10.2f} ms  (load, reprice, write, render 500 lines)")
+    label = f'filter {args.baskets:,} baskets by "alice" (median)'
+    print(f"{label:52} {filter_ms:10.2f} ms")
+    print(f"{'basketbench basket get / python -c pass (median)':52} "
+          f"{cli_s * 1000:10.0f} ms / {bare_s * 1000:.0f} ms")
+    print_aims(add_delta / base, add_new / base, statistics.median(full), filter_ms, cli_ratio)
+
+
+def print_aims(add_delta: float, add_new: float, setqty_ms: float, filter_ms: float,
+               cli_ratio: float) -> None:
+    """The issue-14 aims of the engine, the filter and the CLI."""
+    print(f"AIM engine-add-delta: {add_delta:.3f} (aim >= 0.2)")
+    print(f"AIM engine-add-new: {add_new:.3f} (aim >= 0.1)")
+    print(f"AIM engine-setqty-500: {setqty_ms:.1f} ms (aim <= 5 ms)")
+    print(f"AIM filter-100k: {filter_ms:.2f} ms (aim <= 10 ms)")
+    print(f"AIM cli-get: {cli_ratio:.1f}x (aim <= 5x)")
+
+
+def bench_filter(path: Path, count: int) -> float:
+    """Median ms of the workbench's basket filter ("alice": a user's email and name) over
+    `count` baskets of two lines each, written straight into the tables (the engine would
+    take minutes to make them one by one)."""
+    engine = BasketEngine(path, keep_history=False)
+    demo.seed_catalogue(engine)
+    cat = engine.catalogue()
+    users = list(cat.users.values())
+    products = [p.product_id for p in cat.products.values() if not p.child_only]
+    rng = random.Random(14)
+    conn = engine.store.conn
+    with engine.store.lock:
+        conn.execute("BEGIN")
+        for start in range(0, count, 10_000):
+            baskets, lines = [], []
+            for _ in range(start, min(count, start + 10_000)):
+                bid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+                user = rng.choice(users) if rng.random() < 0.85 else None  # some guests
+                stamp = datetime.fromtimestamp(1.75e9 + rng.random() * 3e7, UTC)
+                stamp = stamp.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+                baskets.append((bid, user["userId"] if user else None,
+                                user["email"] if user else None, stamp, stamp))
+                lines += [(bid, product, k + 1)
+                          for k, product in enumerate(rng.sample(products, 2))]
+            conn.executemany(
+                "INSERT INTO baskets (id, user_id, user_email, currency, version, created, "
+                "last_updated, line_count, grand_total_minor) "
+                "VALUES (?, ?, ?, 'GBP', 1, ?, ?, 2, 1000)", baskets)
+            conn.executemany(
+                "INSERT INTO lines (basket_id, product_id, parent_product_id, text_key, qty, "
+                "display_order) VALUES (?, ?, '00000000-0000-0000-0000-000000000000', '', 1, ?)",
+                lines)
+        conn.execute("COMMIT")
+    engine.list_baskets(query="alice")  # warm: the catalogue and the reader connection
+    times = []
+    for _ in range(15):
+        started = time.perf_counter()
+        page = engine.list_baskets(query="alice", limit=100)
+        times.append((time.perf_counter() - started) * 1000)
+    assert page["total"] > 0 and len(page["rows"]) == 100
+    engine.close()
+    return statistics.median(times)
+
+
+def bench_cli(path: Path, runs: int = 7) -> tuple[float, float, float]:
+    """`basketbench basket get` on the local engine, the whole process, against
+    `python -c pass`, alternated: (ratio of medians, cli seconds, bare seconds)."""
+    exe = [sys.executable, "-m", "basketbench"]
+    # Bytecode is cached as on a user's machine (the first, seeding run writes it).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1] / "src")
+    basket = demo.basket_id("alice-main")
+    command = [*exe, "--db", str(path), "basket", "get", basket]
+    subprocess.run(command, env=env, check=True, capture_output=True)  # seeds the demo
+    cli, bare = [], []
+    for _ in range(runs):
+        for argv, out in ((command, cli), ([sys.executable, "-c", "pass"], bare)):
+            started = time.perf_counter()
+            subprocess.run(argv, env=env, check=True, capture_output=True)
+            out.append(time.perf_counter() - started)
+    return statistics.median(cli) / statistics.median(bare), statistics.median(cli), \
+        statistics.median(bare)
 
 
 if __name__ == "__main__":

@@ -171,6 +171,7 @@ def main() -> None:
                   f"{by[('GET basket', c)] / by[('bare ASGI, same JSON (GET)', c)]:.2f}; "
                   f"add item / bare = "
                   f"{by[('add item (+1/-1)', c)] / by[('bare ASGI, same JSON (PUT)', c)]:.2f}")
+        print_aims(by)
         sandbox.stop()
         bare.terminate()
         bare.wait(10)
@@ -182,6 +183,14 @@ def main() -> None:
         if bare is not None:
             bare.terminate()
             bare.wait(10)
+
+
+def print_aims(by: dict[tuple[str, int], float]) -> None:
+    """The issue-14 aims of the server: sandbox / bare ASGI with the same body, 16 clients."""
+    get = by[("GET basket", 16)] / by[("bare ASGI, same JSON (GET)", 16)]
+    put = by[("add item (+1/-1)", 16)] / by[("bare ASGI, same JSON (PUT)", 16)]
+    print(f"AIM server-get: {get:.2f} (aim >= 0.7)")
+    print(f"AIM server-put: {put:.2f} (aim >= 0.4)")
 
 
 def bench_workers(db: Path, get_requests: list[bytes], add_requests: list[bytes],

@@ -8,7 +8,6 @@ an arithmetic error (`basket audit`).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import sys
@@ -19,9 +18,8 @@ from typing import Any
 import click
 
 from .basket_ids import is_guid, is_short_id, resolve_basket_id
+from .failure import EXIT_PROMO_REFUSED, error_detail, fail
 
-EXIT_ERROR = 1
-EXIT_PROMO_REFUSED = 3
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 # Arguments that name a basket: a short id (a unique prefix) is resolved before the command.
 BASKET_ID_ARGS = ("basket_id", "target_id", "source_id")
@@ -91,15 +89,12 @@ def remember(ctx: click.Context, **options: Any) -> None:
     ctx.obj = obj
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
 def run_with(make: Callable[[], Any], action: Callable[[Any], Awaitable[Any]]) -> Any:
     """Open a backend, run one async action on it, close it; errors become exit code 1.
     On a live backend the action is one operation: opening it and every call it makes share
     the profile's `timeout`."""
+    import asyncio
+
     from ..backends.errors import BackendError
     from ..config import ConfigError
 
@@ -116,13 +111,7 @@ def run_with(make: Callable[[], Any], action: Callable[[Any], Awaitable[Any]]) -
     try:
         return asyncio.run(go())
     except BackendError as exc:
-        detail = exc.message
-        for field_error in exc.field_errors:
-            if field_error and field_error not in detail:
-                detail += f"\n  - {field_error}"
-        if exc.where and exc.where not in detail:
-            detail += f"\n  at {exc.where}"
-        fail(detail)
+        fail(error_detail(exc.message, exc.field_errors, exc.where))
     except ConfigError as exc:
         fail(str(exc))
 
@@ -137,12 +126,19 @@ def print_json(value: Any) -> None:
 # -- human-readable rendering -------------------------------------------------------------------
 
 def _money(price: Any) -> str:
-    if price is None:
+    """A wire Price object's amount with tax, as the API formatted it (a dict, or a wire
+    model dumped to one)."""
+    if not price:
         return "-"
-    if price.formatted is not None and price.formatted.with_tax:
-        return price.formatted.with_tax
-    if price.raw is not None and price.raw.with_tax is not None:
-        return f"{price.currency_symbol or ''}{price.raw.with_tax}"
+    if not isinstance(price, dict):
+        from ..wire import dump_wire
+
+        price = dump_wire(price)
+    formatted, raw = price.get("formatted") or {}, price.get("raw") or {}
+    if formatted.get("withTax"):
+        return formatted["withTax"]
+    if raw.get("withTax") is not None:
+        return f"{price.get('currencySymbol') or ''}{raw['withTax']}"
     return "-"
 
 
@@ -156,41 +152,51 @@ def _table(rows: list[list[str]], right: set[int] | frozenset[int] = frozenset()
     return out
 
 
-def render_basket(b: Any) -> str:
-    flags = [f for f, on in (("locked", b.is_locked), ("quote", b.is_quote),
-                             ("new, not saved", b.is_new)) if on]
-    head = f"Basket {b.id}" + (f"  [{', '.join(flags)}]" if flags else "")
+def render_basket(basket: Any) -> str:
+    """A basket for people to read, from its wire dict (or a wire model, dumped to one)."""
+    if isinstance(basket, dict):
+        b = basket
+    else:
+        from ..wire import dump_wire
+
+        b = dump_wire(basket)
+    flags = [f for f, on in (("locked", b.get("isLocked")), ("quote", b.get("isQuote")),
+                             ("new, not saved", b.get("isNew"))) if on]
+    head = f"Basket {b.get('id')}" + (f"  [{', '.join(flags)}]" if flags else "")
     out = [head]
-    who = b.user_email or b.user_id
+    who = b.get("userEmail") or b.get("userId")
     if who:
         out.append(f"User: {who}")
-    if b.po_number:
-        out.append(f"PO: {b.po_number}")
-    lines = sorted(b.line_items or [], key=lambda ln: (ln.display_order or 0))
+    if b.get("poNumber"):
+        out.append(f"PO: {b['poNumber']}")
+    lines = sorted(b.get("lineItems") or [], key=lambda ln: (ln.get("displayOrder") or 0))
     if lines:
         rows = [["#", "Stock code", "Product", "Qty", "Unit", "Total"]]
         for i, ln in enumerate(lines, 1):
-            name = ln.name or ""
-            if ln.parent_product_id and ln.parent_product_id != ZERO_GUID:
+            name = ln.get("name") or ""
+            if ln.get("parentProductId") and ln["parentProductId"] != ZERO_GUID:
                 name = "  + " + name
-            rows.append([str(i), ln.stock_code or "", name[:40], str(ln.qty),
-                         _money(ln.price), _money(ln.total_price)])
+            rows.append([str(i), ln.get("stockCode") or "", name[:40], str(ln.get("qty")),
+                         _money(ln.get("price")), _money(ln.get("totalPrice"))])
         out += ["", *_table(rows, right={0, 3, 4, 5})]
     else:
         out += ["", "(no lines)"]
-    promos = [p.promo_code or p.voucher_code or p.name for p in (b.promotions_applied or [])
-              if (p.promo_code or p.voucher_code or p.name)]
-    totals = [["Subtotal", _money(b.sub_total)]]
-    if b.discount is not None and b.discount.raw is not None and b.discount.raw.with_tax:
-        totals.append(["Discount", "-" + _money(b.discount)])
-    shipping = _money(b.shipping_charge)
-    if b.shipping_method_id:
-        method = next((m for m in b.shipping_methods or []
-                       if str(m.id).lower() == str(b.shipping_method_id).lower()), None)
-        label = (method.display_name or method.shipping_code) if method else None
-        shipping += f"  ({label or b.shipping_method_id})"
+    promos = [p.get("promoCode") or p.get("voucherCode") or p.get("name")
+              for p in (b.get("promotionsApplied") or [])
+              if (p.get("promoCode") or p.get("voucherCode") or p.get("name"))]
+    totals = [["Subtotal", _money(b.get("subTotal"))]]
+    discount = b.get("discount") or {}
+    if (discount.get("raw") or {}).get("withTax"):
+        totals.append(["Discount", "-" + _money(discount)])
+    shipping = _money(b.get("shippingCharge"))
+    method_id = b.get("shippingMethodId")
+    if method_id:
+        method = next((m for m in b.get("shippingMethods") or []
+                       if str(m.get("id")).lower() == str(method_id).lower()), None)
+        label = (method.get("displayName") or method.get("shippingCode")) if method else None
+        shipping += f"  ({label or method_id})"
     totals.append(["Shipping", shipping])
-    totals.append(["Grand total", _money(b.grand_total)])
+    totals.append(["Grand total", _money(b.get("grandTotal"))])
     out += ["", *_table(totals)]
     if promos:
         out.append("Promotions: " + ", ".join(str(p) for p in promos))
@@ -285,10 +291,24 @@ def list_cmd(make, as_json, user_id, query, offset, limit) -> None:
         click.echo("\n".join(_table(rows, right={2, 3})))
 
 
-@basket_command("get")
+@basket.command("get")
+@target_options
 @click.argument("basket_id")
-def get_cmd(make, as_json, basket_id) -> None:
+@click.pass_context
+def get_cmd(ctx: click.Context, profile: str | None, api: str | None, db: str | None,
+            as_json: bool | None, basket_id: str) -> None:
     """Show one basket."""
+    as_json = bool(chosen(ctx, "as_json", as_json))
+    target = chosen_target(ctx, profile=profile, api=api, db=db)
+    if not as_json and is_guid(basket_id):
+        from .local_read import local_path, read_basket
+
+        path = local_path(**target)
+        if path is not None:  # the local engine, read without the backend layer
+            click.echo(render_basket(read_basket(path, basket_id)))
+            return
+    make = backend_maker(ctx, profile, api, db)
+    basket_id = full_ids(make, {"basket_id": basket_id})["basket_id"]
     _basket_out(as_json, run_with(make, lambda b: b.get_basket(basket_id)))
 
 

@@ -8,8 +8,6 @@ from typing import Any
 
 import click
 
-from ..backends.errors import BackendError
-
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                    r"[0-9a-fA-F]{12}$")
 _PREFIX = re.compile(r"^[0-9a-fA-F][0-9a-fA-F-]{0,34}$")
@@ -33,6 +31,8 @@ async def resolve_basket_id(backend: Any, text: str) -> str:
     """The full id of the one basket whose id starts with `text`; a whole GUID (or anything
     that is not a hex prefix) as given. An unknown prefix is NOT_FOUND; an ambiguous one an
     AmbiguousId naming the candidates."""
+    from ..backends.errors import BackendError  # only here: a whole id needs no backend
+
     text = text.strip()
     if not is_short_id(text):
         return text

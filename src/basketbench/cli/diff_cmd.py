@@ -4,7 +4,6 @@ read or the backend could not be opened."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import click
@@ -21,6 +20,8 @@ def diff(ctx: click.Context, basket_a: str, basket_b: str, profile: str | None,
          api: str | None, db: str | None) -> None:
     """Show baskets BASKET_A and BASKET_B (ids, or the short ids the workbench shows) side by
     side: + added in B, - only in A, ~ changed."""
+    import asyncio  # on use: `basket get` imports this module and needs no event loop
+
     from ..flows.diff import diff_baskets, render_diff
 
     a, b = asyncio.run(_read_both(chosen_target(ctx, profile, api, db), basket_a, basket_b))

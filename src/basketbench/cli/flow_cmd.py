@@ -7,7 +7,6 @@ runs, or a backend that cannot be opened).
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from typing import Any, NoReturn
 
@@ -88,6 +87,8 @@ def run(ctx: click.Context, files: tuple[str, ...], profile: str | None, api: st
             problems.append(str(exc))
     if problems:
         fail("\n".join(problems) + "\nNo step was run: fix the flow file first.")
+    import asyncio  # on use: importing this module (diff, get) needs no event loop
+
     results = asyncio.run(_run_all(flows, chosen_target(ctx, profile, api, db)))
     from ..flows.report import render_report, write_junit
 

@@ -1,9 +1,11 @@
 """`BasketEngine`: the local basket engine's Python API, one object over one database file.
 
 Every mutation is one BEGIN IMMEDIATE transaction: load the basket, apply the rule, reprice,
-write, bump the version, render. Any error rolls the whole transaction back. Reads run in a
-deferred transaction so they see one consistent state. Results are wire-shaped dicts
-(camelCase keys, Decimal money), ready for `jsonio.dumps` or the `wire` models.
+write, bump the version (and write its history). The wire dict is rendered after the commit,
+outside the writer's lock, once per basket version (renders.py). Any error rolls the whole
+transaction back. Reads run in a deferred transaction so they see one consistent state.
+Results are wire-shaped dicts (camelCase keys, Decimal money), ready for `jsonio.dumps` or the
+`wire` models.
 """
 
 from __future__ import annotations
@@ -17,13 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from ..money import currency as lookup_currency
 from ..money import format_amount, from_minor
-from . import catalogue as catalogue_mod
-from . import explain as explain_mod
 from . import (
+    basket_filter,
     history,
     inputs,
     ops_basket,
@@ -35,10 +34,13 @@ from . import (
     sessions,
     storefront_views,
 )
+from . import catalogue as catalogue_mod
+from . import explain as explain_mod
 from .errors import BasketLocked, Conflict, NotFound, ValidationError, field_error
 from .ids import normalise_guid
-from .pricing import price
+from .pricing import Priced, price
 from .promotions import parse_time
+from .renders import RenderCache
 from .state import BasketState, Writer, load, new_state
 from .store import Store
 
@@ -89,13 +91,16 @@ class BasketEngine:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.path) if write_wait is None else Store(self.path,
                                                                        write_wait=write_wait)
-        self.db = sqlite_utils.Database(self.store.conn)
         self.clock = clock or utc_now
         try:
             # A read-only, locked or damaged file is reported now, not at the first write.
             self.store.check_writable()
             with self.store.lock:
-                schema.migrate(self.db, str(self.path))
+                if schema_version(self.store.conn) != schema.SCHEMA_VERSION:
+                    # sqlite-utils only to migrate: opening a current file skips its import.
+                    import sqlite_utils
+
+                    schema.migrate(sqlite_utils.Database(self.store.conn), str(self.path))
         except sqlite3.Error as exc:
             self.store.close()
             raise self.store.classify(exc) from None
@@ -103,6 +108,7 @@ class BasketEngine:
             self.store.close()
             raise
         self._cat = catalogue_mod.Catalogue()
+        self._renders = RenderCache()
 
     def close(self) -> None:
         self.store.close()
@@ -136,7 +142,8 @@ class BasketEngine:
         cur_code = (currency or "GBP").upper()
         lookup_currency_or_400(cur_code)
 
-        def tx(conn: sqlite3.Connection) -> tuple[Any, dict]:
+        def tx(conn: sqlite3.Connection
+               ) -> tuple[Any, Priced, catalogue_mod.Catalogue, datetime]:
             cat = self.catalogue(conn)
             now = self._now()
             state = load(conn, cat, bid)
@@ -155,9 +162,19 @@ class BasketEngine:
             writer.finish(render.iso(now), priced.line_count, priced.grand_total.gross)
             if writer.changed and self.keep_history:
                 self._write_version(conn, cat, state, before, priced.grand_total.gross, now)
-            return result, render.basket(priced, cat, now)
+            return result, priced, cat, now
 
-        return self.store.transaction(tx, commit=commit)
+        result, priced, cat, now = self.store.transaction(tx, commit=commit)
+        # Rendered after the commit, outside the writer's lock: other writers need not wait
+        # for the wire dict. A dry run's basket is never cached (it was not committed).
+        return result, self._rendered(priced, cat, now, cache=commit)
+
+    def _rendered(self, priced: Priced, cat: catalogue_mod.Catalogue, now: datetime, *,
+                  cache: bool = True) -> dict:
+        """The wire dict of a priced basket, once per basket version (renders.py)."""
+        if not cache:
+            return render.basket(priced, cat, now)
+        return self._renders.render(priced, cat, now)
 
     def _write_version(self, conn: sqlite3.Connection, cat: catalogue_mod.Catalogue,
                        state: BasketState, before: dict | None, grand_total: int,
@@ -198,8 +215,11 @@ class BasketEngine:
         bid = normalise_guid(basket_id, "id")
 
         def fn(conn, cat, now):
-            state = load(conn, cat, bid) or new_state(bid, "GBP", "")
-            return render.basket(price(state, cat, now), cat, now)
+            state = load(conn, cat, bid)
+            if state is None:
+                return render.basket(price(new_state(bid, "GBP", ""), cat, now), cat, now)
+            hit = self._renders.lookup(state, cat, now)
+            return hit if hit is not None else self._rendered(price(state, cat, now), cat, now)
 
         return self._read(fn)
 
@@ -279,57 +299,33 @@ class BasketEngine:
         """One page of basket summaries for the workbench, newest first, from the summary
         columns (no pricing): {total, offset, rows: [...]}. `query` matches the basket id
         prefix, the user's id or email, or a product's stock code or name in the basket."""
-        where, params = [], []
-        if user_id:
-            where.append("b.user_id = ?")
-            params.append(normalise_guid(user_id, "userId"))
-        if query and query.strip():
-            where.append(self._filter_clause(query.strip().lower(), params))
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
         limit = max(1, min(int(limit), 1000))
         offset = max(0, int(offset))
+        uid = normalise_guid(user_id, "userId") if user_id else None
+        q = query.strip().lower() if query and query.strip() else ""
+        found = basket_filter.parts(q, self.catalogue()) if q else []
 
         def fn(conn, cat, now):
-            total = conn.execute(f"SELECT count(*) FROM baskets b {clause}", params).fetchone()[0]
-            rows = []
-            for r in conn.execute(
-                "SELECT b.id, b.user_id, b.user_email, b.currency, b.line_count, "
-                "b.grand_total_minor, b.last_updated, b.is_locked, b.is_quote, b.version "
-                f"FROM baskets b {clause} ORDER BY b.last_updated DESC, b.id LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            ):
-                cur = lookup_currency(r[3])
-                rows.append({
-                    "id": r[0], "userId": r[1], "userEmail": r[2], "currencyCode": r[3],
-                    "lineCount": r[4], "grandTotal": from_minor(r[5], cur),
-                    "grandTotalFormatted": format_amount(r[5], cur), "lastUpdated": r[6],
-                    "isLocked": bool(r[7]), "isQuote": bool(r[8]), "version": r[9],
-                })
-            return {"total": total, "offset": offset, "rows": rows}
+            if found and uid is None:  # the workbench's filter, from indexes
+                total, rows = basket_filter.page(conn, found, limit, offset)
+            else:
+                where, params = [], []
+                if uid is not None:
+                    where.append("b.user_id = ?")
+                    params.append(uid)
+                if found:
+                    where.append("(" + " OR ".join(f"({p.where})" for p in found) + ")")
+                    params += [v for p in found for v in p.params]
+                clause = f"WHERE {' AND '.join(where)}" if where else ""
+                total = conn.execute(f"SELECT count(*) FROM baskets b {clause}",
+                                     params).fetchone()[0]
+                rows = conn.execute(
+                    f"SELECT {basket_filter.SUMMARY_COLUMNS} FROM baskets b {clause} "
+                    f"{basket_filter.ORDER} LIMIT ? OFFSET ?", [*params, limit, offset]
+                ).fetchall()
+            return {"total": total, "offset": offset, "rows": [_summary(r) for r in rows]}
 
         return self._read(fn)
-
-    def _filter_clause(self, q: str, params: list) -> str:
-        """Baskets whose id starts with q, whose user's email or name contains q, or that hold
-        a product whose stock code or name contains q. Users and products are matched in the
-        in-memory catalogue first, so SQLite only does indexed lookups (no LIKE scans)."""
-        cat = self.catalogue()
-        users = [u["userId"] for u in cat.users.values()
-                 if q in (u["email"] or "").lower() or q in (u["name"] or "").lower()
-                 or u["userId"].startswith(q)]
-        products = [p.product_id for p in cat.products.values()
-                    if q in p.stock_code.lower() or q in p.name.lower()]
-        parts = ["SELECT id FROM baskets WHERE id >= ? AND id < ?",
-                 "SELECT id FROM baskets WHERE user_id >= ? AND user_id < ?"]
-        params += [q, q + "\uffff", q, q + "\uffff"]
-        if users:
-            parts.append(f"SELECT id FROM baskets WHERE user_id IN ({', '.join('?' * len(users))})")
-            params += users
-        if products:
-            parts.append("SELECT basket_id FROM lines WHERE product_id IN "
-                         f"({', '.join('?' * len(products))})")
-            params += products
-        return f"b.id IN ({' UNION '.join(parts)})"
 
     def related_products(self, basket_id: object) -> list[dict]:
         bid = normalise_guid(basket_id, "id")
@@ -505,6 +501,7 @@ class BasketEngine:
             self._record_deletion(w.conn, source, op=("merged", {"into": target,
                                                                 "strategy": strategy}))
             w.conn.execute("DELETE FROM baskets WHERE id = ?", (source,))
+            self._renders.forget(source)
 
         return self._mutate(target, op, expected_version=expected_version,
                             commit=not dry_run)[1]
@@ -608,6 +605,7 @@ class BasketEngine:
                 raise BasketLocked(f"Basket {bid} is locked", [f"id: basket {bid} is locked"])
             self._record_deletion(conn, bid)
             conn.execute("DELETE FROM baskets WHERE id = ?", (bid,))
+            self._renders.forget(bid)
             return True
 
         return self.store.transaction(tx)
@@ -635,6 +633,26 @@ class BasketEngine:
 
     def delete_session(self, record_id: int) -> bool:
         return self.store.transaction(lambda c: sessions.delete(c, record_id))
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The file's schema version (0: none yet), read without sqlite-utils."""
+    try:
+        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    except sqlite3.OperationalError:  # no such table: a new file
+        return 0
+    return row[0] or 0
+
+
+def _summary(r: tuple) -> dict:
+    """A basket's summary row (basket_filter.SUMMARY_COLUMNS) as the listing shows it."""
+    cur = lookup_currency(r[3])
+    return {
+        "id": r[0], "userId": r[1], "userEmail": r[2], "currencyCode": r[3],
+        "lineCount": r[4], "grandTotal": from_minor(r[5], cur),
+        "grandTotalFormatted": format_amount(r[5], cur), "lastUpdated": r[6],
+        "isLocked": bool(r[7]), "isQuote": bool(r[8]), "version": r[9],
+    }
 
 
 def promotions_time(at: str) -> datetime:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from .errors import field_error
 
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
+# Already canonical (what every client that read an id from us sends): no parsing needed.
+_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
 
 
 def normalise_guid(value: object, field: str) -> str:
     """A GUID string in canonical lower-case form, or a 400 naming the field and the value."""
+    if isinstance(value, str) and _CANONICAL(value):
+        return value
     if not isinstance(value, str) or not value.strip():
         raise field_error(field, f"is required (got {value!r})")
     text = value.strip()

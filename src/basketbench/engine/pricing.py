@@ -177,9 +177,9 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
 
     lines = [_line_price(ln, cur, gross_by_line[ln.id], remaining[ln.id], taken_by_line[ln.id])
              for ln in state.lines]
-    subtotal = sum((lp.subtotal for lp in lines), ZERO_AMOUNT)
-    discount = sum((lp.discount for lp in lines), ZERO_AMOUNT)
-    additional = sum((lp.additional for lp in lines), ZERO_AMOUNT)
+    subtotal = _total([lp.subtotal for lp in lines])
+    discount = _total([lp.discount for lp in lines])
+    additional = _total([lp.additional for lp in lines])
     total_without_shipping = subtotal - discount + additional
 
     # A promotion's amount is the sum of its shares on the lines, so promotions foot.
@@ -228,9 +228,7 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
             Decimal("0.01"))
     else:
         tax_percent = Decimal("0.00")
-    subscription_total = sum(
-        (lp.total for lp in lines if is_subscription(lp.line)), ZERO_AMOUNT
-    )
+    subscription_total = _total([lp.total for lp in lines if is_subscription(lp.line)])
     return Priced(
         state=state, cur=cur, country=country, lines=lines, promos=outcomes, subtotal=subtotal,
         discount=discount, additional=additional,
@@ -244,23 +242,65 @@ def price(state: BasketState, cat: Catalogue, now: datetime) -> Priced:
 def _line_price(ln: LineState, cur: Currency, gross: int, left: int,
                 taken: list[tuple[Promotion, int, int]]) -> LinePrice:
     """A line's amounts. The discount is exactly what came off the goods, tax included; its
-    tax is split between the line's promotions by the largest remainder of their gross."""
-    rate = ln.product.tax_bp
+    tax is split between the line's promotions by the largest remainder of their gross.
+    The amounts depend only on the numbers in the key, so they are computed once per key:
+    repricing a large basket recomputes only the lines whose numbers moved."""
+    unit = unit_price(ln, cur)
+    rate, listed = ln.product.tax_bp, ln.product.prices.get(cur.code, 0)
+    key = (rate, unit, listed, gross, left, ln.additional_charge_minor,
+           tuple([(id(promo), amount, base) for promo, amount, base in taken]) if taken else ())
+    hit = _LINE_AMOUNTS.get(key)
+    if hit is None or (taken and not _same_promos(hit[0], taken)):
+        hit = _LINE_AMOUNTS.put(key, _line_amounts(rate, unit, listed, gross, left,
+                                                   ln.additional_charge_minor, taken))
+    _, unit_amount, list_unit, subtotal, additional, discount, total, shares = hit
+    return LinePrice(line=ln, unit=unit_amount, list_unit=list_unit, subtotal=subtotal,
+                     additional=additional, discount=discount, total=total,
+                     promos=list(shares))
+
+
+def _same_promos(kept: tuple, taken: list[tuple[Promotion, int, int]]) -> bool:
+    return all(promo is now for promo, (now, _, _) in zip(kept, taken))
+
+
+def _line_amounts(rate: int, unit: int, listed: int, gross: int, left: int, extra: int,
+                  taken: list[tuple[Promotion, int, int]]) -> tuple:
     subtotal = Amount.of(gross, rate)
     discounted = Amount.of(left, rate)
     discount = subtotal - discounted
-    additional = Amount.of(ln.additional_charge_minor, rate)
-    shares = []
+    additional = Amount.of(extra, rate)
+    shares: tuple[PromoShare, ...] = ()
     if taken:
         split = allocate(discount.tax, [amount for _, amount, _ in taken])
-        shares = [PromoShare(promo, amount, base, tax, bonus)
-                  for (promo, amount, base), (tax, bonus) in zip(taken, split)]
-    return LinePrice(
-        line=ln, unit=Amount.of(unit_price(ln, cur), rate),
-        list_unit=Amount.of(ln.product.prices.get(cur.code, 0), rate),
-        subtotal=subtotal, additional=additional, discount=discount,
-        total=discounted + additional, promos=shares,
-    )
+        shares = tuple(PromoShare(promo, amount, base, tax, bonus)
+                       for (promo, amount, base), (tax, bonus) in zip(taken, split))
+    return (tuple(promo for promo, _, _ in taken), Amount.of(unit, rate), Amount.of(listed, rate),
+            subtotal, additional, discount, discounted + additional, shares)
+
+
+class _AmountCache:
+    """Line amounts by their key; emptied when full. The promotions of a key are checked by
+    identity on a hit (the key holds their ids), so a reloaded catalogue never matches."""
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self._entries: dict[tuple, tuple] = {}
+
+    def get(self, key: tuple) -> tuple | None:
+        return self._entries.get(key)
+
+    def put(self, key: tuple, value: tuple) -> tuple:
+        if len(self._entries) >= self.size:
+            self._entries = {}
+        self._entries[key] = value
+        return value
+
+
+_LINE_AMOUNTS = _AmountCache()
+
+
+def _total(amounts: list[Amount]) -> Amount:
+    return Amount(sum([a.gross for a in amounts]), sum([a.tax for a in amounts]))
 
 
 _name = promos.display_name

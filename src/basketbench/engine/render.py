@@ -2,11 +2,16 @@
 
 Values are plain Python: str, int, bool, None, Decimal for money. The server writes them with
 `jsonio.dumps`; the backends validate them into `wire` models.
+
+Rendered line items and shipping methods are cached by everything they are made of (see
+`_Parts`), so a basket whose one line changed renders one line, not all of them. The dicts a
+render returns may share those parts with other renders: treat them as read-only.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -66,10 +71,59 @@ def _category_items(product: Product) -> list[dict]:
     if not product.category:
         return []
     return [{
-        "categoryId": stable_guid("category", product.category.lower()),
+        "categoryId": _category_guid(product.category.lower()),
         "categoryName": product.category, "parentCategoryId": ZERO_GUID,
         "parentCategoryName": None,
     }]
+
+
+@lru_cache(maxsize=4096)
+def _category_guid(category: str) -> str:
+    return stable_guid("category", category)
+
+
+class _Parts:
+    """Rendered parts by everything they are made of. A key holds object ids (products,
+    promotions, methods); the entry keeps those objects and a hit must find the very same
+    ones, so an id reused after a catalogue reload can never return a stale part. Bounded:
+    emptied when full (a working set is a few baskets' lines)."""
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self._entries: dict[tuple, tuple[tuple, dict]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, owners: tuple) -> dict | None:
+        hit = self._entries.get(key)
+        if hit is None or len(hit[0]) != len(owners):
+            return None
+        for a, b in zip(hit[0], owners):
+            if a is not b:
+                return None
+        return hit[1]
+
+    def put(self, key: tuple, owners: tuple, value: dict) -> dict:
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries = {}
+            self._entries[key] = (owners, value)
+        return value
+
+
+_LINES = _Parts()
+_METHODS = _Parts(size=4096)
+
+
+def _frozen(value: dict | None) -> object:
+    """A hashable stand-in for a small JSON document (custom info, subscription)."""
+    if not value:
+        return None
+    try:
+        items = tuple(value.items())
+        hash(items)
+        return items
+    except TypeError:  # nested values: their JSON text stands for them
+        return json.dumps(value, sort_keys=True, default=str)
 
 
 def _subscription(line, cur: Currency) -> dict:
@@ -85,6 +139,22 @@ def _subscription(line, cur: Currency) -> dict:
 
 
 def line_item(lp: LinePrice, cur: Currency) -> dict:
+    """A line item, from the cache when nothing it is made of changed."""
+    ln, p = lp.line, lp.line.product
+    promos = tuple(share.promo for share in lp.promos)
+    # Plain ints, not the Amounts: a frozen dataclass hashes through Python code.
+    key = (id(p), cur.code, ln.id, ln.qty, ln.display_order, ln.parent_product_id,
+           ln.item_type, ln.is_gift_wrap, ln.gift_wrap_id, ln.manual_price_minor,
+           _frozen(ln.custom_info), _frozen(ln.subscription), lp.unit.gross, lp.unit.tax,
+           lp.list_unit.gross, lp.list_unit.tax, lp.subtotal.gross, lp.subtotal.tax,
+           lp.total.gross, lp.total.tax, lp.discount.gross, lp.discount.tax,
+           lp.additional.gross, lp.additional.tax,
+           tuple([(id(s.promo), s.gross, s.tax) for s in lp.promos]) if lp.promos else ())
+    owners = (p, *promos)
+    return _LINES.get(key, owners) or _LINES.put(key, owners, _line_item(lp, cur))
+
+
+def _line_item(lp: LinePrice, cur: Currency) -> dict:
     ln, p = lp.line, lp.line.product
     info = ln.custom_info
     sub = _subscription(ln, cur)
@@ -129,6 +199,8 @@ def line_item(lp: LinePrice, cur: Currency) -> dict:
 
 
 def shipping_method(m: ShippingMethod, priced: Priced, now: datetime, is_default: bool) -> dict:
+    """A shipping method offered to the basket, from the cache when its charge, expected
+    date and default flag are the same as last time."""
     from .pricing import shipping_charge
 
     state = priced.state
@@ -138,6 +210,13 @@ def shipping_method(m: ShippingMethod, priced: Priced, now: datetime, is_default
             now + timedelta(days=m.expected_days))
     else:
         expected = _expected_day(now.date(), m.expected_days)
+    key = (id(m), charge, expected, is_default, priced.country, priced.cur.code)
+    return _METHODS.get(key, (m,)) or _METHODS.put(
+        key, (m,), _shipping_method(m, priced, charge, expected, is_default))
+
+
+def _shipping_method(m: ShippingMethod, priced: Priced, charge: int, expected: str,
+                     is_default: bool) -> dict:
     return {
         "id": m.id, "enabled": True, "systemName": m.code, "shippingCode": m.code,
         "displayName": m.display_name, "description": m.display_name,

@@ -7,10 +7,12 @@ Money columns end in `_minor` and hold integer minor units. JSON columns hold sm
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from .storage_errors import SchemaTooNew
+
+if TYPE_CHECKING:  # imported by the engine only to migrate (engine.py): reads start faster
+    import sqlite_utils
 
 SCHEMA_VERSION = 5
 

@@ -28,6 +28,7 @@ from .auth import Auth
 from .auth_gate import AuthGate
 from .basket_cache import BasketCache
 from .browser_guard import BrowserGuard
+from .engine_calls import EngineCalls
 from .guard import MAX_BODY, Guard
 from .routing import CanonicalPaths
 
@@ -56,7 +57,9 @@ def create_app(engine: BasketEngine, *, auth: Auth | None = None, access_log: bo
     # Order matters: /basket/all must come before /basket/{id}; the hot GET basket route is
     # matched second. Routes sit on the app itself (see routing.py).
     routes_extensions.build_listing(app, engine)
-    routes_basket.build(app, engine, BasketCache(engine, ttl=cache_ttl))
+    # The basket routes' engine calls: mutations on one writer thread, reads beside it.
+    app.state.engine_calls = EngineCalls()
+    routes_basket.build(app, engine, BasketCache(engine, ttl=cache_ttl), app.state.engine_calls)
     routes_extensions.build(app, engine)
     routes_history.build(app, engine)
     routes_events.build(app, engine)

@@ -1,14 +1,14 @@
 """The 23 BetterCommerce basket routes (api.md §1) over the engine (engine-rules §1-8).
 
-Handlers are async only to read bodies; every engine call runs in the threadpool (the
-engine is synchronous). Empty query values count as missing; `If-Match` is honoured on every
-mutation (extension, engine-rules §10).
+Handlers are async only to read bodies; engine calls run off the event loop (the engine is
+synchronous): mutations on the writer thread, reads on reader threads (engine_calls.py).
+Empty query values count as missing; `If-Match` is honoured on every mutation (extension,
+engine-rules §10).
 """
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Query, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from .. import wire
@@ -17,6 +17,7 @@ from ..engine.errors import field_error
 from . import openapi_docs as docs
 from . import requests as rq
 from .basket_cache import BasketCache
+from .engine_calls import EngineCalls
 from .requests import Body
 from .responses import basket_ok, ok, promo_outcome
 from .routing import Routes
@@ -40,12 +41,10 @@ INSTRUCTION = Body(wire.DeliveryInstruction, "form", "deliveryInstruction")
 STORE = Body(wire.ClickCollectStore, "object", "address")
 
 
-def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
+def build(app: FastAPI, engine: BasketEngine, cache: BasketCache, calls: EngineCalls) -> None:
     router = Routes(app, PREFIX, TAG)
     mutation = docs.params(docs.IF_MATCH)
-
-    async def run(fn, *args, **kwargs):
-        return await run_in_threadpool(fn, *args, **kwargs)
+    run, read = calls.write, calls.read
 
     # Registered first: the hottest route is matched first. It takes the Request only (the
     # id is documented by hand) because FastAPI's parameter solving costs more than the rest
@@ -59,13 +58,14 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
                                                           guid=True)))
     async def get_basket(request: Request) -> Response:
         basket_id = request.path_params["id"]
-        return cache.try_hit(basket_id) or await run(cache.get_response, basket_id)
+        hit = cache.try_hit(basket_id)
+        return hit if hit is not None else await read(cache.get_response, basket_id)
 
     @router.get("/user/{userId}/all", summary="01 List a user's baskets",
                 responses=docs.ok_doc(docs.BASKET_LIST, "The user's baskets, short shape",
                                       errors=docs.READ_ERRORS))
     async def user_baskets(userId: docs.UserId) -> Response:
-        return ok(await run(engine.list_user_baskets, userId))
+        return ok(await read(engine.list_user_baskets, userId))
 
     @router.put("/{id}/campaign", summary="03 Set the campaign code",
                 description="An empty or missing campaignCode clears it. Returns the basket "
@@ -104,7 +104,7 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache) -> None:
                 responses=docs.ok_doc(docs.PRODUCTS, "Related products",
                                       errors=docs.READ_ERRORS))
     async def related(id: str) -> Response:
-        return ok(await run(engine.related_products, id))
+        return ok(await read(engine.related_products, id))
 
     @router.put("/{id}/merge", summary="08 Merge a source basket into this one",
                 description="Extensions: `strategy=sum|max|replace` (default sum) and "
