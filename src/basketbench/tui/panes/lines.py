@@ -53,6 +53,11 @@ class LinesPane(Vertical):
         self.changed: set[str] = set()
         self._keys: list[str] = []  # row keys in table order
         self._rows: dict[str, Row] = {}  # row key -> what that row shows
+        # id(line) -> (line, key, row without highlight), for the lines shown: the local
+        # backend hands back unchanged lines as the same objects (backends/line_reuse.py),
+        # so a change formats only the lines it touched.
+        self._made: dict[int, tuple[LineItem, str, Row]] = {}
+        self._made_for: tuple[str | None, str | None] | None = None  # (basket id, currency)
         self.rebuilds = 0  # full redraws so far (tests check that a change avoids one)
 
     def compose(self) -> ComposeResult:
@@ -79,9 +84,7 @@ class LinesPane(Vertical):
         self.basket = basket
         self.changed = set(changed or ())
         self.lines = display_order(list(basket.line_items or [])) if basket else []
-        code = basket.currency_code if basket else None
-        keys = [line_key(ln) for ln in self.lines]
-        rows = [self._plain(ln, code, key in self.changed) for ln, key in zip(self.lines, keys)]
+        keys, rows = self._rows_of(basket)
         if not (same and self._patch(keys, rows)):
             self._rebuild(keys, rows)
         if previous_key and previous_key in table.rows:
@@ -90,13 +93,31 @@ class LinesPane(Vertical):
             table.move_cursor(row=min(previous_row, len(self.lines) - 1))
         self._update_info(basket)
 
+    def _rows_of(self, basket: Basket | None) -> tuple[list[str], list[Row]]:
+        """Each shown line's key and row, formatting only lines not shown before."""
+        code = basket.currency_code if basket else None
+        made_for = (basket.id, code) if basket else None
+        before = self._made if made_for == self._made_for else {}
+        made: dict[int, tuple[LineItem, str, Row]] = {}
+        keys, rows = [], []
+        for ln in self.lines:
+            hit = before.get(id(ln))
+            if hit is None or hit[0] is not ln:
+                hit = (ln, line_key(ln), self._plain(ln, code))
+            made[id(ln)] = hit
+            keys.append(hit[1])
+            rows.append((*hit[2], "changed" if hit[1] in self.changed else ""))
+        self._made, self._made_for = made, made_for
+        return keys, rows
+
     @staticmethod
-    def _plain(ln: LineItem, code: str | None, highlighted: bool) -> Row:
+    def _plain(ln: LineItem, code: str | None) -> Row:
+        """A line's cells as text, without the highlight."""
         top = is_top_level(ln.parent_product_id)
         return (ln.name or ln.stock_code or short_id(ln.product_id), ln.stock_code or "",
                 str(ln.qty or 0), price(ln.price, code=code),
                 negated(price(ln.discount, code=code)), price(ln.total_price, code=code),
-                custom_info(ln), "" if top else "child", "changed" if highlighted else "")
+                custom_info(ln), "" if top else "child")
 
     def _cells(self, row: Row) -> list[Text]:
         name, code, qty, unit, discount, total, info, child, highlighted = row
