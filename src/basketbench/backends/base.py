@@ -8,10 +8,12 @@ offers them). Bodies are wire-shaped dicts (camelCase keys, as in api.md); resul
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 from .request_log import RequestLog
+
+if TYPE_CHECKING:  # annotations only: the workbench paints before pydantic is imported
+    from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 
 
 @dataclass(frozen=True)

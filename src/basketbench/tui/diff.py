@@ -3,7 +3,8 @@ status bar ("POLO-NAVY-L qty 2 -> 3, grand total £41.50 -> £55.00")."""
 
 from __future__ import annotations
 
-from ..wire import Basket, LineItem
+from typing import TYPE_CHECKING
+
 from .format import ZERO_GUID, custom_info, extra, price, user_label
 
 TOTAL_FIELDS = (
@@ -11,6 +12,9 @@ TOTAL_FIELDS = (
     ("additional_charge", "additional charges"), ("shipping_charge", "shipping"),
     ("grand_total", "grand total"),
 )
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ..wire import Basket, LineItem
 
 
 def line_key(line: LineItem) -> str:

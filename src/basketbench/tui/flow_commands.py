@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..backends import Backend
-from ..wire import Basket
 from .format import short_id, user_label
 from .screens import Choice, ChoiceScreen, ErrorScreen, Picked
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..wire import Basket
     from .app import BasketBench
     from .recording import FlowRecording
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 from textual.widgets.data_table import ColumnKey
 
-from ...wire import Basket, LineItem
 from ..diff import line_key
 from ..format import custom_info, is_top_level, literal, negated, plural, price, short_id
 from .table import BenchTable
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ...wire import Basket, LineItem
 
 COLUMNS = (("product", "product"), ("stock code", "code"), ("qty", "qty"),
            ("unit price", "unit"), ("discount", "discount"), ("line total", "total"),
