@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -123,10 +124,16 @@ class LinesPane(Vertical):
                 negated(price(ln.discount, code=code)), price(ln.total_price, code=code),
                 custom_info(ln), "" if top else "child")
 
-    def _cells(self, row: Row) -> list[Text]:
-        name, code, qty, unit, discount, total, info, child, highlighted = row
+    def _styles(self) -> tuple[Style, Style]:
+        """(muted, changed), read once per redraw: every `update_cell` refreshes the table,
+        which empties its style cache, and reading a component style again costs ~1 ms."""
         table = self.table
-        muted = table.style_of("muted")
+        return table.style_of("muted"), table.style_of("changed")
+
+    @staticmethod
+    def _cells(row: Row, styles: tuple[Style, Style]) -> list[Text]:
+        name, code, qty, unit, discount, total, info, child, highlighted = row
+        muted, changed_style = styles
         name_text = literal(name)
         if child:
             name_text = Text.assemble(("  └ ", muted), name_text)
@@ -134,7 +141,6 @@ class LinesPane(Vertical):
                  Text(unit, justify="right"), Text(discount, justify="right"),
                  Text(total, justify="right"), literal(info, style=muted)]
         if highlighted:
-            changed_style = table.style_of("changed")
             for cell in cells:
                 cell.stylize(changed_style)
         return cells
@@ -142,8 +148,9 @@ class LinesPane(Vertical):
     def _rebuild(self, keys: list[str], rows: list[Row]) -> None:
         table = self.table
         table.clear()
+        styles = self._styles()
         for key, row in zip(keys, rows):
-            table.add_row(*self._cells(row), key=key)
+            table.add_row(*self._cells(row, styles), key=key)
         self._keys, self._rows = keys, dict(zip(keys, rows))
         self.rebuilds += 1
 
@@ -160,12 +167,13 @@ class LinesPane(Vertical):
                 table.remove_row(key)
                 del self._rows[key]
         columns = [ColumnKey(key) for _, key in COLUMNS]
+        styles = self._styles()
         for key, row in zip(keys, rows):
             old = self._rows.get(key)
             if old is None:
-                table.add_row(*self._cells(row), key=key)
+                table.add_row(*self._cells(row, styles), key=key)
             elif old != row:
-                cells = self._cells(row)
+                cells = self._cells(row, styles)
                 for index, column in enumerate(columns):
                     # A highlight restyles every cell; otherwise only the values that moved.
                     if old[-1] != row[-1] or old[index] != row[index] \
