@@ -8,9 +8,8 @@ dialog closes or the backend answers.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .format import is_top_level
 
