@@ -28,6 +28,12 @@ def test_unchanged_lines_are_reused_and_the_result_equals_full_validation(tmp_pa
         whole = Basket.model_validate(backend.engine.get_basket(bid))
         assert dump_wire(second) == dump_wire(whole)
         assert second.model_fields_set == whole.model_fields_set
+        assert [ln.model_fields_set for ln in second.line_items] == \
+            [ln.model_fields_set for ln in whole.line_items]
+        # Equal nested values are one object (memory), and still what validation gives.
+        a, b = second.line_items[0], second.line_items[1]
+        assert a.company_discount is b.company_discount
+        assert a.subscription_user_settings is b.subscription_user_settings
         old = {ln.product_id: ln for ln in first.line_items}
         for line in second.line_items:
             if line.product_id == target.product_id:

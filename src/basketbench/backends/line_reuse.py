@@ -12,8 +12,15 @@ comparing every field (tui/diff.py, tui/panes/lines.py).
 Limits (docs/workbench.md#performance): the models are shared between versions, so nobody
 may mutate a returned `LineItem` (nothing does: the workbench only reads them); the engine
 must hand out fresh dicts, never mutate one it has returned (it renders a new dict per call);
-the remembered dicts cost memory (about 6 KB a line: 13 MB for a 2,000-line basket), so only
-`KEEP` baskets are remembered, and baskets under `SMALL` lines are validated whole (cheap).
+the remembered dicts cost memory, so only `KEEP` baskets are remembered, and baskets under
+`SMALL` lines are validated whole (cheap).
+
+Memory: most of a line is its nested objects (nine prices of three models each, category and
+subscription objects), and most of those are equal across lines (every zero discount, a
+price and its list price, a category). A newly validated line's nested values are shared:
+one object per distinct wire value (keyed by the exact text of the wire value, so 0.00 and 0
+stay apart), in the models and in the remembered dicts alike. Same limit as above: nobody
+modifies them.
 """
 
 from __future__ import annotations
@@ -27,7 +34,14 @@ from ..wire import Basket, LineItem
 KEEP = 2  # baskets remembered: the one open, and one more (switching back and forth)
 SMALL = 20  # lines: below this, validating the whole basket costs under ~6 ms
 
+SHARED_MAX = 50_000  # distinct nested values kept for sharing; then the table starts afresh
+
 Remembered = dict[tuple[Any, Any, Any], tuple[dict, LineItem]]
+
+# LineItem fields that hold models or lists of them: (name, wire key, kind)
+_NESTED = [(name, field.alias or name, str(field.annotation))
+           for name, field in LineItem.model_fields.items()
+           if "wire." in str(field.annotation) or str(field.annotation).startswith("list")]
 
 
 def _key(raw: dict) -> tuple[Any, Any, Any]:
@@ -39,6 +53,8 @@ class LineReuse:
     def __init__(self) -> None:
         self._baskets: OrderedDict[str, Remembered] = OrderedDict()
         self._lock = threading.Lock()  # engine calls run in worker threads
+        # (kind, repr of the wire value) -> (that wire value, its validated value)
+        self._shared: dict[tuple[str, str], tuple[Any, Any]] = {}
 
     def basket(self, data: Any) -> Basket:
         lines = data.get("lineItems") if isinstance(data, dict) else None
@@ -56,6 +72,7 @@ class LineReuse:
                 model = hit[1]
             else:
                 model = LineItem.model_validate(raw)
+                self._share(raw, model)
             if key is not None:
                 remembered.setdefault(key, (raw, model))
             models.append(model)
@@ -66,6 +83,22 @@ class LineReuse:
             while len(self._baskets) > KEEP:
                 self._baskets.popitem(last=False)
         return basket
+
+    def _share(self, raw: dict, model: LineItem) -> None:
+        """Point the new line's nested values (and its wire dict's) at equal ones seen
+        before. Equal wire text validates to equal models, so the line is unchanged."""
+        values = model.__dict__
+        shared = self._shared
+        with self._lock:
+            if len(shared) > SHARED_MAX:
+                shared.clear()
+            for name, key, kind in _NESTED:
+                wire = raw.get(key)
+                if wire is None or name not in values:
+                    continue
+                seen = shared.setdefault((kind, repr(wire)), (wire, values[name]))
+                raw[key] = seen[0]
+                values[name] = seen[1]  # not setattr: the set of fields given stays as it is
 
     def forget(self, basket_id: str) -> None:
         with self._lock:
