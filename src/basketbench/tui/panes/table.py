@@ -8,6 +8,8 @@ from typing import ClassVar
 
 from rich.style import Style
 from textual.binding import BindingType
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellType, ColumnKey, RowKey
 
@@ -23,14 +25,16 @@ class BenchTable(DataTable):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("cursor_type", "row")
         super().__init__(**kwargs)
+        self._stale_rows: set[RowKey] = set()  # updated since the last paint
 
     def update_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: CellType,
                     *, update_width: bool = False) -> None:
         """Textual's DataTable forgets every rendered row on any cell update (its caches are
         keyed by one update counter), so changing one quantity re-rendered all the visible
         rows of the lines table and, as its row is updated too, of the basket list: most of
-        a keypress's paint. Here only the updated row's cached renderings are dropped and
-        only its region is repainted. A width change still takes the table's own path."""
+        a keypress's paint. Here the row is marked stale and only its region is repainted;
+        its cached renderings are dropped once, at the next paint (`render_line`). A width
+        change still takes the table's own path."""
         row_key = RowKey(row_key) if isinstance(row_key, str) else row_key
         column_key = ColumnKey(column_key) if isinstance(column_key, str) else column_key
         if update_width or row_key not in self._row_locations \
@@ -38,23 +42,41 @@ class BenchTable(DataTable):
             super().update_cell(row_key, column_key, value, update_width=update_width)
             return
         self._data[row_key][column_key] = value
-        self._forget_row(row_key)
+        if row_key not in self._stale_rows:
+            self._stale_rows.add(row_key)
+            self._refresh_region(self._region_of(row_key))
 
-    def _forget_row(self, row_key: RowKey) -> None:
-        """Drop the cached renderings of one row and repaint its region (internals of the
-        pinned Textual version; tests/tui/test_lines_pane.py checks the result on screen)."""
-        row_index = self._row_locations.get(row_key)
-        if row_index is None:
-            return
+    def _region_of(self, row_key: RowKey) -> Region:
+        index = self._row_locations.get(row_key)
+        if index is None:
+            return Region(0, 0, 0, 0)
+        if self._total_row_height != self.row_count:  # some row is taller than one line
+            return self._get_row_region(index)
+        y = index + (self.header_height if self.show_header else 0)
+        return Region(0, y, max(self.size.width, self.virtual_size.width), 1)
+
+    def render_line(self, y: int) -> Strip:
+        if self._stale_rows:
+            self._forget_stale_rows()
+        return super().render_line(y)
+
+    def _forget_stale_rows(self) -> None:
+        """Drop the cached renderings of the rows updated since the last paint, in one pass
+        over each cache (internals of the pinned Textual version;
+        tests/tui/test_lines_pane.py checks the painted rows after a change)."""
+        stale, self._stale_rows = self._stale_rows, set()
         for cache in (self._cell_render_cache, self._row_render_cache):
-            for key in [k for k in cache.keys() if k[0] == row_key]:
+            for key in [k for k in cache.keys() if k[0] in stale]:
                 cache.discard(key)
-        self._row_renderable_cache.discard((self._update_count, row_index))
-        region = self._get_row_region(row_index)
-        lines = range(region.y, region.bottom)
+        indexes = {self._row_locations.get(k) for k in stale} - {None}
+        for key in [k for k in self._row_renderable_cache.keys() if k[1] in indexes]:
+            self._row_renderable_cache.discard(key)
+        lines: set[int] = set()
+        for key in stale:
+            region = self._region_of(key)
+            lines.update(range(region.y, region.bottom))
         for key in [k for k in self._line_cache.keys() if k[0] in lines]:
             self._line_cache.discard(key)
-        self._refresh_region(region)
 
     def action_first_row(self) -> None:
         if self.row_count:
