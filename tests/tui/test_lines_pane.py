@@ -262,3 +262,31 @@ async def test_f_edits_the_basket_custom_info_outside_the_lines_pane(make_app):
         assert after.custom_info2 == "gift order" and after.custom_info1 is None
         assert "basket info: 2: gift order" in str(app.lines_pane.query_one("#lines-info")
                                                    .content)
+
+
+def _painted_row(table, row_index: int) -> str:
+    """The text the table paints for one row (its rendering, not its data): an update must
+    not leave an old rendering of the row in the table's caches (panes/table.py)."""
+    y = row_index + (table.header_height if table.show_header else 0) - round(table.scroll_y)
+    return table.render_line(y).text
+
+
+async def test_a_change_repaints_the_rows_it_touched_with_the_new_values(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-main")
+        select_line(app, "POLO-NAVY-L")
+        lines, baskets = app.lines_pane.table, app.baskets_pane.table
+        row = lines.cursor_row
+        listed = baskets.get_row_index(app.basket_id)
+        painted_before = _painted_row(lines, row), _painted_row(baskets, listed)
+        await pilot.press("plus")
+        await settle(pilot)
+        total = app.totals_pane.value("grand_total")
+        qty_cell = _painted_row(lines, row).split()
+        assert "3" in qty_cell and "2" not in qty_cell, qty_cell
+        assert total in _painted_row(baskets, listed)
+        assert total not in painted_before[1]
+        for other in range(lines.row_count):  # every other row still painted as its data
+            if other != row:
+                assert lines.get_row_at(other)[1].plain in _painted_row(lines, other)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
-from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 from .request_log import RequestLog
+
+if TYPE_CHECKING:  # annotations only: the workbench paints before pydantic is imported
+    from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 from .base import MUTATIONS, BasketChange, BasketPage, BasketSummary, Capabilities, PromoCheck
 from .errors import BackendError, read_only_error
 from .follow import OwnChanges, local_changes
+from .line_reuse import LineReuse
 from .precondition import ExpectedVersionEngine
 from .request_log import RequestLog
 
@@ -46,6 +47,7 @@ class LocalBackend:
         self.log = RequestLog()
         self.own = OwnChanges()  # which versions this backend wrote (watch)
         self._feed: Any = None
+        self.models = LineReuse()  # unchanged lines keep their models (line_reuse.py)
 
     async def close(self) -> None:
         if self._feed is not None:
@@ -170,18 +172,27 @@ class LocalBackend:
 
     # -- mutations --------------------------------------------------------------------------
 
-    # Models are validated in the worker thread too: a 500-line basket takes a noticeable
-    # time to validate, and the event loop must stay free for the UI.
+    # Models are made in the worker thread too, and only the lines that changed are validated
+    # (line_reuse.py): the event loop must stay free for the UI.
     async def _basket(self, op: str, basket_id: str, fn: Callable[[], dict]) -> Basket:
-        return await self._call(op, basket_id, lambda: Basket.model_validate(fn()))
+        return await self._call(op, basket_id, lambda: self.models.basket(fn()))
 
     async def _record(self, op: str, basket_id: str, fn: Callable[[], dict]) -> RecordResult:
         return await self._call(op, basket_id, lambda: RecordResult.model_validate(fn()))
 
     async def _promo(self, op: str, basket_id: str, fn: Callable[[], dict]) -> PromoResult:
-        return await self._call(op, basket_id, lambda: PromoResult.model_validate(fn()))
+        return await self._call(op, basket_id, lambda: self._promo_result(fn()))
+
+    def _promo_result(self, data: dict) -> PromoResult:
+        basket = data.get("basket") if isinstance(data, dict) else None
+        if not isinstance(basket, dict):
+            return PromoResult.model_validate(data)
+        result = PromoResult.model_validate({**data, "basket": None})
+        result.basket = self.models.basket(basket)
+        return result
 
     async def delete_basket(self, basket_id: str) -> bool:
+        self.models.forget(basket_id)
         return await self._call("delete_basket", basket_id,
                                 lambda: self.writer.delete_basket(basket_id))
 

@@ -38,7 +38,6 @@ from .. import jsonio
 from ..backends import Backend, BackendError, BasketPage
 from ..backends.precondition import expecting_version
 from ..redact import redact_text
-from ..wire import Basket, PromoResult, dump_wire
 from . import actions, diff
 from .commands import BasketCommands
 from .connect import (
@@ -89,6 +88,7 @@ from .themes import ThemePersistence, choose_theme, register_themes
 from .too_small import TooSmall, too_small
 
 if TYPE_CHECKING:  # imported on first use: the Nexudus view is not needed to start
+    from ..wire import Basket  # and the wire models (pydantic) come after the first paint
     from .nexudus_view import SessionBasketOpened
 
 HIGHLIGHT_SECONDS = 2.0  # how long changed lines and totals stay highlighted
@@ -147,6 +147,8 @@ def guard_handlers(cls: type) -> type:
 
 def basket_in(result: Any) -> Basket | None:
     """The basket a mutation returned, if it returned one (PromoResult carries one)."""
+    from ..wire import Basket, PromoResult
+
     if isinstance(result, Basket):
         return result
     if isinstance(result, PromoResult) and isinstance(result.basket, Basket):
@@ -183,7 +185,7 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
         if backend is None and opener is None:
             raise ValueError("BasketBench needs a backend or an opener")
         self.keymap = actions.normalise_keymap(keymap)  # a bad id: ValueError before opening
-        # Opening starts now, in a thread; on mount a worker waits for it.
+        # Opened in a thread once the first paint is done; a worker waits for it.
         self._opener = EarlyOpen(opener) if backend is None and opener is not None else None
         self.backend = backend if backend is not None else PendingBackend(profile_name,
                                                                           profile_name)
@@ -276,11 +278,12 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
         self.lines_pane.show(None)
         self.baskets_pane.table.focus()
         # First paint never waits for the backend: it is opened, and the list loaded, in
-        # workers.
+        # workers, started once the screen is painted (connect.EarlyOpen says why).
         if self._opener is not None:
             self.status.set_backend("connecting", "…", self.profile_name, self.read_only)
-            self._open_backend(self._opener, what=f"open profile {self.profile_name!r}",
-                               profile_name=self.profile_name, switching=False)
+            self.call_after_refresh(self._open_backend, self._opener,
+                                    what=f"open profile {self.profile_name!r}",
+                                    profile_name=self.profile_name, switching=False)
         else:
             self.status.set_backend(self.backend.kind, self.backend.label, self.profile_name,
                                     self.read_only)
@@ -631,6 +634,8 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
             self.held = []
 
     def on_basket_changed(self, message: BasketChanged) -> None:
+        from ..wire import PromoResult
+
         basket = message.basket
         bid = (basket.id or "").lower()
         result = message.result
@@ -1084,6 +1089,8 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
         if self.basket is None:
             self.notify("Open a basket first.", severity="warning", markup=False)
             return
+        from ..wire import dump_wire
+
         text = jsonio.dumps(dump_wire(self.basket), indent=2)
         self.copy_to_clipboard(text)
         self.status.say(f"copied basket {short_id(self.basket.id)} JSON ({len(text)} chars)")

@@ -23,17 +23,27 @@ Opener = Callable[[], Any]  # returns a Backend; may raise ConfigError or Backen
 
 
 class EarlyOpen:
-    """An opener already running: the thread starts when this is made (while Textual itself
-    starts up), and calling it waits for that thread and returns its backend or raises its
-    error. Opening the local engine is mostly imports and SQLite; they overlap the app's own
-    start instead of following it."""
+    """An opener run in its own thread, started by `start()` (or by the first call), and
+    calling it waits for that thread and returns its backend or raises its error. Opening
+    the local engine is mostly imports (pydantic, the wire models, the engine) and SQLite.
+
+    The workbench starts it right after its first paint (app.py `on_mount`): started as the
+    app was made, those imports competed for the interpreter with Textual's own start and
+    delayed the first paint by a third, while the full paint (a basket shown) came no
+    sooner (bench/tui.py, docs/workbench.md#performance)."""
 
     def __init__(self, opener: Opener) -> None:
         self._opener = opener
         self._done = threading.Event()
         self._backend: Any = None
         self._error: BaseException | None = None
-        threading.Thread(target=self._run, name="basketbench-open", daemon=True).start()
+        self._thread = threading.Thread(target=self._run, name="basketbench-open", daemon=True)
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread.ident is None:
+                self._thread.start()
 
     def _run(self) -> None:
         try:
@@ -44,6 +54,7 @@ class EarlyOpen:
             self._done.set()
 
     def __call__(self) -> Any:
+        self.start()
         self._done.wait()
         if self._error is not None:
             raise self._error

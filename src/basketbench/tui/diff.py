@@ -3,7 +3,8 @@ status bar ("POLO-NAVY-L qty 2 -> 3, grand total £41.50 -> £55.00")."""
 
 from __future__ import annotations
 
-from ..wire import Basket, LineItem
+from typing import TYPE_CHECKING
+
 from .format import ZERO_GUID, custom_info, extra, price, user_label
 
 TOTAL_FIELDS = (
@@ -11,6 +12,9 @@ TOTAL_FIELDS = (
     ("additional_charge", "additional charges"), ("shipping_charge", "shipping"),
     ("grand_total", "grand total"),
 )
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ..wire import Basket, LineItem
 
 
 def line_key(line: LineItem) -> str:
@@ -24,8 +28,23 @@ def line_key(line: LineItem) -> str:
     return key
 
 
+# The last few baskets keyed: one change keys the same two versions several times (the
+# highlight, the status sentence), and a 2,000-line basket takes a while to key.
+_KEYED: list[tuple[Basket, dict[str, LineItem]]] = []
+_KEYED_MAX = 3
+
+
 def lines_by_key(basket: Basket | None) -> dict[str, LineItem]:
-    return {line_key(ln): ln for ln in (basket.line_items or [])} if basket else {}
+    """The basket's lines by line key (do not modify the dict: it is shared)."""
+    if basket is None:
+        return {}
+    for seen, keyed in _KEYED:
+        if seen is basket:
+            return keyed
+    keyed = {line_key(ln): ln for ln in (basket.line_items or [])}
+    _KEYED.insert(0, (basket, keyed))
+    del _KEYED[_KEYED_MAX:]
+    return keyed
 
 
 def _line_fingerprint(line: LineItem) -> tuple:
@@ -34,10 +53,12 @@ def _line_fingerprint(line: LineItem) -> tuple:
 
 
 def changed_lines(before: Basket | None, after: Basket) -> set[str]:
-    """Keys of lines that are new or differ in quantity, money, order or custom info."""
+    """Keys of lines that are new or differ in quantity, money, order or custom info (a line
+    that is the same object in both is unchanged: backends/line_reuse.py)."""
     old = lines_by_key(before)
     return {key for key, line in lines_by_key(after).items()
-            if key not in old or _line_fingerprint(old[key]) != _line_fingerprint(line)}
+            if key not in old or (old[key] is not line
+                                  and _line_fingerprint(old[key]) != _line_fingerprint(line))}
 
 
 def total_values(basket: Basket) -> dict[str, str]:
@@ -103,6 +124,8 @@ def describe(before: Basket | None, after: Basket) -> str:
         name = line.stock_code or line.name or key
         if key not in old:
             parts.append(f"+{line.qty} {name}")
+        elif old[key] is line:  # the same object: unchanged (backends/line_reuse.py)
+            continue
         elif old[key].qty != line.qty:
             parts.append(f"{name} qty {old[key].qty} -> {line.qty}")
     for key, line in old.items():
@@ -114,7 +137,7 @@ def describe(before: Basket | None, after: Basket) -> str:
                       if k in old]:
             parts.append("line order changed")
         for key in common:
-            if custom_info(old[key]) != custom_info(new[key]):
+            if old[key] is not new[key] and custom_info(old[key]) != custom_info(new[key]):
                 parts.append(f"{new[key].stock_code or key} custom info changed")
         parts += field_changes(before, after)
     old_codes = {p.voucher_code for p in (before.promotions_applied or [])} if before else set()

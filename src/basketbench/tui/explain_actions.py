@@ -6,13 +6,15 @@ live API too). Work runs in workers that post messages; the handlers here touch 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import explanation
-from ..wire import Basket
 from .format import short_id
 from .messages import BasketAudited, BasketExplained
 from .screens.explain import ExplainScreen
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ..wire import Basket
 
 AUDIT_DELAY = 0.4  # seconds a basket stands still before its numbers are audited
 AUDIT_MAX_LINES = 500  # the API's line limit: larger (scale-test) baskets on `w` only

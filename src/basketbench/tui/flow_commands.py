@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..backends import Backend
-from ..wire import Basket
 from .format import short_id, user_label
 from .screens import Choice, ChoiceScreen, ErrorScreen, Picked
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..wire import Basket
     from .panes import StatusBar
     from .recording import FlowRecording
 

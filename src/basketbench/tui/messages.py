@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 from ..backends import BackendError, BasketPage
-from ..wire import Basket
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ..wire import Basket
 
 
 @dataclass

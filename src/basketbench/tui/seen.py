@@ -9,9 +9,12 @@ dialog closes or the backend answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..wire import Basket, LineItem
 from .format import is_top_level
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ..wire import Basket, LineItem
 
 
 @dataclass(frozen=True)

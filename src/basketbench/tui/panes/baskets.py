@@ -4,6 +4,7 @@ database of 100,000 baskets opens as fast as one of ten."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,9 +14,11 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from ...backends import BasketPage, BasketSummary
-from ...wire import Basket
 from ..format import amount, flags, literal, plural, price, raw, short_id, user_label, when
 from .table import BenchTable
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ...wire import Basket
 
 PAGE_SIZE = 200
 # Ask for the next page when the cursor comes this close to the last loaded row.

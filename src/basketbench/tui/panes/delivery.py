@@ -3,12 +3,16 @@ marked), nominated day, click & collect store, delivery plans, instruction and P
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...wire import Basket
 from ..format import DASH, amount, day, extra, literal, price
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ...wire import Basket
 
 
 def country_of(basket: Basket) -> str | None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 from textual.widgets.data_table import ColumnKey
 
-from ...wire import Basket, LineItem
 from ..diff import line_key
 from ..format import custom_info, is_top_level, literal, negated, plural, price, short_id
 from .table import BenchTable
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ...wire import Basket, LineItem
 
 COLUMNS = (("product", "product"), ("stock code", "code"), ("qty", "qty"),
            ("unit price", "unit"), ("discount", "discount"), ("line total", "total"),
@@ -54,6 +59,11 @@ class LinesPane(Vertical):
         self.changed: set[str] = set()
         self._keys: list[str] = []  # row keys in table order
         self._rows: dict[str, Row] = {}  # row key -> what that row shows
+        # id(line) -> (line, key, row without highlight), for the lines shown: the local
+        # backend hands back unchanged lines as the same objects (backends/line_reuse.py),
+        # so a change formats only the lines it touched.
+        self._made: dict[int, tuple[LineItem, str, Row]] = {}
+        self._made_for: tuple[str | None, str | None] | None = None  # (basket id, currency)
         self.rebuilds = 0  # full redraws so far (tests check that a change avoids one)
 
     def compose(self) -> ComposeResult:
@@ -80,9 +90,7 @@ class LinesPane(Vertical):
         self.basket = basket
         self.changed = set(changed or ())
         self.lines = display_order(list(basket.line_items or [])) if basket else []
-        code = basket.currency_code if basket else None
-        keys = [line_key(ln) for ln in self.lines]
-        rows = [self._plain(ln, code, key in self.changed) for ln, key in zip(self.lines, keys)]
+        keys, rows = self._rows_of(basket)
         if not (same and self._patch(keys, rows)):
             self._rebuild(keys, rows)
         if previous_key and previous_key in table.rows:
@@ -91,18 +99,42 @@ class LinesPane(Vertical):
             table.move_cursor(row=min(previous_row, len(self.lines) - 1))
         self._update_info(basket)
 
+    def _rows_of(self, basket: Basket | None) -> tuple[list[str], list[Row]]:
+        """Each shown line's key and row, formatting only lines not shown before."""
+        code = basket.currency_code if basket else None
+        made_for = (basket.id, code) if basket else None
+        before = self._made if made_for == self._made_for else {}
+        made: dict[int, tuple[LineItem, str, Row]] = {}
+        keys, rows = [], []
+        for ln in self.lines:
+            hit = before.get(id(ln))
+            if hit is None or hit[0] is not ln:
+                hit = (ln, line_key(ln), self._plain(ln, code))
+            made[id(ln)] = hit
+            keys.append(hit[1])
+            rows.append((*hit[2], "changed" if hit[1] in self.changed else ""))
+        self._made, self._made_for = made, made_for
+        return keys, rows
+
     @staticmethod
-    def _plain(ln: LineItem, code: str | None, highlighted: bool) -> Row:
+    def _plain(ln: LineItem, code: str | None) -> Row:
+        """A line's cells as text, without the highlight."""
         top = is_top_level(ln.parent_product_id)
         return (ln.name or ln.stock_code or short_id(ln.product_id), ln.stock_code or "",
                 str(ln.qty or 0), price(ln.price, code=code),
                 negated(price(ln.discount, code=code)), price(ln.total_price, code=code),
-                custom_info(ln), "" if top else "child", "changed" if highlighted else "")
+                custom_info(ln), "" if top else "child")
 
-    def _cells(self, row: Row) -> list[Text]:
-        name, code, qty, unit, discount, total, info, child, highlighted = row
+    def _styles(self) -> tuple[Style, Style]:
+        """(muted, changed), read once per redraw: every `update_cell` refreshes the table,
+        which empties its style cache, and reading a component style again costs ~1 ms."""
         table = self.table
-        muted = table.style_of("muted")
+        return table.style_of("muted"), table.style_of("changed")
+
+    @staticmethod
+    def _cells(row: Row, styles: tuple[Style, Style]) -> list[Text]:
+        name, code, qty, unit, discount, total, info, child, highlighted = row
+        muted, changed_style = styles
         name_text = literal(name)
         if child:
             name_text = Text.assemble(("  └ ", muted), name_text)
@@ -110,7 +142,6 @@ class LinesPane(Vertical):
                  Text(unit, justify="right"), Text(discount, justify="right"),
                  Text(total, justify="right"), literal(info, style=muted)]
         if highlighted:
-            changed_style = table.style_of("changed")
             for cell in cells:
                 cell.stylize(changed_style)
         return cells
@@ -118,8 +149,9 @@ class LinesPane(Vertical):
     def _rebuild(self, keys: list[str], rows: list[Row]) -> None:
         table = self.table
         table.clear()
+        styles = self._styles()
         for key, row in zip(keys, rows):
-            table.add_row(*self._cells(row), key=key)
+            table.add_row(*self._cells(row, styles), key=key)
         self._keys, self._rows = keys, dict(zip(keys, rows))
         self.rebuilds += 1
 
@@ -136,12 +168,13 @@ class LinesPane(Vertical):
                 table.remove_row(key)
                 del self._rows[key]
         columns = [ColumnKey(key) for _, key in COLUMNS]
+        styles = self._styles()
         for key, row in zip(keys, rows):
             old = self._rows.get(key)
             if old is None:
-                table.add_row(*self._cells(row), key=key)
+                table.add_row(*self._cells(row, styles), key=key)
             elif old != row:
-                cells = self._cells(row)
+                cells = self._cells(row, styles)
                 for index, column in enumerate(columns):
                     # A highlight restyles every cell; otherwise only the values that moved.
                     if old[-1] != row[-1] or old[index] != row[index] \

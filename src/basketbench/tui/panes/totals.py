@@ -3,7 +3,7 @@ promotion with its discount, and the reason when one no longer qualifies."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -11,8 +11,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...wire import Basket, Promotion
 from ..format import literal, negated, price
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ...wire import Basket, Promotion
 
 SIDES = ("with_tax", "without_tax", "tax")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,9 +15,11 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...backends import Backend, BackendError
-from ...wire import LineItem, Product
 from ..format import amount, extra, literal, price
 from .base import Dialog
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ...wire import LineItem, Product
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                   r"[0-9a-fA-F]{12}$")

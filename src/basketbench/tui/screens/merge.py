@@ -3,6 +3,8 @@ lines (a dry run: `backend.merge(..., dry_run=True)` changes nothing), then conf
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,12 +14,14 @@ from textual.widgets import Button, DataTable, Input, OptionList, RadioButton, R
 from textual.widgets.option_list import Option
 
 from ...backends import Backend, BackendError, BasketSummary
-from ...wire import Basket
 from ..diff import lines_by_key
 from ..format import literal, plural, price, short_id, user_label, when
 from ..panes.baskets import summary_of_short
 from .add_item import GUID
 from .base import Dialog
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ...wire import Basket
 
 SEARCH_DELAY = 0.2
 
