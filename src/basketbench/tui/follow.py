@@ -17,13 +17,15 @@ import asyncio
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 from ..backends.base import BasketChange
-from ..wire import Basket
 from .format import short_id
+
+if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
+    from ..wire import Basket
 
 BUSY_RETRY_S = 0.15  # how soon a change seen while ours is in flight is looked at again
 STALE_MARK = "stale: changed elsewhere · r refreshes"

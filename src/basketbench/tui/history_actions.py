@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..backends import BackendError
 from .format import short_id
 from .messages import BasketChanged
-from .undo import CannotUndo, UndoLog, plan, version_of
+
+if TYPE_CHECKING:  # undo.py (and the wire models it needs) loads at the first change, not
+    from .undo import UndoLog  # before the first paint
 
 NO_HISTORY = ("history unavailable: the {kind} backend at {label} keeps no basket history "
               "(the local engine and a basketbench sandbox do); undo there uses the inverse "
@@ -42,6 +44,8 @@ class HistoryActions:
     def undo_log(self: Any) -> UndoLog:
         log = self.__dict__.get("_undo_log")
         if log is None:
+            from .undo import UndoLog
+
             log = self.__dict__["_undo_log"] = UndoLog()
         return log
 
@@ -81,6 +85,8 @@ class HistoryActions:
         self._undo_or_redo(redo=True)
 
     def _undo_or_redo(self: Any, *, redo: bool) -> None:
+        from .undo import CannotUndo, plan, version_of
+
         verb = "redo" if redo else "undo"
         if not self.may_change(verb):
             return
