@@ -1,6 +1,7 @@
-"""`BasketEngine`: the local basket engine's Python API, one object over one database file.
+"""`BasketEngine`: the local basket engine's Python API, one object over one store (a SQLite
+file, or a PostgreSQL database shared by several processes: store_api.py).
 
-Every mutation is one BEGIN IMMEDIATE transaction: load the basket, apply the rule, reprice,
+Every mutation is one write transaction that first locks its basket: load the basket, apply the rule, reprice,
 write, bump the version, render. Any error rolls the whole transaction back. Reads run in a
 deferred transaction so they see one consistent state. Results are wire-shaped dicts
 (camelCase keys, Decimal money), ready for `jsonio.dumps` or the `wire` models.
@@ -17,8 +18,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from ..money import currency as lookup_currency
 from ..money import from_minor, format_amount
 from . import catalogue as catalogue_mod
@@ -31,7 +30,7 @@ from .ids import normalise_guid
 from .pricing import price
 from .promotions import parse_time
 from .state import BasketState, Writer, load, new_state
-from .store import Store
+from .store_api import open_store
 
 Clock = Callable[[], datetime]
 
@@ -73,23 +72,17 @@ class BasketEngine:
         """`write_wait`: seconds a write waits for a database locked by another process
         before failing with StoreBusy (503); default store.WRITE_WAIT. `retention`: how much
         history a basket keeps (history.py)."""
-        self.path = Path(path)
+        # A postgresql:// URL opens the shared PostgreSQL store, anything else a SQLite file.
+        self.store = open_store(path, write_wait=write_wait)
+        self.path: Path | str = Path(path) if self.store.kind == "sqlite" else self.store.location
         self.retention = retention or history.Retention()
         # Off only for throwaway engines and the benchmark that measures what history costs.
         self.keep_history = keep_history
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.path) if write_wait is None else Store(self.path,
-                                                                       write_wait=write_wait)
-        self.db = sqlite_utils.Database(self.store.conn)
         self.clock = clock or utc_now
         try:
-            # A read-only, locked or damaged file is reported now, not at the first write.
+            # A read-only, locked or damaged database is reported now, not at the first write.
             self.store.check_writable()
-            with self.store.lock:
-                schema.migrate(self.db, str(self.path))
-        except sqlite3.Error as exc:
-            self.store.close()
-            raise self.store.classify(exc) from None
+            self.store.migrate()
         except BaseException:
             self.store.close()
             raise
@@ -128,6 +121,7 @@ class BasketEngine:
         lookup_currency_or_400(cur_code)
 
         def tx(conn: sqlite3.Connection) -> tuple[Any, dict]:
+            self.store.lock_basket(conn, bid)
             cat = self.catalogue(conn)
             now = self._now()
             state = load(conn, cat, bid)
@@ -481,6 +475,7 @@ class BasketEngine:
         strategy = (strategy or "sum").lower()
 
         def op(w: Writer, cat, now):
+            self.store.lock_basket(w.conn, source)
             src = load(w.conn, cat, source)
             if src is None:
                 raise NotFound(f"Source basket {source} not found",
@@ -589,6 +584,7 @@ class BasketEngine:
         bid = normalise_guid(basket_id, "id")
 
         def tx(conn):
+            self.store.lock_basket(conn, bid)
             row = conn.execute("SELECT version, is_locked FROM baskets WHERE id = ?",
                                (bid,)).fetchone()
             if row is None:
