@@ -299,7 +299,8 @@ class PostgresStore:
         column = COUNTERS[table]
         row = conn.execute(f"SELECT last_value, is_called FROM {table}_{column}_seq").fetchone()
         top = conn.execute(f"SELECT max({column}) FROM {table}").fetchone()[0]
-        return max(row[0] if row[1] else 0, top or 0)
+        # Not yet called, the sequence hands out last_value next: one less was the last.
+        return max(row[0] if row[1] else row[0] - 1, top or 0)
 
     def set_id_high_water(self, conn: PgConn, table: str, value: int) -> None:
         # setval(.., false) makes the next id `value + 1` exactly, 1 after a reset.

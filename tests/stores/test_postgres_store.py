@@ -1,0 +1,102 @@
+"""The PostgreSQL store itself: the same schema as SQLite, version checks, the basket row
+lock (also for a basket that does not exist yet), and a bounded wait that ends in 503 BUSY."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+
+import psycopg
+import pytest
+
+from basketbench.engine import BasketEngine, schema
+from basketbench.engine.storage_errors import SchemaTooNew, StoreBusy
+from basketbench.engine.store_api import TABLES
+
+
+def _sqlite_columns(path) -> dict[str, set[str]]:
+    with sqlite3.connect(path) as conn:
+        return {t: {r[1] for r in conn.execute(f"PRAGMA table_info({t})")} for t in TABLES}
+
+
+def _pg_columns(url: str) -> dict[str, set[str]]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT table_name, column_name FROM information_schema.columns "
+                            "WHERE table_schema = 'public'").fetchall()
+    out: dict[str, set[str]] = {}
+    for table, column in rows:
+        out.setdefault(table, set()).add(column)
+    return {t: out.get(t, set()) for t in TABLES}
+
+
+def test_both_stores_have_the_same_tables_and_columns_at_one_version(empty_pg, tmp_path):
+    BasketEngine(tmp_path / "a.db").close()
+    BasketEngine(empty_pg).close()
+    assert _pg_columns(empty_pg) == _sqlite_columns(tmp_path / "a.db")
+    with psycopg.connect(empty_pg) as conn:
+        assert conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] == \
+            schema.SCHEMA_VERSION
+
+
+def test_a_newer_schema_is_refused_and_nothing_is_changed(empty_pg):
+    BasketEngine(empty_pg).close()
+    with psycopg.connect(empty_pg) as conn:
+        conn.execute("INSERT INTO schema_version VALUES (99, 'future')")
+    with pytest.raises(SchemaTooNew, match="schema version 99, newer than this basketbench"):
+        BasketEngine(empty_pg)
+
+
+def test_concurrent_creators_of_one_new_basket_lose_nothing(empty_pg):
+    """Two engines (two pools, as two processes would have) add to baskets that do not exist
+    yet at the same moment: the advisory lock queues the creators, none fails."""
+    engines = [BasketEngine(empty_pg), BasketEngine(empty_pg)]
+    try:
+        from basketbench.engine import demo
+
+        demo.seed_catalogue(engines[0])
+        mug = engines[0].catalogue().product_by_code("MUG-WHITE").product_id
+        baskets = [str(uuid.uuid4()) for _ in range(10)]
+        gate = threading.Barrier(4)
+        errors: list[BaseException] = []
+
+        def adder(engine: BasketEngine) -> None:
+            gate.wait()
+            for bid in baskets:
+                try:
+                    engine.add_item(bid, {"productId": mug, "qty": 1})
+                except BaseException as exc:  # noqa: BLE001 - reported below
+                    errors.append(exc)
+
+        threads = [threading.Thread(target=adder, args=(e,)) for e in engines * 2]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert errors == []
+        for bid in baskets:
+            basket = engines[1].get_basket(bid)
+            assert basket["lineItems"][0]["qty"] == 4 and basket["version"] == 4
+            assert engines[1].history(bid)["total"] == 4
+    finally:
+        for e in engines:
+            e.close()
+
+
+def test_a_basket_locked_too_long_answers_busy_and_changes_nothing(empty_pg):
+    with BasketEngine(empty_pg, write_wait=0.3) as engine:
+        from basketbench.engine import demo
+
+        demo.seed_catalogue(engine)
+        mug = engine.catalogue().product_by_code("MUG-WHITE").product_id
+        bid = str(uuid.uuid4())
+        engine.add_item(bid, {"productId": mug, "qty": 1})
+        with psycopg.connect(empty_pg) as holder:  # another host, mid-transaction
+            holder.execute("SELECT 1 FROM baskets WHERE id = %s FOR UPDATE", (bid,))
+            with pytest.raises(StoreBusy) as caught:
+                engine.add_item(bid, {"productId": mug, "qty": 1})
+            holder.rollback()
+        assert caught.value.status == 503 and caught.value.headers == {"Retry-After": "1"}
+        assert "gave up after waiting 0.3 s" in caught.value.message
+        assert engine.get_basket(bid)["lineItems"][0]["qty"] == 1
+        assert engine.add_item(bid, {"productId": mug, "qty": 1})["lineItems"][0]["qty"] == 2
