@@ -100,3 +100,35 @@ def test_a_basket_locked_too_long_answers_busy_and_changes_nothing(empty_pg):
         assert "gave up after waiting 0.3 s" in caught.value.message
         assert engine.get_basket(bid)["lineItems"][0]["qty"] == 1
         assert engine.add_item(bid, {"productId": mug, "qty": 1})["lineItems"][0]["qty"] == 2
+
+
+def test_a_refresh_token_used_by_two_processes_at_once_is_honoured_once(empty_pg):
+    """Host A uses the refresh token (deletes its row, not yet committed) while host B reads
+    the row and tries the same: B's delete waits for A, finds nothing once A commits, and B
+    must refuse, not hand out a second pair."""
+    from basketbench.server.auth import Principal
+    from basketbench.server.token_store import TokenStore, token_hash
+
+    with BasketEngine(empty_pg) as engine:
+        tokens = TokenStore(engine.store)
+        _access, refresh = tokens.issue("bettercommerce", Principal("ci", frozenset()), 60)
+        with psycopg.connect(empty_pg) as host_a:
+            host_a.execute("DELETE FROM auth_tokens WHERE token_hash = %s",
+                           (token_hash(refresh),))
+            outcome: list[object] = []
+            host_b = threading.Thread(
+                target=lambda: outcome.append(tokens.refresh("bettercommerce", refresh, 60)))
+            host_b.start()
+            with psycopg.connect(empty_pg, autocommit=True) as watch:  # B waits on A's lock
+                for _ in range(200):
+                    if watch.execute("SELECT count(*) FROM pg_stat_activity WHERE "
+                                     "wait_event_type = 'Lock'").fetchone()[0]:
+                        break
+                    threading.Event().wait(0.02)
+                else:
+                    pytest.fail("host B never waited for host A's delete")
+            host_a.commit()
+            host_b.join(10)
+        assert outcome == [None]
+        with psycopg.connect(empty_pg) as conn:  # and no second grant was issued
+            assert conn.execute("SELECT count(*) FROM auth_tokens").fetchone()[0] == 1
