@@ -132,3 +132,24 @@ def test_a_refresh_token_used_by_two_processes_at_once_is_honoured_once(empty_pg
         assert outcome == [None]
         with psycopg.connect(empty_pg) as conn:  # and no second grant was issued
             assert conn.execute("SELECT count(*) FROM auth_tokens").fetchone()[0] == 1
+
+
+def test_connections_the_server_dropped_are_replaced_without_an_error(empty_pg):
+    """A database restart (or a proxy closing idle connections) kills every pooled
+    connection: the next write and read find theirs dead before sending anything, and run
+    on a fresh one instead of answering 503."""
+    with BasketEngine(empty_pg) as engine:
+        from basketbench.engine import demo
+
+        demo.seed_catalogue(engine)
+        mug = engine.catalogue().product_by_code("MUG-WHITE").product_id
+        bid = str(uuid.uuid4())
+        engine.add_item(bid, {"productId": mug, "qty": 1})
+        engine.get_basket(bid)
+        with psycopg.connect(empty_pg, autocommit=True) as admin:
+            killed = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                "datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+        assert killed >= 2  # the write pool's and the read pool's
+        assert engine.add_item(bid, {"productId": mug, "qty": 1})["lineItems"][0]["qty"] == 2
+        assert engine.get_basket(bid)["version"] == 2

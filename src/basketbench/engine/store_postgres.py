@@ -95,15 +95,17 @@ def translate(sql: str) -> tuple[str, bool]:
 class PgConn:
     """A psycopg connection behind the store interface's Conn: SQLite's `?` style."""
 
-    __slots__ = ("raw",)
+    __slots__ = ("raw", "statements")
 
     def __init__(self, raw: psycopg.Connection) -> None:
         self.raw = raw
+        self.statements = 0  # run so far: none means a lost connection changed nothing
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
         text, returning = translate(sql)
         cur = self.raw.cursor()
         cur.execute(text, tuple(params))  # type: ignore[arg-type]
+        self.statements += 1
         if returning:
             row = cur.fetchone()
             cur.lastrowid = row[0] if row else None  # type: ignore[attr-defined]
@@ -195,9 +197,15 @@ class PostgresStore:
         deadline = time.monotonic() + self.write_wait
         attempt = 0
         while True:
+            conn: PgConn | None = None
             try:
                 with self._writes.connection() as raw:
-                    return self._write_once(raw, fn, commit)
+                    conn = PgConn(raw)
+                    return self._write_once(conn, fn, commit)
+            except psycopg.OperationalError as exc:
+                if not _lost_before_use(conn) or attempt >= WRITE_POOL:
+                    raise self.classify(exc) from None
+                attempt += 1  # a pooled connection the server had closed: take another
             except _RETRY as exc:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -208,11 +216,13 @@ class PostgresStore:
                 raise self.classify(exc) from None
 
     @staticmethod
-    def _write_once(raw: psycopg.Connection, fn: Callable[[Any], T], commit: bool) -> T:
+    def _write_once(conn: PgConn, fn: Callable[[Any], T], commit: bool) -> T:
+        raw = conn.raw
         try:
-            result = fn(PgConn(raw))
+            result = fn(conn)
         except BaseException:
-            raw.rollback()
+            if not raw.broken:
+                raw.rollback()
             raise
         if commit:
             raw.commit()
@@ -238,14 +248,22 @@ class PostgresStore:
     # -- reads ------------------------------------------------------------------------------
 
     def read(self, fn: Callable[[Any], T]) -> T:
-        try:
-            with self._reads.connection() as raw:
-                try:
-                    return fn(PgConn(raw))
-                finally:
-                    raw.rollback()
-        except (psycopg.Error, PoolTimeout) as exc:
-            raise self.classify(exc) from None
+        for attempt in range(READ_POOL + 1):
+            conn: PgConn | None = None
+            try:
+                with self._reads.connection() as raw:
+                    conn = PgConn(raw)
+                    try:
+                        return fn(conn)
+                    finally:
+                        if not raw.broken:
+                            raw.rollback()
+            except psycopg.OperationalError as exc:
+                if not _lost_before_use(conn) or attempt == READ_POOL:
+                    raise self.classify(exc) from None
+            except (psycopg.Error, PoolTimeout) as exc:
+                raise self.classify(exc) from None
+        raise AssertionError("unreachable")
 
     def read_one(self, sql: str, params: tuple = ()) -> tuple | None:
         return self.read(lambda conn: conn.execute(sql, params).fetchone())
@@ -306,6 +324,12 @@ class PostgresStore:
         # setval(.., false) makes the next id `value + 1` exactly, 1 after a reset.
         conn.execute("SELECT setval(pg_get_serial_sequence(?, ?), ?, false)",
                      (table, COUNTERS[table], value + 1))
+
+
+def _lost_before_use(conn: PgConn | None) -> bool:
+    """A pooled connection found dead at its first statement (the server restarted, a proxy
+    closed it while idle): nothing was sent, so another connection may safely run it all."""
+    return conn is not None and conn.statements == 0 and conn.raw.broken
 
 
 def _adapt(conn: psycopg.Connection) -> None:
