@@ -153,3 +153,29 @@ def test_connections_the_server_dropped_are_replaced_without_an_error(empty_pg):
         assert killed >= 2  # the write pool's and the read pool's
         assert engine.add_item(bid, {"productId": mug, "qty": 1})["lineItems"][0]["qty"] == 2
         assert engine.get_basket(bid)["version"] == 2
+
+
+def test_hosts_starting_together_on_an_empty_database_seed_it_once(empty_pg):
+    from basketbench.engine import demo
+
+    engines = [BasketEngine(empty_pg), BasketEngine(empty_pg)]
+    try:
+        gate = threading.Barrier(2)
+        seeded: list[bool] = []
+
+        def start(engine: BasketEngine) -> None:
+            gate.wait()
+            seeded.append(demo.ensure_seeded(engine))
+
+        threads = [threading.Thread(target=start, args=(e,)) for e in engines]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert sorted(seeded) == [False, True]
+        alice = engines[0].get_basket(demo.basket_id("alice-main"))
+        assert alice["version"] > 0 and engines[1].history(alice["id"])["total"] == \
+            alice["version"]
+    finally:
+        for e in engines:
+            e.close()

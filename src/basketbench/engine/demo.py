@@ -301,9 +301,13 @@ def reset(engine: BasketEngine) -> dict[str, str]:
 
 def ensure_seeded(engine: BasketEngine) -> bool:
     """Seed a database that has no catalogue yet; True when it seeded."""
-    empty = engine.store.read(lambda c: c.execute("SELECT count(*) FROM products").fetchone()[0]) == 0
-    if empty:
-        reset(engine)
+    # Hosts starting together on one empty PostgreSQL database: one seeds, the rest wait
+    # and then find it seeded.
+    with engine.store.exclusive("basketbench demo seed"):
+        empty = engine.store.read(
+            lambda c: c.execute("SELECT count(*) FROM products").fetchone()[0]) == 0
+        if empty:
+            reset(engine)
     return empty
 
 

@@ -19,6 +19,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TypeVar
 
@@ -143,6 +144,11 @@ class SqliteStore:
 
     def lock_basket(self, conn: sqlite3.Connection, basket_id: str) -> None:
         """Nothing to do: BEGIN IMMEDIATE already holds the whole file for this write."""
+
+    def exclusive(self, name: str) -> AbstractContextManager[None]:
+        """Nothing to hold: one file is served by one `serve` (its workers fork after the
+        parent has seeded it)."""
+        return nullcontext()
 
     # -- schema and id counters ---------------------------------------------------------------
 

@@ -17,6 +17,7 @@ versions, which errors mean "busy" or "full") stays inside the stores.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -77,6 +78,11 @@ class Store(Protocol):
     def lock_basket(self, conn: Any, basket_id: str) -> None:
         """Inside a write: hold the basket (existing or about to be created) until commit,
         so two processes never change it at once."""
+        ...
+
+    def exclusive(self, name: str) -> AbstractContextManager[None]:
+        """Held across several transactions, by one process of all those on the store at a
+        time (seeding an empty database while other hosts start)."""
         ...
 
     def migrate(self) -> int:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import functools
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import psycopg
@@ -244,6 +245,23 @@ class PostgresStore:
         # of them may have committed meanwhile (READ COMMITTED: each statement sees it).
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (basket_id,))
         conn.execute("SELECT 1 FROM baskets WHERE id = ? FOR UPDATE", (basket_id,))
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """A session advisory lock on the name, on a connection kept for the duration."""
+        try:
+            with self._writes.connection() as raw:
+                raw.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (name,))
+                raw.commit()
+                try:
+                    yield
+                finally:
+                    if not raw.broken:
+                        raw.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))",
+                                    (name,))
+                        raw.commit()
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise self.classify(exc) from None
 
     # -- reads ------------------------------------------------------------------------------
 
