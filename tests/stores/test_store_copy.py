@@ -140,3 +140,33 @@ def test_an_unreachable_server_is_a_clear_error_without_the_password(tmp_path):
     assert result.exit_code == 1
     assert "cannot be reached" in result.output and "127.0.0.1:1" in result.output
     assert "hunter2" not in result.output
+
+
+def test_serve_takes_one_of_db_and_store(tmp_path):
+    both = run("serve", "--db", str(tmp_path / "a.db"), "--store", str(tmp_path / "b.db"))
+    assert both.exit_code == 2 and "give only one of --db and --store" in both.output
+
+
+def test_the_cli_uses_postgresql_from_the_env_var_or_a_profile(empty_pg, tmp_path,
+                                                               monkeypatch):
+    monkeypatch.setenv("BASKETBENCH_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("BASKETBENCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("BASKETBENCH_DB", raising=False)
+    alice = demo.basket_id("alice-main")
+    monkeypatch.setenv("BASKETBENCH_STORE", empty_pg)
+    via_env = run("basket", "get", alice, "--json")
+    assert via_env.exit_code == 0, via_env.output
+    assert alice in via_env.output
+    with psycopg.connect(empty_pg) as conn:  # seeded there, not in a file
+        assert conn.execute("SELECT count(*) FROM baskets").fetchone()[0] > 0
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").rglob("*.db"))
+
+    monkeypatch.delenv("BASKETBENCH_STORE")
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "config.toml").write_text(
+        f'[profiles.team]\nkind = "local"\ndb = "{empty_pg}"\n', "utf-8")
+    with BasketEngine(empty_pg) as engine:
+        engine.set_po(alice, "PO-FROM-PROFILE-TEST")
+    via_profile = run("basket", "--profile", "team", "get", alice, "--json")
+    assert via_profile.exit_code == 0, via_profile.output
+    assert "PO-FROM-PROFILE-TEST" in via_profile.output
