@@ -179,3 +179,63 @@ def test_hosts_starting_together_on_an_empty_database_seed_it_once(empty_pg):
     finally:
         for e in engines:
             e.close()
+
+
+def test_two_merges_locking_each_others_baskets_are_retried_not_refused(empty_pg):
+    """Host A merges X into Y while host B merges Y into X: each holds its target and waits
+    for its source, a deadlock PostgreSQL breaks by aborting one. That one is retried and
+    runs after the other, as if the two had come one after the other: never a 503."""
+    from datetime import datetime, timezone
+
+    from basketbench.engine import demo
+
+    both_hold_targets = threading.Barrier(2, timeout=20)
+
+    def clock_meeting_the_other_once():
+        met = []
+
+        def clock():
+            # The engine reads the clock right after locking the target basket.
+            if not met:
+                met.append(True)
+                both_hold_targets.wait()
+            return datetime(2026, 11, 22, 12, tzinfo=timezone.utc)
+        return clock
+
+    seed = BasketEngine(empty_pg)
+    demo.seed_catalogue(seed)
+    mug = seed.catalogue().product_by_code("MUG-WHITE").product_id
+    x, y = str(uuid.uuid4()), str(uuid.uuid4())
+    seed.add_item(x, {"productId": mug, "qty": 1})
+    seed.add_item(y, {"productId": mug, "qty": 2})
+    with psycopg.connect(empty_pg) as conn:
+        deadlocks = conn.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = "
+                                 "current_database()").fetchone()[0]
+    hosts = [BasketEngine(empty_pg, clock=clock_meeting_the_other_once()) for _ in range(2)]
+    outcomes: list[object] = []
+
+    def merge(engine: BasketEngine, target: str, source: str) -> None:
+        try:
+            outcomes.append(engine.merge(target, source)["lineItems"][0]["qty"])
+        except BaseException as exc:  # noqa: BLE001 - the assertion shows it
+            outcomes.append(exc)
+
+    try:
+        threads = [threading.Thread(target=merge, args=(hosts[0], y, x)),
+                   threading.Thread(target=merge, args=(hosts[1], x, y))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        # Serially: X into Y gives Y 3 mugs and deletes X; then Y into the new X gives X 3
+        # mugs and deletes Y (a merge target that does not exist is created).
+        assert outcomes == [3, 3]
+        remaining = [seed.get_basket(b) for b in (x, y)]
+        assert sorted(b["isNew"] for b in remaining) == [False, True]
+        assert [b["lineItems"][0]["qty"] for b in remaining if not b["isNew"]] == [3]
+        with psycopg.connect(empty_pg) as conn:
+            assert conn.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = "
+                                "current_database()").fetchone()[0] == deadlocks + 1
+    finally:
+        for e in [seed, *hosts]:
+            e.close()

@@ -172,7 +172,8 @@ class PostgresStore:
         text = _first_line(exc)
         if isinstance(exc, PoolTimeout):
             return StoreBusy.waited(self.location, self.write_wait,
-                                    "every connection of this process was in use")
+                                    "no connection of this process became free or could be "
+                                    "made")
         if isinstance(exc, (*_BUSY, *_RETRY)):
             return StoreBusy.waited(self.location, self.write_wait,
                                     f"by another process or connection: {text}")
@@ -203,16 +204,16 @@ class PostgresStore:
                 with self._writes.connection() as raw:
                     conn = PgConn(raw)
                     return self._write_once(conn, fn, commit)
-            except psycopg.OperationalError as exc:
-                if not _lost_before_use(conn) or attempt >= WRITE_POOL:
-                    raise self.classify(exc) from None
-                attempt += 1  # a pooled connection the server had closed: take another
             except _RETRY as exc:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise self.classify(exc) from None
                 attempt += 1
                 time.sleep(min(left, 0.005 * 2 ** min(attempt, 5)) * (0.5 + random.random()))
+            except psycopg.OperationalError as exc:
+                if not _lost_before_use(conn) or attempt >= WRITE_POOL:
+                    raise self.classify(exc) from None
+                attempt += 1  # a pooled connection the server had closed: take another
             except (psycopg.Error, PoolTimeout) as exc:
                 raise self.classify(exc) from None
 
