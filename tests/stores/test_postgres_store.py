@@ -239,3 +239,37 @@ def test_two_merges_locking_each_others_baskets_are_retried_not_refused(empty_pg
     finally:
         for e in [seed, *hosts]:
             e.close()
+
+
+def test_the_sandbox_on_postgresql_answers_a_held_basket_with_the_busy_envelope(empty_pg,
+                                                                               tmp_path):
+    """Another host holds the basket past --lock-wait: 503 BUSY with Retry-After, the same
+    envelope as a locked SQLite file; reads of that basket never wait; nothing changed."""
+    import time
+
+    import httpx
+
+    from tests.support.sandbox import start_sandbox
+
+    basket = "/api/v2/commerce/basket"
+    with start_sandbox(tmp_path / "busy.db", store=empty_pg,
+                       extra_args=["--lock-wait", "0.5"]) as sb, \
+            httpx.Client(base_url=sb.base_url + basket, timeout=30) as api:
+        mug = api.get("/catalogue/products", params={"q": "MUG-WHITE"}).json()["result"][0][
+            "productId"]
+        bid = str(uuid.uuid4())
+        assert api.put(f"/{bid}/items/add", json={"productId": mug, "qty": 1}).status_code == 200
+        with psycopg.connect(empty_pg) as other_host:
+            other_host.execute("SELECT 1 FROM baskets WHERE id = %s FOR UPDATE", (bid,))
+            started = time.monotonic()
+            resp = api.put(f"/{bid}/items/add", json={"productId": mug, "qty": 1})
+            waited = time.monotonic() - started
+            read = api.get(f"/{bid}")
+            other_host.rollback()
+        assert resp.status_code == 503, resp.text
+        body = resp.json()
+        assert body["messageCode"] == "BUSY" and body["success"] is False
+        assert "is locked" in body["message"] and "Nothing was changed" in body["message"]
+        assert resp.headers["retry-after"] == "1"
+        assert 0.4 <= waited < 5
+        assert read.status_code == 200 and read.json()["result"]["lineItems"][0]["qty"] == 1
