@@ -65,6 +65,7 @@ class SqliteStore:
     implementation of store_api.Store)."""
 
     kind = "sqlite"
+    row_lock = ""  # BEGIN IMMEDIATE already holds the whole file
 
     def __init__(self, path: str | Path, *, write_wait: float = WRITE_WAIT) -> None:
         self.path = str(path)

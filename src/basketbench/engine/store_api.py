@@ -58,6 +58,9 @@ class Store(Protocol):
     kind: str        # "sqlite" or "postgresql"
     location: str    # the file, or the URL without its password: safe to show and log
     write_wait: float
+    # Appended to a SELECT of a row the transaction will then write: " FOR UPDATE" where rows
+    # are locked one by one, "" where a write transaction holds everything already (SQLite).
+    row_lock: str
 
     def transaction(self, fn: Callable[[Any], T], *, write: bool = True,
                     commit: bool = True) -> T:

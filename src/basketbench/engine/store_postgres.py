@@ -123,6 +123,7 @@ class PgConn:
 
 class PostgresStore:
     kind = "postgresql"
+    row_lock = " FOR UPDATE"
 
     def __init__(self, url: str, *, write_wait: float = WRITE_WAIT,
                  write_pool: int = WRITE_POOL, read_pool: int = READ_POOL) -> None:

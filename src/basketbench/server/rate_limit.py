@@ -57,12 +57,11 @@ class RateLimiter:
 
     def failed(self, keys: list[Key]) -> None:
         now = self.clock()
-        for_update = " FOR UPDATE" if self.store.kind == "postgresql" else ""
+        for_update = self.store.row_lock
 
         def tx(conn):
             for key in keys:
-                # FOR UPDATE: on PostgreSQL two processes must not both count from one
-                # value (SQLite's write transaction already holds the whole file).
+                # Locked (on PostgreSQL): two processes must not both count from one value.
                 row = conn.execute("SELECT failures, window_start FROM auth_failures "
                                    f"WHERE key = ?{for_update}", (key.name,)).fetchone()
                 if row is None or now - row[1] > self.limits.window:
