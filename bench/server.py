@@ -19,7 +19,6 @@ import asyncio
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,9 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from tests.support.sandbox import free_port, start_sandbox  # noqa: E402
-
 from basketbench.engine import demo  # noqa: E402
+from tests.support.sandbox import free_port, start_sandbox  # noqa: E402
 
 BARE_APP = textwrap.dedent("""
     import sys

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import FixedClock
 
 from basketbench.engine import BasketEngine, demo
-from conftest import FixedClock
 from tests.support.postgres import STORES, DemoSnapshot, module_database, server_url
 
 

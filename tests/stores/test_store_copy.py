@@ -99,7 +99,8 @@ def test_a_non_empty_destination_is_refused_unless_replaced(empty_pg, tmp_path):
     assert run("store", "copy", str(source), empty_pg).exit_code == 0
     with BasketEngine(empty_pg) as engine:
         extra = str(uuid.uuid4())
-        engine.add_item(extra, {"productId": engine.catalogue().product_by_code("MUG-WHITE").product_id, "qty": 1})
+        mug = engine.catalogue().product_by_code("MUG-WHITE").product_id
+        engine.add_item(extra, {"productId": mug, "qty": 1})
     refused = run("store", "copy", str(source), empty_pg)
     assert refused.exit_code == 1
     assert "is not empty" in refused.output and "--replace" in refused.output

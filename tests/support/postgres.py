@@ -16,9 +16,9 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 

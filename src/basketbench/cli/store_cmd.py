@@ -54,7 +54,6 @@ def copy(ctx: click.Context, source: str, destination: str, replace: bool) -> No
     (each a SQLite file or a postgresql:// URL), in one transaction on DST."""
     from ..engine import store_copy
     from ..engine.errors import EngineError
-
     from ..engine.store_api import is_url
 
     if not is_url(source) and not Path(source).is_file():

@@ -378,7 +378,8 @@ def generate_big_basket(engine: BasketEngine, lines: int = 2000, *,
                                   for i, (pid, code, title, _) in enumerate(products)])
         conn.executemany(
             "INSERT INTO product_prices (product_id, currency, price_minor) "
-            "VALUES (?, 'GBP', ?) ON CONFLICT DO NOTHING", [(pid, minor) for pid, _, _, minor in products])
+            "VALUES (?, 'GBP', ?) ON CONFLICT DO NOTHING",
+            [(pid, minor) for pid, _, _, minor in products])
         catalogue_mod.bump_rev(conn)
 
     engine.store.transaction(tx)

@@ -1,10 +1,11 @@
 """`BasketEngine`: the local basket engine's Python API, one object over one store (a SQLite
 file, or a PostgreSQL database shared by several processes: store_api.py).
 
-Every mutation is one write transaction that first locks its basket: load the basket, apply the rule, reprice,
-write, bump the version, render. Any error rolls the whole transaction back. Reads run in a
-deferred transaction so they see one consistent state. Results are wire-shaped dicts
-(camelCase keys, Decimal money), ready for `jsonio.dumps` or the `wire` models.
+Every mutation is one write transaction that first locks its basket: load the basket, apply
+the rule, reprice, write, bump the version, render. Any error rolls the whole transaction
+back. Reads run in one snapshot (a read transaction) so they see one consistent state.
+Results are wire-shaped dicts (camelCase keys, Decimal money), ready for `jsonio.dumps` or
+the `wire` models.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..money import from_minor, format_amount
 from . import catalogue as catalogue_mod
 from . import explain as explain_mod
 from . import history
-from . import ops_basket, ops_delivery, ops_lines, ops_promos, render, schema, sessions
+from . import ops_basket, ops_delivery, ops_lines, ops_promos, render, sessions
 from . import inputs, storefront_views
 from .errors import BasketLocked, Conflict, NotFound, ValidationError, field_error
 from .ids import normalise_guid

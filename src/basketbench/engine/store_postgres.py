@@ -33,8 +33,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from ..redact import redact_url
 from . import schema_postgres
 from .schema import SCHEMA_VERSION
-from .storage_errors import (SchemaTooNew, StorageError, StoreBusy, StoreFull,
-                             StoreReadOnly)
+from .storage_errors import SchemaTooNew, StorageError, StoreBusy, StoreFull, StoreReadOnly
 from .store import WRITE_WAIT
 from .store_api import COUNTERS, NUMBERED_TABLES
 

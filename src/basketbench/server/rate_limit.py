@@ -1,9 +1,10 @@
 """Failed token requests, counted per client id / user and per address, with lock-out.
 
 Kept in the database (table `auth_failures`) so the count is one across every server
-process on the store (the SQLite file, or the PostgreSQL database of every host). `max_failures` failures of one key within `window` seconds lock that key
-out for `lockout` seconds: a locked-out request is answered 429 with `Retry-After` before any
-secret is checked (so it costs no hashing either). A success clears the name's count, never
+process on the store (the SQLite file, or the PostgreSQL database of every host).
+`max_failures` failures of one key within `window` seconds lock that key out for `lockout`
+seconds: a locked-out request is answered 429 with `Retry-After` before any secret is
+checked (so it costs no hashing either). A success clears the name's count, never
 the address's.
 """
 

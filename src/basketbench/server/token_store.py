@@ -1,5 +1,6 @@
 """Issued tokens, kept in the database (table `auth_tokens`), so every server process on the
-store (a SQLite file or a shared PostgreSQL database) accepts every token and a revocation is seen by all of them at once.
+store (a SQLite file or a shared PostgreSQL database) accepts every token and a revocation
+is seen by all of them at once.
 
 Only a token's SHA-256 is stored, never the token (tokens are 256 random bits, so a fast hash
 is enough). An access token and the refresh token issued with it share a grant id: using the
