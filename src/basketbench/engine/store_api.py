@@ -111,13 +111,15 @@ def is_url(location: str | Path) -> bool:
 
 def open_store(location: str | Path, *, write_wait: float | None = None) -> Store:
     """The store a --db/--store value names: a postgresql:// URL, else a SQLite file."""
-    kwargs = {} if write_wait is None else {"write_wait": write_wait}
+    from .store import WRITE_WAIT
+
+    wait = WRITE_WAIT if write_wait is None else write_wait
     if is_url(location):
         from .store_postgres import PostgresStore
 
-        return PostgresStore(str(location), **kwargs)
+        return PostgresStore(str(location), write_wait=wait)
     from .store import SqliteStore
 
     path = Path(location)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteStore(path, **kwargs)
+    return SqliteStore(path, write_wait=wait)

@@ -111,6 +111,12 @@ class PgConn:
             cur.lastrowid = row[0] if row else None  # type: ignore[attr-defined]
         return cur  # type: ignore[return-value]
 
+    def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first column of the first row of an aggregate (always one row)."""
+        row = self.execute(sql, params).fetchone()
+        assert row is not None, sql
+        return row[0]
+
     def executemany(self, sql: str, seq: Any) -> _Cursor:
         text, _ = translate(sql)
         if text.endswith(" RETURNING id"):
@@ -308,7 +314,7 @@ class PostgresStore:
             conn.execute("SELECT pg_advisory_xact_lock(5157)")  # any fixed number: "migrate"
             conn.execute("CREATE TABLE IF NOT EXISTS schema_version "
                          "(version BIGINT NOT NULL, applied TEXT)")
-            version = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+            version = conn.value("SELECT max(version) FROM schema_version") or 0
             if version > SCHEMA_VERSION:
                 raise SchemaTooNew(
                     f"The PostgreSQL database {self.location} has schema version {version}, "
@@ -333,9 +339,9 @@ class PostgresStore:
 
     def schema_version(self) -> int:
         def version(conn: PgConn) -> int:
-            if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
+            if conn.value("SELECT to_regclass('schema_version')") is None:
                 return 0
-            return conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+            return conn.value("SELECT max(version) FROM schema_version") or 0
 
         return self.read(version)
 
@@ -345,10 +351,11 @@ class PostgresStore:
 
     def id_high_water(self, conn: PgConn, table: str) -> int:
         column = COUNTERS[table]
-        row = conn.execute(f"SELECT last_value, is_called FROM {table}_{column}_seq").fetchone()
-        top = conn.execute(f"SELECT max({column}) FROM {table}").fetchone()[0]
+        last, called = conn.execute(
+            f"SELECT last_value, is_called FROM {table}_{column}_seq").fetchone() or (1, False)
+        top = conn.value(f"SELECT max({column}) FROM {table}")
         # Not yet called, the sequence hands out last_value next: one less was the last.
-        return max(row[0] if row[1] else row[0] - 1, top or 0)
+        return max(last if called else last - 1, top or 0)
 
     def set_id_high_water(self, conn: PgConn, table: str, value: int) -> None:
         # setval(.., false) makes the next id `value + 1` exactly, 1 after a reset.
