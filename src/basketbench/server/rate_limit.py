@@ -62,7 +62,10 @@ class RateLimiter:
 
         def tx(conn):
             for key in keys:
-                # Locked (on PostgreSQL): two processes must not both count from one value.
+                # The row first (an empty count), then locked (on PostgreSQL): two processes
+                # counting one key's first failures at once must not both count from nothing.
+                conn.execute("INSERT INTO auth_failures VALUES (?, 0, ?, 0) "
+                             "ON CONFLICT (key) DO NOTHING", (key.name, now))
                 row = conn.execute("SELECT failures, window_start FROM auth_failures "
                                    f"WHERE key = ?{for_update}", (key.name,)).fetchone()
                 if row is None or now - row[1] > self.limits.window:
