@@ -275,32 +275,39 @@ def test_the_sandbox_on_postgresql_answers_a_held_basket_with_the_busy_envelope(
         assert read.status_code == 200 and read.json()["result"]["lineItems"][0]["qty"] == 1
 
 
-def test_failed_token_requests_counted_by_two_hosts_at_once_are_all_counted(empty_pg):
-    """Host A is counting a failure for a key (row locked, not committed) when host B counts
-    one too: B waits and counts from A's value, so the lock-out sees both."""
+def _wait_until_someone_waits_for_a_lock(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as watch:
+        for _ in range(250):
+            if watch.execute("SELECT count(*) FROM pg_stat_activity WHERE "
+                             "wait_event_type = 'Lock'").fetchone()[0]:
+                return
+            threading.Event().wait(0.02)
+    pytest.fail("the second host never waited for the first one's lock")
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first-failure", "later-failure"])
+def test_failed_token_requests_counted_by_two_hosts_at_once_are_all_counted(empty_pg, first):
+    """Host A is counting a failure for a key (its row written, not committed) when host B
+    counts one too: B waits and counts from A's value, so the lock-out sees both, also when
+    it is the key's very first failure (no row to lock yet)."""
+    import time
+
     from basketbench.server.rate_limit import Limits, RateLimiter
 
     with BasketEngine(empty_pg) as engine:
         limiter = RateLimiter(engine.store, Limits(per_name=10))
         keys = limiter.keys("client", "mallory", None)
-        limiter.failed(keys)
+        if not first:
+            limiter.failed(keys)
         with psycopg.connect(empty_pg) as host_a:
-            host_a.execute("SELECT failures FROM auth_failures WHERE key = %s FOR UPDATE",
-                           (keys[0].name,))
-            host_a.execute("UPDATE auth_failures SET failures = failures + 1 WHERE key = %s",
-                           (keys[0].name,))
+            host_a.execute("INSERT INTO auth_failures VALUES (%s, 1, %s, 0) ON CONFLICT (key) "
+                           "DO UPDATE SET failures = auth_failures.failures + 1",
+                           (keys[0].name, time.time()))
             host_b = threading.Thread(target=limiter.failed, args=(keys,))
             host_b.start()
-            with psycopg.connect(empty_pg, autocommit=True) as watch:
-                for _ in range(200):
-                    if watch.execute("SELECT count(*) FROM pg_stat_activity WHERE "
-                                     "wait_event_type = 'Lock'").fetchone()[0]:
-                        break
-                    threading.Event().wait(0.02)
-                else:
-                    pytest.fail("host B never waited for host A's count")
+            _wait_until_someone_waits_for_a_lock(empty_pg)
             host_a.commit()
             host_b.join(10)
         with psycopg.connect(empty_pg) as conn:
             assert conn.execute("SELECT failures FROM auth_failures WHERE key = %s",
-                                (keys[0].name,)).fetchone()[0] == 3
+                                (keys[0].name,)).fetchone()[0] == (2 if first else 3)
