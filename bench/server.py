@@ -1,8 +1,12 @@
 """Sandbox server throughput: requests/s and p50/p99 latency for GET basket and add item at 1
 and 16 concurrent clients, against the real server and against a bare ASGI app (same uvicorn,
-same JSON bytes) as the ceiling; then GET and add item at 16 clients with `serve --workers`
-1, 2 and 4, as ratios to the 1-worker figure of the same run.
-Figures, not a test: `python bench/server.py [--seconds 3] [--workers-only]`.
+same JSON bytes) as the ceiling; then GET and PUT items/add at 16 and 64 clients with
+`serve --workers` 1, 2 and 4, on SQLite and on PostgreSQL, as ratios to the 1-worker figure
+of the same store, with the CPU each request costs in the server and in the database.
+Figures, not a test: `python bench/server.py [--seconds 2] [--workers-only] [--pg URL]`.
+
+PostgreSQL: --pg URL (a server to make a scratch database on), else $BASKETBENCH_TEST_PG,
+else a throwaway server started with .ci/postgres.sh for the run.
 
 Each server runs in its own process; the client is one asyncio process speaking raw
 HTTP/1.1 keep-alive over N connections (httpx would be the bottleneck, see DESIGN.md).
@@ -82,15 +86,18 @@ async def client(port: int, requests: list[bytes], stop_at: float, warm_until: f
         writer.close()
 
 
-def run_load(port: int, requests: list[bytes], concurrency: int, seconds: float) -> dict:
+def run_load(port: int, requests: list, concurrency: int, seconds: float) -> dict:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
 
     async def main() -> None:
         now = time.perf_counter()
         warm_until, stop_at = now + 0.5, now + 0.5 + seconds
-        await asyncio.gather(*(client(port, requests, stop_at, warm_until, latencies, statuses)
-                               for _ in range(concurrency)))
+        # A list of lists: client n sends the n-th list (its own basket); else all share one.
+        per_client = requests if requests and isinstance(requests[0], list) else [requests]
+        await asyncio.gather(*(client(port, per_client[n % len(per_client)], stop_at,
+                                      warm_until, latencies, statuses)
+                               for n in range(concurrency)))
 
     asyncio.run(main())
     latencies.sort()
@@ -108,9 +115,11 @@ def http_request(method: str, path: str, body: bytes = b"") -> bytes:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--workers-only", action="store_true",
                         help="only the worker-process figures")
+    parser.add_argument("--pg", help="PostgreSQL server URL to make a scratch database on")
+    parser.add_argument("--no-pg", action="store_true", help="SQLite figures only")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bb-bench-"))
@@ -148,7 +157,7 @@ def main() -> None:
 
         if args.workers_only:
             sandbox.stop()
-            bench_workers(tmp / "bench.db", get_requests, add_requests, args.seconds)
+            bench_stores(tmp, args)
             return
         rows = []
         for name, port, requests in (("GET basket", sandbox.port, get_requests),
@@ -177,7 +186,7 @@ def main() -> None:
         bare.wait(10)
         bare = None
         print()
-        bench_workers(tmp / "bench.db", get_requests, add_requests, args.seconds)
+        bench_stores(tmp, args)
     finally:
         sandbox.stop()
         if bare is not None:
@@ -191,24 +200,160 @@ def print_aims(by: dict[tuple[str, int], float]) -> None:
     put = by[("add item (+1/-1)", 16)] / by[("bare ASGI, same JSON (PUT)", 16)]
     print(f"AIM server-get: {get:.2f} (aim >= 0.7)")
     print(f"AIM server-put: {put:.2f} (aim >= 0.4)")
+# -- workers x stores --------------------------------------------------------------------------
+
+CLIENTS = (16, 64)
+WORKERS = (1, 2, 4)
 
 
-def bench_workers(db: Path, get_requests: list[bytes], add_requests: list[bytes],
-                  seconds: float, concurrency: int = 16) -> None:
-    """GET basket and add item with 1, 2 and 4 worker processes on one database file."""
-    rps: dict[tuple[str, int], float] = {}
-    for workers in (1, 2, 4):
-        server = start_sandbox(db, seed_demo=False,
+def bench_stores(tmp: Path, args: argparse.Namespace) -> None:
+    """The worker matrix on SQLite, then on PostgreSQL, and the 2-worker ratios."""
+    rps: dict[tuple[str, str, int, int], float] = {}
+    bench_workers("sqlite", str(tmp / "workers.db"), tmp, args.seconds, rps)
+    if not args.no_pg:
+        with scratch_postgres(args.pg) as url:
+            bench_workers("postgresql", url, tmp, args.seconds, rps)
+    print()
+    for store in ("sqlite", "postgresql"):
+        for op in ("GET", "PUT"):
+            for c in CLIENTS:
+                if (store, op, 1, c) in rps:
+                    print(f"{store:10} {op} c={c:<3} 2 workers / 1 = "
+                          f"{rps[(store, op, 2, c)] / rps[(store, op, 1, c)]:.2f}   "
+                          f"4 workers / 1 = {rps[(store, op, 4, c)] / rps[(store, op, 1, c)]:.2f}")
+    if ("postgresql", "PUT", 1, 64) in rps:
+        ratio = rps[("postgresql", "PUT", 2, 64)] / rps[("postgresql", "PUT", 1, 64)]
+        print(f"AIM pg-put-2w: {ratio:.2f} (aim >= 1.4)")
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+          f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}")
+
+
+class scratch_postgres:
+    """A scratch database on --pg / $BASKETBENCH_TEST_PG, else on a throwaway server."""
+
+    def __init__(self, url: str | None) -> None:
+        self.server = url or os.environ.get("BASKETBENCH_TEST_PG")
+        self.started: Path | None = None
+
+    def __enter__(self) -> str:
+        import uuid
+
+        import psycopg
+
+        from tests.support.postgres import with_database
+
+        if not self.server:
+            self.started = Path(tempfile.mkdtemp(prefix="bb-bench-pg-"))
+            self.server = subprocess.run([str(ROOT / ".ci" / "postgres.sh"), "start",
+                                          str(self.started)], check=True, text=True,
+                                         capture_output=True).stdout.strip()
+        self.name = f"bb_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(self.server, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {self.name}")
+        return with_database(self.server, self.name)
+
+    def __exit__(self, *exc: object) -> None:
+        import psycopg
+
+        with psycopg.connect(self.server, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+        if self.started:
+            subprocess.run([str(ROOT / ".ci" / "postgres.sh"), "stop", str(self.started)],
+                           check=False)
+
+
+def prepare(store: str, tmp: Path) -> tuple[list[bytes], list[list[bytes]]]:
+    """Seed the demo data and give each of up to 64 clients its own basket holding 500
+    mugs (a team's clients each work on their own baskets); returns (GET requests,
+    per-client add requests, +1 then -1)."""
+    import uuid
+
+    import httpx
+
+    with start_sandbox(tmp / "prep.db", store=store, extra_args=["--no-access-log"]) as sb:
+        mug = httpx.get(sb.base_url + "/api/v2/commerce/basket/catalogue/products",
+                        params={"q": "MUG-WHITE"}).json()["result"][0]["productId"]
+        plus = json.dumps({"productId": mug, "qty": 1}).encode()
+        minus = json.dumps({"productId": mug, "qty": -1}).encode()
+        adds = []
+        with httpx.Client(base_url=sb.base_url) as http:
+            for _ in range(max(CLIENTS)):
+                path = f"/api/v2/commerce/basket/{uuid.uuid4()}/items/add"
+                http.put(path, json={"productId": mug, "qty": 500}).raise_for_status()
+                adds.append([http_request("PUT", path, plus), http_request("PUT", path, minus)])
+    get_path = f"/api/v2/commerce/basket/{demo.basket_id('alice-main')}"
+    return [http_request("GET", get_path)], adds
+
+
+def _stat(pid: int | str) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (Linux)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU these processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = _stat(pid)
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(root: int) -> list[int]:
+    """The server process and its workers."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(_stat(entry.name)[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree = {root}
+    while more := {pid for pid, parent in parents.items() if parent in tree} - tree:
+        tree |= more
+    return sorted(tree)
+
+
+def postgres_pids() -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    out.append(int(entry.name))
+            except OSError:
+                continue
+    return out
+
+
+def bench_workers(store: str, location: str, tmp: Path, seconds: float,
+                  rps: dict[tuple[str, str, int, int], float]) -> None:
+    """GET basket and PUT items/add with 1, 2 and 4 worker processes on one store."""
+    get_requests, add_requests = prepare(location, tmp)
+    for workers in WORKERS:
+        server = start_sandbox(tmp / "workers-log.db", store=location, seed_demo=False,
                                extra_args=["--no-access-log", "--workers", str(workers)])
         try:
-            for name, requests in (("GET basket", get_requests),
-                                   ("add item (+1/-1)", add_requests)):
-                result = run_load(server.port, requests, concurrency, seconds)
-                rps[(name, workers)] = result["rps"]
-                ratio = result["rps"] / rps[(name, 1)]
-                print(f"{name:18} workers={workers}  c={concurrency:<3} {result['rps']:8.0f} req/s"
-                      f"   p50 {result['p50']:6.2f} ms   p99 {result['p99']:6.2f} ms   "
-                      f"{ratio:4.2f}x 1 worker   {result['statuses']}", flush=True)
+            for op, requests in (("GET", get_requests), ("PUT", add_requests)):
+                for c in CLIENTS:
+                    tree = process_tree(server.process.pid)
+                    pg = store == "postgresql"
+                    cpu0, db0 = cpu_seconds(tree), cpu_seconds(postgres_pids()) if pg else 0.0
+                    result = run_load(server.port, requests, c, seconds)
+                    done = sum(result["statuses"].values()) or 1
+                    # The warm-up's requests cost CPU too: a slight over-estimate per request.
+                    server_ms = (cpu_seconds(tree) - cpu0) * 1000 / done
+                    db_ms = ((cpu_seconds(postgres_pids()) - db0) * 1000 / done) if pg else 0.0
+                    rps[(store, op, workers, c)] = result["rps"]
+                    ratio = result["rps"] / rps[(store, op, 1, c)]
+                    print(f"{store:10} {op} workers={workers} c={c:<3} {result['rps']:7.0f} "
+                          f"req/s  p50 {result['p50']:6.2f} ms  p99 {result['p99']:7.2f} ms  "
+                          f"{ratio:4.2f}x 1w  CPU/req server {server_ms:5.2f} ms"
+                          + (f" db {db_ms:5.2f} ms" if pg else "")
+                          + f"  {result['statuses']}", flush=True)
         finally:
             server.stop()
 

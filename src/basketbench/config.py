@@ -376,6 +376,8 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
         config.api = Setting(env["BASKETBENCH_API"], "env BASKETBENCH_API")
     if env.get("BASKETBENCH_DB"):
         config.db = Setting(env["BASKETBENCH_DB"], "env BASKETBENCH_DB")
+    if env.get("BASKETBENCH_STORE"):  # a file or a postgresql:// URL; wins over _DB
+        config.db = Setting(env["BASKETBENCH_STORE"], "env BASKETBENCH_STORE")
     for profile in config.profiles.values():
         # Refused when the profile is opened (backend_for_profile); a warning here, so one
         # incomplete profile does not stop the others from loading.

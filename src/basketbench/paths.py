@@ -26,7 +26,16 @@ def config_dir() -> Path:
     return Path(user_config_dir(APP))
 
 
-def default_db() -> Path:
-    """The local engine's database: $BASKETBENCH_DB, else basketbench.db in the data dir."""
-    override = os.environ.get("BASKETBENCH_DB")
-    return Path(override) if override else data_dir() / "basketbench.db"
+def default_db() -> Path | str:
+    """The local engine's store: $BASKETBENCH_STORE or $BASKETBENCH_DB (a file, or a
+    postgresql:// URL), else basketbench.db in the data dir."""
+    override = os.environ.get("BASKETBENCH_STORE") or os.environ.get("BASKETBENCH_DB")
+    return database_location(override) if override else data_dir() / "basketbench.db"
+
+
+def database_location(value: str | Path) -> Path | str:
+    """A db/store setting as the engine opens it: a postgresql:// URL as it is, anything
+    else a file path (with ~ expanded)."""
+    if isinstance(value, str) and value.startswith(("postgresql://", "postgres://")):
+        return value
+    return Path(value).expanduser()

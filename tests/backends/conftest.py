@@ -15,6 +15,7 @@ import pytest
 from basketbench.backends.http import HttpBackend
 from basketbench.backends.local import LocalBackend
 from basketbench.engine import demo
+from tests.support.postgres import module_database, server_url
 from tests.support.sandbox import start_sandbox
 
 from .fault_server import FaultServer
@@ -24,7 +25,8 @@ PRODUCTS = {p["stockCode"]: p["productId"].lower() for p in _REF["products"]}
 METHODS = {m["shippingCode"]: m["id"].lower() for m in _REF["shippingMethods"]}
 STORES = {s["code"]: s for s in _REF["stores"]}
 ZERO = "00000000-0000-0000-0000-000000000000"
-BACKENDS = ["local", "http", "http-auth"]
+# "-pg": the same backends on the PostgreSQL store (tests/support/postgres.py).
+BACKENDS = ["local", "http", "http-auth", "local-pg", "http-pg"]
 
 
 def new_id() -> str:
@@ -48,9 +50,29 @@ def local_db(tmp_path_factory):
     return tmp_path_factory.mktemp("local") / "local.db"
 
 
+@pytest.fixture(scope="module")
+def pg_db(request):
+    """One PostgreSQL database for the module, shared by its local and sandbox backends."""
+    server_url()
+    with module_database(request.module.__name__) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def sandbox_pg(tmp_path_factory, pg_db):
+    with start_sandbox(tmp_path_factory.mktemp("sandbox-pg") / "sandbox.db",
+                       store=pg_db) as sb:
+        yield sb
+
+
 def make_backend(kind: str, request: pytest.FixtureRequest, **kw):
     if kind == "local":
         return LocalBackend(request.getfixturevalue("local_db"), **kw)
+    if kind == "local-pg":
+        return LocalBackend(request.getfixturevalue("pg_db"), **kw)
+    if kind == "http-pg":
+        sb = request.getfixturevalue("sandbox_pg")
+        return HttpBackend(sb.base_url, extensions=True, **kw)
     if kind == "http":
         sb = request.getfixturevalue("sandbox")
         return HttpBackend(sb.base_url, extensions=True, **kw)

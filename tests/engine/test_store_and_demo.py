@@ -15,6 +15,7 @@ from basketbench.engine.ids import ZERO_GUID
 from basketbench.engine.storage_errors import SchemaTooNew
 
 
+@pytest.mark.sqlite_only  # the file's pragmas and sqlite3 itself
 def test_schema_version_table_and_pragmas(engine, db_path):
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] == \
@@ -26,6 +27,7 @@ def test_schema_version_table_and_pragmas(engine, db_path):
     assert kinds == {"integer"}
 
 
+@pytest.mark.sqlite_only  # the file's pragmas and sqlite3 itself
 def test_reopening_does_not_migrate_again(engine, db_path):
     engine.close()
     with BasketEngine(db_path) as again:
@@ -33,6 +35,7 @@ def test_reopening_does_not_migrate_again(engine, db_path):
     assert rows == schema.SCHEMA_VERSION
 
 
+@pytest.mark.sqlite_only  # the file's pragmas and sqlite3 itself
 def test_newer_schema_is_refused_with_a_clear_message(db_path):
     BasketEngine(db_path).close()
     conn = sqlite3.connect(db_path)

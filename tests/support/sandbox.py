@@ -112,12 +112,14 @@ def write_auth_config(path: Path, *, token_ttl: int | None = None) -> dict[str, 
 def start_sandbox(db_path: str | Path, *, auth: bool = False, seed_demo: bool = True,
                   token_ttl: int | None = None, auth_config: str | Path | None = None,
                   extra_args: list[str] | tuple[str, ...] = (),
-                  startup_timeout: float = 30.0) -> Sandbox:
+                  startup_timeout: float = 30.0, store: str | None = None) -> Sandbox:
+    """`store`: a postgresql:// URL to serve instead of the file (which then only names
+    where the log and auth config go)."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     creds: dict[str, str] = {}
     args = [sys.executable, "-m", "basketbench", "serve", "--host", "127.0.0.1",
-            "--db", str(db_path)]
+            *(["--store", store] if store else ["--db", str(db_path)])]
     if seed_demo:
         args.append("--demo")
     if auth:

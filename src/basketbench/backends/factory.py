@@ -74,9 +74,9 @@ def open_backend(profile: str | None = None, db: str | Path | None = None,
         config = config or load_config()
         return backend_for_profile(config.profile(profile), db=db, read_only=read_only,
                                    seed_demo=seed_demo, sandbox=sandbox)
-    from ..paths import default_db
+    from ..paths import database_location, default_db
 
-    return LocalBackend(Path(db).expanduser() if db else default_db(), seed_demo=seed_demo,
+    return LocalBackend(database_location(db) if db else default_db(), seed_demo=seed_demo,
                         read_only=bool(read_only))
 
 
@@ -85,10 +85,11 @@ def backend_for_profile(p: Profile, *, db: str | Path | None = None,
                         sandbox: bool | None = None) -> Any:
     ro = p.read_only if read_only is None else read_only
     if p.kind == "local":
-        from ..paths import default_db
+        from ..paths import database_location, default_db
         from .local import LocalBackend
 
-        path = Path(db or p.get("db") or default_db()).expanduser()
+        # `db` is a file or a postgresql:// URL (a team's shared PostgreSQL store).
+        path = database_location(db or p.get("db") or default_db())
         return LocalBackend(path, seed_demo=bool(p.get("seed_demo", seed_demo)), read_only=ro,
                             profile=p.name)
     if p.kind == "nexudus":

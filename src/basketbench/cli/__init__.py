@@ -19,6 +19,7 @@ SUBCOMMANDS = {
     "config": ("basketbench.cli.config_cmd", "config"),
     "keys": ("basketbench.cli.keys_cmd", "keys"),
     "flow": ("basketbench.cli.flow_cmd", "flow"),
+    "store": ("basketbench.cli.store_cmd", "store"),
 }
 
 

@@ -19,15 +19,19 @@ def local_path(profile: str | None, api: str | None, db: str | None) -> Path | N
     factory decides, as for every other command)."""
     if api or profile:
         return None
-    if db:
-        return Path(db).expanduser()
-    from ..config import load_config
-    from ..paths import default_db
+    from ..paths import database_location, default_db
 
-    config = load_config()
-    if config.api is not None or config.default_profile is not None:
-        return None
-    return default_db()
+    if db:
+        location = database_location(db)
+    else:
+        from ..config import load_config
+
+        config = load_config()
+        if config.api is not None or config.default_profile is not None:
+            return None
+        location = default_db()
+    # A PostgreSQL store (a URL) takes the general path: the fast read is for a local file.
+    return location if isinstance(location, Path) else None
 
 
 def read_basket(path: Path, basket_id: str) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 
@@ -11,6 +13,10 @@ import click
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--db", type=click.Path(dir_okay=False),
               help="Engine database file (default: the user's, as for the workbench).")
+@click.option("--store", metavar="FILE|URL",
+              help="Engine store: a SQLite file, or postgresql://user@host/db for a database "
+                   "shared by several hosts (see docs/deployment.md); default "
+                   "$BASKETBENCH_STORE. Replaces --db.")
 @click.option("--demo", is_flag=True,
               help="Reset the demo data first; with --auth token, also print ready-made "
                    "demo credentials.")
@@ -32,7 +38,8 @@ import click
 @click.option("--hash-secret", is_flag=True,
               help="Prompt for a secret, print its hash for the config file, and exit.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, db: str | None, demo: bool,
+def serve(ctx: click.Context, host: str, port: int, db: str | None, store: str | None,
+          demo: bool,
           auth_mode: str, auth_config: str | None, token_ttl: int | None, workers: int,
           cors_origins: tuple[str, ...], lock_wait: float | None, no_access_log: bool,
           hash_secret: bool) -> None:
@@ -49,7 +56,11 @@ def serve(ctx: click.Context, host: str, port: int, db: str | None, demo: bool,
     from ..server.run import ServeError
     from ..server.run import serve as run_server
 
-    db = db or (ctx.obj or {}).get("db") or str(default_db())
+    if db and store:
+        raise click.UsageError("give only one of --db and --store (--store takes a file or "
+                               "a postgresql:// URL)")
+    db = (store or db or os.environ.get("BASKETBENCH_STORE") or (ctx.obj or {}).get("db")
+          or str(default_db()))
     try:
         code = run_server(db=db, host=host, port=port, demo=demo, auth_mode=auth_mode,
                           auth_config=auth_config, token_ttl=token_ttl,

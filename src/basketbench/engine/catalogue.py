@@ -7,11 +7,11 @@ loaded once and reloaded only when the `catalogue_rev` counter in `meta` moves.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..money import bp_to_percent
+from .store_api import Conn
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,19 +159,19 @@ class Catalogue:
         return None
 
 
-def read_rev(conn: sqlite3.Connection) -> int:
+def read_rev(conn: Conn) -> int:
     row = conn.execute("SELECT value FROM meta WHERE key = 'catalogue_rev'").fetchone()
     return int(row[0]) if row else 0
 
 
-def bump_rev(conn: sqlite3.Connection) -> None:
+def bump_rev(conn: Conn) -> None:
     conn.execute(
-        "INSERT INTO meta (key, value) VALUES ('catalogue_rev', '1') ON CONFLICT(key) "
-        "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        "INSERT INTO meta (key, value) VALUES ('catalogue_rev', '1') ON CONFLICT (key) "
+        "DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
     )
 
 
-def load(conn: sqlite3.Connection) -> Catalogue:
+def load(conn: Conn) -> Catalogue:
     cat = Catalogue(rev=read_rev(conn))
     prices: dict[str, dict[str, int]] = {}
     rows = conn.execute("SELECT product_id, currency, price_minor FROM product_prices")

@@ -135,9 +135,7 @@ def seed_catalogue(engine: BasketEngine) -> None:
     def tx(conn):
         for table in TABLES:
             conn.execute(f"DELETE FROM {table}")
-        conn.execute("DELETE FROM sqlite_sequence WHERE name IN ('lines', 'sessions')") \
-            if conn.execute("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'").fetchone() \
-            else None
+        engine.store.reset_ids(conn, ("lines", "sessions", "promotions"))
         for data, start in ((reference, 1), (extra, 1000)):
             for table, rows in _catalogue_rows(data, start).items():
                 for row in rows:
@@ -303,10 +301,13 @@ def reset(engine: BasketEngine) -> dict[str, str]:
 
 def ensure_seeded(engine: BasketEngine) -> bool:
     """Seed a database that has no catalogue yet; True when it seeded."""
-    count = engine.store.read(lambda c: c.execute("SELECT count(*) FROM products").fetchone()[0])
-    empty = count == 0
-    if empty:
-        reset(engine)
+    # Hosts starting together on one empty PostgreSQL database: one seeds, the rest wait
+    # and then find it seeded.
+    with engine.store.exclusive("basketbench demo seed"):
+        empty = engine.store.read(
+            lambda c: c.execute("SELECT count(*) FROM products").fetchone()[0]) == 0
+        if empty:
+            reset(engine)
     return empty
 
 
@@ -342,12 +343,12 @@ def generate(engine: BasketEngine, count: int, *, seed: int = 7, batch: int = 50
 
         def tx(conn, baskets=baskets, lines=lines):
             conn.executemany(
-                "INSERT OR IGNORE INTO baskets (id, user_id, user_email, currency, version, "
+                "INSERT INTO baskets (id, user_id, user_email, currency, version, "
                 "created, last_updated, line_count, grand_total_minor) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", baskets)
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", baskets)
             conn.executemany(
-                "INSERT OR IGNORE INTO lines (basket_id, product_id, parent_product_id, qty, "
-                "display_order) VALUES (?, ?, ?, ?, ?)", lines)
+                "INSERT INTO lines (basket_id, product_id, parent_product_id, qty, "
+                "display_order) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", lines)
 
         engine.store.transaction(tx)
         made += n
@@ -370,14 +371,15 @@ def generate_big_basket(engine: BasketEngine, lines: int = 2000, *,
     def tx(conn):
         conn.execute("DELETE FROM baskets WHERE id = ?", (bid,))
         conn.executemany(
-            "INSERT OR IGNORE INTO products (product_id, stock_code, name, category, brand, "
+            "INSERT INTO products (product_id, stock_code, name, category, brand, "
             "description, tax_bp, current_stock, personalisable, child_only, excluded, "
             "related, position) VALUES (?, ?, ?, 'Scale test', 'Basket & Co', '', 2000, 999, "
-            "0, 0, 0, '[]', ?)", [(pid, code, title, 5000 + i)
+            "0, 0, 0, '[]', ?) ON CONFLICT DO NOTHING", [(pid, code, title, 5000 + i)
                                   for i, (pid, code, title, _) in enumerate(products)])
         conn.executemany(
-            "INSERT OR IGNORE INTO product_prices (product_id, currency, price_minor) "
-            "VALUES (?, 'GBP', ?)", [(pid, minor) for pid, _, _, minor in products])
+            "INSERT INTO product_prices (product_id, currency, price_minor) "
+            "VALUES (?, 'GBP', ?) ON CONFLICT DO NOTHING",
+            [(pid, minor) for pid, _, _, minor in products])
         catalogue_mod.bump_rev(conn)
 
     engine.store.transaction(tx)

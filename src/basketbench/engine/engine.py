@@ -1,18 +1,18 @@
-"""`BasketEngine`: the local basket engine's Python API, one object over one database file.
+"""`BasketEngine`: the local basket engine's Python API, one object over one store (a SQLite
+file, or a PostgreSQL database shared by several processes: store_api.py).
 
-Every mutation is one BEGIN IMMEDIATE transaction: load the basket, apply the rule, reprice,
-write, bump the version (and write its history). The wire dict is rendered after the commit,
-outside the writer's lock, once per basket version (renders.py). Any error rolls the whole
-transaction back. Reads run in a deferred transaction so they see one consistent state.
-Results are wire-shaped dicts (camelCase keys, Decimal money), ready for `jsonio.dumps` or the
-`wire` models.
+Every mutation is one write transaction that first locks its basket: load the basket, apply
+the rule, reprice, write, bump the version (and write its history). The wire dict is rendered
+after the commit, outside the writer's lock, once per basket version (renders.py). Any error
+rolls the whole transaction back. Reads run in one snapshot (a read transaction) so they see
+one consistent state. Results are wire-shaped dicts (camelCase keys, Decimal money), ready for
+`jsonio.dumps` or the `wire` models.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-import sqlite3
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -30,7 +30,6 @@ from . import (
     ops_lines,
     ops_promos,
     render,
-    schema,
     sessions,
     storefront_views,
 )
@@ -42,7 +41,8 @@ from .pricing import Priced, price
 from .promotions import parse_time
 from .renders import RenderCache
 from .state import BasketState, Writer, load, new_state
-from .store import Store
+from .store_api import Conn
+from .store_open import open_store
 
 Clock = Callable[[], datetime]
 
@@ -84,26 +84,17 @@ class BasketEngine:
         """`write_wait`: seconds a write waits for a database locked by another process
         before failing with StoreBusy (503); default store.WRITE_WAIT. `retention`: how much
         history a basket keeps (history.py)."""
-        self.path = Path(path)
+        # A postgresql:// URL opens the shared PostgreSQL store, anything else a SQLite file.
+        self.store = open_store(path, write_wait=write_wait)
+        self.path: Path | str = Path(path) if self.store.kind == "sqlite" else self.store.location
         self.retention = retention or history.Retention()
         # Off only for throwaway engines and the benchmark that measures what history costs.
         self.keep_history = keep_history
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.path) if write_wait is None else Store(self.path,
-                                                                       write_wait=write_wait)
         self.clock = clock or utc_now
         try:
-            # A read-only, locked or damaged file is reported now, not at the first write.
+            # A read-only, locked or damaged database is reported now, not at the first write.
             self.store.check_writable()
-            with self.store.lock:
-                if schema_version(self.store.conn) != schema.SCHEMA_VERSION:
-                    # sqlite-utils only to migrate: opening a current file skips its import.
-                    import sqlite_utils
-
-                    schema.migrate(sqlite_utils.Database(self.store.conn), str(self.path))
-        except sqlite3.Error as exc:
-            self.store.close()
-            raise self.store.classify(exc) from None
+            self.store.migrate()
         except BaseException:
             self.store.close()
             raise
@@ -121,7 +112,7 @@ class BasketEngine:
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def catalogue(self, conn: sqlite3.Connection | None = None) -> catalogue_mod.Catalogue:
+    def catalogue(self, conn: Conn | None = None) -> catalogue_mod.Catalogue:
         if conn is None:  # never the writer connection outside its lock: a reader
             return self.store.read(self.catalogue)
         rev = catalogue_mod.read_rev(conn)
@@ -142,8 +133,9 @@ class BasketEngine:
         cur_code = (currency or "GBP").upper()
         lookup_currency_or_400(cur_code)
 
-        def tx(conn: sqlite3.Connection
+        def tx(conn: Conn
                ) -> tuple[Any, Priced, catalogue_mod.Catalogue, datetime]:
+            self.store.lock_basket(conn, bid)
             cat = self.catalogue(conn)
             now = self._now()
             state = load(conn, cat, bid)
@@ -176,7 +168,7 @@ class BasketEngine:
             return render.basket(priced, cat, now)
         return self._renders.render(priced, cat, now)
 
-    def _write_version(self, conn: sqlite3.Connection, cat: catalogue_mod.Catalogue,
+    def _write_version(self, conn: Conn, cat: catalogue_mod.Catalogue,
                        state: BasketState, before: dict | None, grand_total: int,
                        now: datetime, *, deleted: bool = False,
                        op: tuple[str, dict] | None = None) -> None:
@@ -190,7 +182,7 @@ class BasketEngine:
         if deleted or state.version % history.PRUNE_EVERY == 0:
             history.prune(conn, state.id, state.version, self.retention, now)
 
-    def _record_deletion(self, conn: sqlite3.Connection, basket_id: str,
+    def _record_deletion(self, conn: Conn, basket_id: str,
                          op: tuple[str, dict] | None = None) -> None:
         """A last version of a basket about to be deleted: its history stays (restorable)."""
         cat = self.catalogue(conn)
@@ -202,7 +194,7 @@ class BasketEngine:
         self._write_version(conn, cat, state, history.facts(state, total), total,
                             self._now(), deleted=True, op=op)
 
-    def _read(self, fn: Callable[[sqlite3.Connection, catalogue_mod.Catalogue, datetime], Any]):
+    def _read(self, fn: Callable[[Conn, catalogue_mod.Catalogue, datetime], Any]):
         return self.store.read(lambda conn: fn(conn, self.catalogue(conn), self._now()))
 
     def _record(self, record_id: str) -> dict:
@@ -486,6 +478,7 @@ class BasketEngine:
         strategy = (strategy or "sum").lower()
 
         def op(w: Writer, cat, now):
+            self.store.lock_basket(w.conn, source)
             src = load(w.conn, cat, source)
             if src is None:
                 raise NotFound(f"Source basket {source} not found",
@@ -595,6 +588,7 @@ class BasketEngine:
         bid = normalise_guid(basket_id, "id")
 
         def tx(conn):
+            self.store.lock_basket(conn, bid)
             row = conn.execute("SELECT version, is_locked FROM baskets WHERE id = ?",
                                (bid,)).fetchone()
             if row is None:
@@ -633,15 +627,6 @@ class BasketEngine:
 
     def delete_session(self, record_id: int) -> bool:
         return self.store.transaction(lambda c: sessions.delete(c, record_id))
-
-
-def schema_version(conn: sqlite3.Connection) -> int:
-    """The file's schema version (0: none yet), read without sqlite-utils."""
-    try:
-        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-    except sqlite3.OperationalError:  # no such table: a new file
-        return 0
-    return row[0] or 0
 
 
 def _summary(r: tuple) -> dict:

@@ -13,7 +13,6 @@ PRUNE_EVERY versions, so a basket may briefly hold that many more.
 from __future__ import annotations
 
 import json
-import sqlite3
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +24,7 @@ from .catalogue import Catalogue, Product
 from .errors import NotFound, field_error
 from .ids import ZERO_GUID
 from .state import BASKET_COLUMNS, BasketState, LineState, Writer
+from .store_api import Conn
 
 DEFAULT_KEEP_VERSIONS = 500
 DEFAULT_KEEP_DAYS = 90
@@ -155,17 +155,21 @@ def summary(before: dict | None, after: dict, cat: Catalogue) -> str:
 
 # -- writing and reading versions -----------------------------------------------------------------
 
-def record(conn: sqlite3.Connection, state: BasketState, *, op: str, args: dict, at: str,
+def record(conn: Conn, state: BasketState, *, op: str, args: dict, at: str,
            text: str, grand_total_minor: int, deleted: bool = False) -> None:
     conn.execute(
-        "INSERT OR REPLACE INTO basket_history (basket_id, version, at, actor, op, args, "
+        "INSERT INTO basket_history (basket_id, version, at, actor, op, args, "
         "summary, snapshot, grand_total_minor, currency, deleted) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (basket_id, version) DO UPDATE "
+        "SET at = excluded.at, actor = excluded.actor, op = excluded.op, args = excluded.args, "
+        "summary = excluded.summary, snapshot = excluded.snapshot, "
+        "grand_total_minor = excluded.grand_total_minor, currency = excluded.currency, "
+        "deleted = excluded.deleted",
         (state.id, state.version, at, ACTOR.get(), op, encode(args), text,
          pack(snapshot(state)), grand_total_minor, state.currency, int(deleted)))
 
 
-def prune(conn: sqlite3.Connection, basket_id: str, version: int, retention: Retention,
+def prune(conn: Conn, basket_id: str, version: int, retention: Retention,
           now: datetime) -> None:
     """Retention for one basket, in the writing transaction: the newest `keep_versions`, and
     nothing older than `keep_days` but the newest version."""
@@ -175,7 +179,7 @@ def prune(conn: sqlite3.Connection, basket_id: str, version: int, retention: Ret
                  (basket_id, version - retention.keep_versions, cutoff, version))
 
 
-def page(conn: sqlite3.Connection, basket_id: str, offset: int, limit: int) -> dict:
+def page(conn: Conn, basket_id: str, offset: int, limit: int) -> dict:
     total = conn.execute("SELECT count(*) FROM basket_history WHERE basket_id = ?",
                          (basket_id,)).fetchone()[0]
     rows = [{
@@ -188,7 +192,7 @@ def page(conn: sqlite3.Connection, basket_id: str, offset: int, limit: int) -> d
     return {"basketId": basket_id, "total": total, "offset": offset, "rows": rows}
 
 
-def version_row(conn: sqlite3.Connection, basket_id: str, version: int) -> tuple[dict, str, bool]:
+def version_row(conn: Conn, basket_id: str, version: int) -> tuple[dict, str, bool]:
     """(snapshot, at, deleted) of one version; 404 naming the versions kept."""
     row = conn.execute("SELECT snapshot, at, deleted FROM basket_history WHERE basket_id = ? "
                        "AND version = ?", (basket_id, version)).fetchone()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 
 from .errors import NotFound, ValidationError
 from .inputs import INT_LIMIT
+from .store_api import Conn
 
 MAX_CONTENTS = 512 * 1024
 _COLUMNS = "id, business_id, session_id, json_contents, created_on, updated_on, updated_by"
@@ -66,7 +66,7 @@ def _row(r: tuple) -> dict:
             "CreatedOn": r[4], "UpdatedOn": r[5], "UpdatedBy": r[6]}
 
 
-def create(conn: sqlite3.Connection, business_id: object, session_id: object,
+def create(conn: Conn, business_id: object, session_id: object,
            json_contents: object, now: str, updated_by: str | None) -> dict:
     business, session, contents = validate(
         {"BusinessId": business_id, "SessionId": session_id, "JsonContents": json_contents})
@@ -79,12 +79,12 @@ def create(conn: sqlite3.Connection, business_id: object, session_id: object,
     return created
 
 
-def get(conn: sqlite3.Connection, record_id: int) -> dict | None:
+def get(conn: Conn, record_id: int) -> dict | None:
     r = conn.execute(f"SELECT {_COLUMNS} FROM sessions WHERE id = ?", (record_id,)).fetchone()
     return _row(r) if r else None
 
 
-def page(conn: sqlite3.Connection, page_no: int, size: int, session_id: str | None) -> dict:
+def page(conn: Conn, page_no: int, size: int, session_id: str | None) -> dict:
     page_no = max(1, int(page_no))
     size = max(1, min(int(size), 1000))
     where, params = "", []
@@ -100,7 +100,7 @@ def page(conn: sqlite3.Connection, page_no: int, size: int, session_id: str | No
             "HasPreviousPage": page_no > 1}
 
 
-def update(conn: sqlite3.Connection, record_id: int, fields: dict, now: str,
+def update(conn: Conn, record_id: int, fields: dict, now: str,
            updated_by: str | None) -> dict | None:
     existing = get(conn, record_id)
     if existing is None:
@@ -114,5 +114,5 @@ def update(conn: sqlite3.Connection, record_id: int, fields: dict, now: str,
     return get(conn, record_id)
 
 
-def delete(conn: sqlite3.Connection, record_id: int) -> bool:
+def delete(conn: Conn, record_id: int) -> bool:
     return conn.execute("DELETE FROM sessions WHERE id = ?", (record_id,)).rowcount > 0

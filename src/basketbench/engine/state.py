@@ -6,12 +6,12 @@ the state always matches what will be committed and can be priced without a relo
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 
 from .. import jsonio
 from .catalogue import Catalogue, Product
 from .ids import ZERO_GUID
+from .store_api import Conn
 
 BASKET_COLUMNS = (
     "id", "user_id", "user_email", "currency", "version", "created", "last_updated",
@@ -120,7 +120,7 @@ class BasketState:
         return max((ln.display_order for ln in self.lines), default=0) + 1
 
 
-def load(conn: sqlite3.Connection, cat: Catalogue, basket_id: str) -> BasketState | None:
+def load(conn: Conn, cat: Catalogue, basket_id: str) -> BasketState | None:
     row = conn.execute(
         f"SELECT {', '.join(BASKET_COLUMNS)}, grand_total_minor FROM baskets WHERE id = ?",
         (basket_id,)).fetchone()
@@ -183,7 +183,7 @@ def _dump(value: object) -> str | None:
 class Writer:
     """Applies changes to a state and to the database in step."""
 
-    def __init__(self, conn: sqlite3.Connection, state: BasketState) -> None:
+    def __init__(self, conn: Conn, state: BasketState) -> None:
         self.conn = conn
         self.state = state
         self.changed = False

@@ -18,13 +18,15 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TypeVar
 
 from .storage_errors import StorageError, StoreBusy, storage_error
+from .store_api import COUNTERS, NUMBERED_TABLES
 
-__all__ = ["WRITE_WAIT", "StorageError", "Store", "StoreBusy", "connect"]
+__all__ = ["WRITE_WAIT", "SqliteStore", "StorageError", "Store", "StoreBusy", "connect"]
 
 T = TypeVar("T")
 
@@ -58,11 +60,16 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return "locked" in text or "busy" in text
 
 
-class Store:
-    """The writer connection behind a lock, reader connections from a pool."""
+class SqliteStore:
+    """The writer connection behind a lock, reader connections from a pool (the SQLite
+    implementation of store_api.Store)."""
+
+    kind = "sqlite"
+    row_lock = ""  # BEGIN IMMEDIATE already holds the whole file
 
     def __init__(self, path: str | Path, *, write_wait: float = WRITE_WAIT) -> None:
         self.path = str(path)
+        self.location = self.path
         self.write_wait = write_wait
         try:
             self.conn = connect(path)
@@ -136,6 +143,60 @@ class Store:
         locked for longer than `write_wait`): a start-up check, changes nothing."""
         self.transaction(lambda c: c.execute("CREATE TABLE _write_probe (x)"), commit=False)
 
+    def lock_basket(self, conn: sqlite3.Connection, basket_id: str) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already holds the whole file for this write."""
+
+    def exclusive(self, name: str) -> AbstractContextManager[None]:
+        """Nothing to hold: one file is served by one `serve` (its workers fork after the
+        parent has seeded it)."""
+        return nullcontext()
+
+    # -- schema and id counters ---------------------------------------------------------------
+
+    def migrate(self) -> int:
+        from . import schema
+
+        with self.lock:
+            try:
+                current = _file_schema_version(self.conn)
+                if current == schema.SCHEMA_VERSION:
+                    # sqlite-utils only to migrate: opening a current file skips its import
+                    # (the CLI's local read starts faster).
+                    return current
+                import sqlite_utils
+
+                return schema.migrate(sqlite_utils.Database(self.conn), self.path)
+            except sqlite3.Error as exc:
+                raise self.classify(exc) from None
+
+    def schema_version(self) -> int:
+        def version(conn: sqlite3.Connection) -> int:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'"
+                            ).fetchone() is None:
+                return 0
+            return conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+
+        return self.read(version)
+
+    def reset_ids(self, conn: sqlite3.Connection, tables: Sequence[str]) -> None:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+            conn.execute(f"DELETE FROM sqlite_sequence WHERE name IN "
+                         f"({', '.join('?' * len(tables))})", tuple(tables))
+
+    def id_high_water(self, conn: sqlite3.Connection, table: str) -> int:
+        """The largest id the table ever handed out (AUTOINCREMENT keeps it; a plain rowid
+        table, like promotions, numbers from its largest key)."""
+        row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        top = conn.execute(f"SELECT max({COUNTERS[table]}) FROM {table}").fetchone()[0]
+        return max(row[0] if row else 0, top or 0)
+
+    def set_id_high_water(self, conn: sqlite3.Connection, table: str, value: int) -> None:
+        if table not in NUMBERED_TABLES:
+            return  # a rowid table has no counter to set: it follows its largest key
+        conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
+        if value:
+            conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, value))
+
     # -- reads ------------------------------------------------------------------------------
 
     def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -182,3 +243,16 @@ class Store:
                 return
         conn.close()
 
+
+
+# The name every caller used before there was a second store.
+Store = SqliteStore
+
+
+def _file_schema_version(conn: sqlite3.Connection) -> int:
+    """The file's schema version (0: none yet), read without sqlite-utils."""
+    try:
+        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+    except sqlite3.OperationalError:  # no such table: a new file
+        return 0
+    return row[0] or 0

@@ -1,9 +1,10 @@
 """Failed token requests, counted per client id / user and per address, with lock-out.
 
 Kept in the database (table `auth_failures`) so the count is one across every server
-process on the file. `max_failures` failures of one key within `window` seconds lock that key
-out for `lockout` seconds: a locked-out request is answered 429 with `Retry-After` before any
-secret is checked (so it costs no hashing either). A success clears the name's count, never
+process on the store (the SQLite file, or the PostgreSQL database of every host).
+`max_failures` failures of one key within `window` seconds lock that key out for `lockout`
+seconds: a locked-out request is answered 429 with `Retry-After` before any secret is
+checked (so it costs no hashing either). A success clears the name's count, never
 the address's.
 """
 
@@ -13,7 +14,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from ..engine.store import Store
+from ..engine.store_api import Store
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,24 @@ class RateLimiter:
 
     def failed(self, keys: list[Key]) -> None:
         now = self.clock()
+        for_update = self.store.row_lock
 
         def tx(conn):
             for key in keys:
+                # The row first (an empty count), then locked (on PostgreSQL): two processes
+                # counting one key's first failures at once must not both count from nothing.
+                conn.execute("INSERT INTO auth_failures VALUES (?, 0, ?, 0) "
+                             "ON CONFLICT (key) DO NOTHING", (key.name, now))
                 row = conn.execute("SELECT failures, window_start FROM auth_failures "
-                                   "WHERE key = ?", (key.name,)).fetchone()
+                                   f"WHERE key = ?{for_update}", (key.name,)).fetchone()
                 if row is None or now - row[1] > self.limits.window:
                     failures, start = 1, now
                 else:
                     failures, start = row[0] + 1, row[1]
                 locked = now + self.limits.lockout if failures >= key.limit else 0
-                conn.execute("INSERT OR REPLACE INTO auth_failures VALUES (?, ?, ?, ?)",
+                conn.execute("INSERT INTO auth_failures VALUES (?, ?, ?, ?) ON CONFLICT (key) "
+                             "DO UPDATE SET failures = excluded.failures, window_start = "
+                             "excluded.window_start, locked_until = excluded.locked_until",
                              (key.name, 0 if locked else failures, now if locked else start,
                               locked))
 

@@ -1,5 +1,6 @@
 """Issued tokens, kept in the database (table `auth_tokens`), so every server process on the
-file accepts every token and a revocation is seen by all of them at once.
+store (a SQLite file or a shared PostgreSQL database) accepts every token and a revocation
+is seen by all of them at once.
 
 Only a token's SHA-256 is stored, never the token (tokens are 256 random bits, so a fast hash
 is enough). An access token and the refresh token issued with it share a grant id: using the
@@ -15,7 +16,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from ..engine.store import Store
+from ..engine.store_api import Store
 from .principal import Principal
 
 REFRESH_TTL = 30 * 24 * 3600
@@ -75,7 +76,11 @@ class TokenStore:
                                (token_hash(token), _refresh_kind(kind))).fetchone()
             if row is None or (name is not None and row[1] != name):
                 return None
-            conn.execute("DELETE FROM auth_tokens WHERE token_hash = ?", (token_hash(token),))
+            # Whoever deletes the row uses the token: a second process that read it at the
+            # same moment (PostgreSQL, READ COMMITTED) deletes nothing and gets nothing.
+            if conn.execute("DELETE FROM auth_tokens WHERE token_hash = ?",
+                            (token_hash(token),)).rowcount == 0:
+                return None
             if row[3] <= self.clock():
                 return None
             principal = Principal(row[1], frozenset(json.loads(row[2])))
