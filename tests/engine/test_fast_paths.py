@@ -18,10 +18,8 @@ from basketbench.engine.state import load
 
 def fresh_render(engine, basket_id):
     """The basket rendered with every cache emptied: what the slow path gives."""
-    conn = engine.store.conn
     cat = engine.catalogue()
-    with engine.store.lock:
-        state = load(conn, cat, basket_id)
+    state = engine.store.read(lambda conn: load(conn, cat, basket_id))
     saved = render._LINES, render._METHODS, pricing._LINE_AMOUNTS
     render._LINES, render._METHODS = render._Parts(), render._Parts()
     pricing._LINE_AMOUNTS = pricing._AmountCache()
@@ -70,10 +68,9 @@ def test_a_basket_deleted_and_made_again_is_never_served_from_the_old_render(eng
 def brute_force(engine, q, limit, offset):
     """The filter's rule, row by row over every basket."""
     cat = engine.catalogue()
-    conn = engine.store.conn
-    with engine.store.lock:
-        baskets = conn.execute("SELECT id, user_id, last_updated FROM baskets").fetchall()
-        lines = conn.execute("SELECT basket_id, product_id FROM lines").fetchall()
+    baskets, lines = engine.store.read(lambda conn: (
+        conn.execute("SELECT id, user_id, last_updated FROM baskets").fetchall(),
+        conn.execute("SELECT basket_id, product_id FROM lines").fetchall()))
     held: dict[str, set] = {}
     for basket_id, product_id in lines:
         held.setdefault(basket_id, set()).add(product_id)

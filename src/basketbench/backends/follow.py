@@ -85,7 +85,7 @@ async def local_changes(backend: Any, basket_id: str) -> AsyncIterator[BasketCha
     from ..engine.changes import ChangeFeed, FeedClosed
 
     if getattr(backend, "_feed", None) is None:
-        backend._feed = ChangeFeed(str(backend.engine.path), interval=LOCAL_INTERVAL)
+        backend._feed = ChangeFeed(backend.engine.store, interval=LOCAL_INTERVAL)
     feed: ChangeFeed = backend._feed
     try:
         async with feed.follow(basket_id) as (follower, _head):

@@ -53,8 +53,10 @@ def cli(ctx: click.Context, db: str | None, profile: str | None, api: str | None
     """
     ctx.ensure_object(dict)
     ctx.obj.update(db=db, profile=profile, api=api)
-    # Who basket history says made the changes of this process (a flow run says "flow").
-    ACTOR.set("workbench" if ctx.invoked_subcommand is None else "cli")
+    # Who basket history says made the changes of this command (a flow run says "flow"),
+    # until the command ends: an in-process caller (CliRunner) gets its own actor back.
+    token = ACTOR.set("workbench" if ctx.invoked_subcommand is None else "cli")
+    ctx.call_on_close(lambda: ACTOR.reset(token))
     if ctx.invoked_subcommand is None:
         from .tui_cmd import run_tui
 

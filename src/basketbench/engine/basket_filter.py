@@ -13,15 +13,17 @@ becomes one indexed condition on `baskets` (a "part"). Then:
   the last_updated index is walked newest first and each row tested (the page fills after a
   few hundred rows) instead of sorting every match; otherwise the matches are sorted.
 
-Plain SQL on the existing indexes: no schema change.
+Plain SQL on the existing indexes: no schema change. The walk steers SQLite's planner (the
+unary + and `max(rowid)` are SQLite's); on PostgreSQL the plain conditions go to its own
+planner, which chooses between the indexes by their statistics.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from .catalogue import Catalogue
+from .store_api import Conn
 
 # Walk the last_updated index when it is expected to fill the page within this many rows.
 WALK_BUDGET = 20_000
@@ -72,9 +74,10 @@ def parts(q: str, cat: Catalogue) -> list[Part]:
     return out
 
 
-def page(conn: sqlite3.Connection, found: list[Part], limit: int, offset: int
+def page(conn: Conn, found: list[Part], limit: int, offset: int, *, steer: bool = True
          ) -> tuple[int, list[tuple]]:
-    """(total, summary rows of one page) of the baskets any part matches."""
+    """(total, summary rows of one page) of the baskets any part matches. `steer`: choose
+    the walk by hand (SQLite); off, the database's planner chooses (PostgreSQL)."""
     counts = [conn.execute(p.count_sql, p.params).fetchone()[0] for p in found]
     live = [p for p, n in zip(found, counts) if n]
     if not live:
@@ -86,8 +89,8 @@ def page(conn: sqlite3.Connection, found: list[Part], limit: int, offset: int
     else:
         total = conn.execute(f"SELECT count(*) FROM baskets b WHERE {where}",
                              params).fetchone()[0]
-    if len(live) == 1 and live[0].one_user:
-        pass  # in order from the (user_id, last_updated) index
+    if (len(live) == 1 and live[0].one_user) or not steer:
+        pass  # in order from the (user_id, last_updated) index, or the planner's choice
     else:
         everything = conn.execute("SELECT max(rowid) FROM baskets").fetchone()[0] or 0
         if (offset + limit) * everything <= WALK_BUDGET * total:

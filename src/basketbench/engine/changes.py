@@ -8,8 +8,10 @@ poll task, started with the first follower and stopped with the last, asks SQLit
 data_version` on a connection of its own, which moves on any other connection's commit,
 in this process or another: microseconds). Only when it moved does it read the new history
 rows of the watched baskets (one primary-key range read each) and fan them out to the
-followers' queues. Versions come from basket history, so an engine with `keep_history=False`
-(the benchmark's) is not followed.
+followers' queues. PostgreSQL has no such counter: there the feed reads the watched
+baskets' new history rows every `interval` (one indexed read each, through the store's
+read pool), which sees the commits of every host on the database. Versions come from basket
+history, so an engine with `keep_history=False` (the benchmark's) is not followed.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .ids import normalise_guid
+from .storage_errors import StorageError
 from .store import connect
+from .store_api import Store
 
 T = TypeVar("T")
 
@@ -107,8 +111,9 @@ class Follower:
 
 
 class ChangeFeed:
-    def __init__(self, path: str, *, interval: float = DEFAULT_INTERVAL) -> None:
-        self.path = path
+    def __init__(self, store: Store, *, interval: float = DEFAULT_INTERVAL) -> None:
+        self.store = store
+        self.path = store.location  # safe to log: a URL's password is masked
         self.interval = interval
         self._followers: dict[str, set[Follower]] = {}
         self._conn: sqlite3.Connection | None = None
@@ -212,8 +217,8 @@ class ChangeFeed:
                 found = await asyncio.to_thread(self._poll, wanted, force)
             except FeedClosed:
                 return
-            except sqlite3.Error:
-                found = {}  # a moment's trouble with the file: ask again next time
+            except (sqlite3.Error, StorageError):
+                found = {}  # a moment's trouble with the database: ask again next time
                 self._seen = None
             for bid, events in found.items():
                 for follower in list(self._followers.get(bid, ())):
@@ -224,7 +229,11 @@ class ChangeFeed:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval)
 
-    def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    def _read(self, fn: Callable[[Any], T]) -> T:
+        if self.store.kind != "sqlite":
+            if self._closed:
+                raise FeedClosed
+            return self.store.read(fn)
         with self._conn_lock:
             if self._closed:
                 raise FeedClosed
@@ -236,11 +245,12 @@ class ChangeFeed:
     def _poll(self, wanted: dict[str, int], force: bool) -> dict[str, list[VersionEvent]]:
         """New versions of the wanted baskets after their versions, when anything was
         committed since the last look (in a worker thread; one at a time)."""
-        def poll(conn: sqlite3.Connection) -> dict[str, list[VersionEvent]]:
-            version = conn.execute("PRAGMA data_version").fetchone()[0]
-            if version == self._seen and not force:
-                return {}
-            self._seen = version
+        def poll(conn: Any) -> dict[str, list[VersionEvent]]:
+            if self.store.kind == "sqlite":  # nothing committed since the last look: done
+                version = conn.execute("PRAGMA data_version").fetchone()[0]
+                if version == self._seen and not force:
+                    return {}
+                self._seen = version
             return {bid: events for bid, after in wanted.items()
                     if (events := read_since(conn, bid, after))}
 
@@ -249,7 +259,7 @@ class ChangeFeed:
 
 # -- reading ------------------------------------------------------------------------------
 
-def read_head(conn: sqlite3.Connection, basket_id: str) -> Head:
+def read_head(conn: Any, basket_id: str) -> Head:
     row = conn.execute("SELECT version, last_updated FROM baskets WHERE id = ?",
                        (basket_id,)).fetchone()
     if row is not None:
@@ -259,7 +269,7 @@ def read_head(conn: sqlite3.Connection, basket_id: str) -> Head:
     return Head(last or 0, None, False)
 
 
-def read_since(conn: sqlite3.Connection, basket_id: str, after: int,
+def read_since(conn: Any, basket_id: str, after: int,
                limit: int = BATCH) -> list[VersionEvent]:
     return [VersionEvent(basket_id, r[0], r[3], r[2], r[1], r[4], bool(r[5]))
             for r in conn.execute(

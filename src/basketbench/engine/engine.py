@@ -299,7 +299,8 @@ class BasketEngine:
 
         def fn(conn, cat, now):
             if found and uid is None:  # the workbench's filter, from indexes
-                total, rows = basket_filter.page(conn, found, limit, offset)
+                total, rows = basket_filter.page(conn, found, limit, offset,
+                                                 steer=self.store.kind == "sqlite")
             else:
                 where, params = [], []
                 if uid is not None:

@@ -131,7 +131,7 @@ LAST_EVENT_ID = {"name": "Last-Event-ID", "in": "header", "required": False,
 
 
 def build(app: FastAPI, engine: BasketEngine) -> None:
-    feed = ChangeFeed(str(engine.path))
+    feed = ChangeFeed(engine.store)
     _FEEDS.add(feed)
     app.state.changes = feed
     router = Routes(app, PREFIX, TAG)
