@@ -11,7 +11,8 @@ comparing every field (tui/diff.py, tui/panes/lines.py).
 
 Limits (docs/workbench.md#performance): the models are shared between versions, so nobody
 may mutate a returned `LineItem` (nothing does: the workbench only reads them); the engine
-must hand out fresh dicts, never mutate one it has returned (it renders a new dict per call);
+must never mutate a dict it has returned (its render cache shares an unchanged line's dict
+between versions, so the same dict object is the same line);
 the remembered dicts cost memory, so only `KEEP` baskets are remembered, and baskets under
 `SMALL` lines are validated whole (cheap).
 
@@ -68,7 +69,9 @@ class LineReuse:
         for raw in lines:
             key = _key(raw) if isinstance(raw, dict) else None
             hit = before.get(key) if key is not None else None
-            if hit is not None and hit[0] is not raw and hit[0] == raw:
+            # The engine's render cache hands an unchanged line back as the very same dict
+            # (engine/renders.py): identity is equality there, and cheaper.
+            if hit is not None and (hit[0] is raw or hit[0] == raw):
                 model = hit[1]
             else:
                 model = LineItem.model_validate(raw)
