@@ -54,3 +54,17 @@ def test_a_bad_value_under_either_name_is_named(engine, ref):
                         {"productId": ref.product("MUG-WHITE"), "qty": 1, "itemType": 0,
                          "lineItemType": "two"})
     assert "lineItemType" in str(caught.value) and "'two'" in str(caught.value)
+
+
+def test_add_bulk_binds_line_item_type_in_any_case(engine, ref):
+    """The sandbox binds body keys case-insensitively by the wire model's fields; add-bulk's
+    model now has `lineItemType` too, so `LineItemType` reaches the engine's rule."""
+    from basketbench.wire import BulkLine
+    from basketbench.wire.inputs import bind_keys
+
+    items = bind_keys([{"ProductId": ref.product("MUG-WHITE"), "Qty": 1, "ItemType": 0,
+                        "LineItemType": 3}], BulkLine)
+    assert BulkLine.model_validate(items[0]).effective_item_type == 3
+    basket = engine.add_bulk(demo.basket_id("alice-main"), items)
+    assert next(ln for ln in basket["lineItems"] if ln["stockCode"] == "MUG-WHITE")[
+        "itemType"] == 3
