@@ -8,6 +8,8 @@ under one wallet are two lines and the same text again is the same line.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
+from typing import Any
 
 from .ids import ZERO_GUID, is_none_id
 
@@ -39,8 +41,24 @@ def text_key(parent_product_id: str | None, texts: Sequence[str | None]) -> str:
 def line_key(product_id: str | None, parent_product_id: str | None,
              texts: Sequence[str | None]) -> LineKey:
     """The key the engine finds a line by; ids in lower case (they compare so)."""
-    return ((product_id or "").strip().lower(), parent_key(parent_product_id),
-            text_key(parent_product_id, texts))
+    product = (product_id or "").strip().lower()
+    if not is_child(parent_product_id):
+        return (product, "", "")
+    return (product, parent_key(parent_product_id), text_key(parent_product_id, texts))
+
+
+_TEXTS = attrgetter("custom_info1", "custom_info2", "custom_info3", "custom_info4",
+                    "custom_info5")
+
+
+def line_key_of(line: Any) -> LineKey:
+    """`line_key` of a wire line model (attributes product_id, parent_product_id,
+    custom_info1..5), reading the texts only for a child line: the workbench keys every
+    line of a 2,000-line basket on each change."""
+    parent = line.parent_product_id
+    if not is_child(parent):
+        return ((line.product_id or "").strip().lower(), "", "")
+    return line_key(line.product_id, parent, _TEXTS(line))
 
 
 def key_text(key: LineKey) -> str:
@@ -50,7 +68,7 @@ def key_text(key: LineKey) -> str:
 
 def custom_texts(line: object) -> tuple[str | None, ...]:
     """customInfo1..5 of a wire line model (attributes custom_info1..5)."""
-    return tuple(getattr(line, f"custom_info{n}", None) for n in range(1, 6))
+    return tuple(_TEXTS(line))
 
 
 def wire_texts(line: dict) -> tuple[str | None, ...]:
@@ -65,6 +83,7 @@ __all__ = [
     "is_child",
     "key_text",
     "line_key",
+    "line_key_of",
     "parent_key",
     "text_key",
     "wire_texts",
