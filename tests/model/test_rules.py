@@ -108,7 +108,7 @@ def test_the_wire_line_shortcut_gives_the_same_key(engine, ref):
     """line_key_of (the workbench's per-keypress path) agrees with line_key on real lines,
     child lines with texts among them."""
     from basketbench.engine import demo
-    from basketbench.model.lines import custom_texts, line_key_of
+    from basketbench.model.lines import custom_texts, key_text_of, line_key_of
     from basketbench.wire import Basket
 
     basket = Basket.model_validate(engine.get_basket(demo.basket_id("alice-engraved")))
@@ -116,3 +116,4 @@ def test_the_wire_line_shortcut_gives_the_same_key(engine, ref):
     assert keys == [line_key(ln.product_id, ln.parent_product_id, custom_texts(ln))
                     for ln in basket.line_items]
     assert sum(1 for k in keys if k[2]) == 2  # the engraving and the gift message
+    assert [key_text_of(ln) for ln in basket.line_items] == [key_text(k) for k in keys]

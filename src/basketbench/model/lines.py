@@ -31,8 +31,10 @@ def parent_key(parent_product_id: str | None) -> str:
 def text_key(parent_product_id: str | None, texts: Sequence[str | None]) -> str:
     """The personalisation text part of a line's key: customInfo1..5 of a child line, ""
     for a top-level line or a child without text."""
-    if not is_child(parent_product_id):
-        return ""
+    return _joined(texts) if is_child(parent_product_id) else ""
+
+
+def _joined(texts: Sequence[str | None]) -> str:
     parts = [t or "" for t in texts[:5]]
     parts += [""] * (5 - len(parts))
     return TEXT_SEPARATOR.join(parts) if any(parts) else ""
@@ -44,7 +46,7 @@ def line_key(product_id: str | None, parent_product_id: str | None,
     product = (product_id or "").strip().lower()
     if not is_child(parent_product_id):
         return (product, "", "")
-    return (product, parent_key(parent_product_id), text_key(parent_product_id, texts))
+    return (product, (parent_product_id or "").strip().lower(), _joined(texts))
 
 
 _TEXTS = attrgetter("custom_info1", "custom_info2", "custom_info3", "custom_info4",
@@ -56,7 +58,7 @@ def line_key_of(line: Any) -> LineKey:
     custom_info1..5), reading the texts only for a child line: the workbench keys every
     line of a 2,000-line basket on each change."""
     parent = line.parent_product_id
-    if not is_child(parent):
+    if not parent or parent == ZERO_GUID or not is_child(parent):  # the common case first
         return ((line.product_id or "").strip().lower(), "", "")
     return line_key(line.product_id, parent, _TEXTS(line))
 
@@ -64,6 +66,15 @@ def line_key_of(line: Any) -> LineKey:
 def key_text(key: LineKey) -> str:
     """A line key as one string (a table's row key): the ids hold no "|", so it is unique."""
     return "|".join(key)
+
+
+def key_text_of(line: Any) -> str:
+    """`key_text(line_key_of(line))`, a top-level line's in one step (the lines pane keys
+    every line of the basket on each change)."""
+    parent = line.parent_product_id
+    if not parent or parent == ZERO_GUID:
+        return f"{(line.product_id or '').strip().lower()}||"
+    return key_text(line_key_of(line))
 
 
 def custom_texts(line: object) -> tuple[str | None, ...]:
@@ -82,6 +93,7 @@ __all__ = [
     "custom_texts",
     "is_child",
     "key_text",
+    "key_text_of",
     "line_key",
     "line_key_of",
     "parent_key",

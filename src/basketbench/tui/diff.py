@@ -22,8 +22,7 @@ if TYPE_CHECKING:  # annotations only: the wire models load after the first pain
 def line_key(line: LineItem) -> str:
     """A wire line's key, as the engine keys it (model/lines.py), as text: the lines pane
     names its table rows by it."""
-    return model_lines.key_text(model_lines.line_key(
-        line.product_id, line.parent_product_id, model_lines.custom_texts(line)))
+    return model_lines.key_text_of(line)
 
 
 # The last few baskets keyed: one change keys the same two versions several times (the
