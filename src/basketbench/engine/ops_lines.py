@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model.line_input import ITEM_TYPE_NAMES, USER_PRICING_NAMES, first_set
+from ..model.lines import is_child
 from ..money import currency
 from . import inputs
 from .catalogue import Catalogue, Product
@@ -161,7 +162,7 @@ def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "",
         return
     if qty <= 0:
         return  # a negative or zero delta on a missing line changes nothing
-    if parent != ZERO_GUID:
+    if is_child(parent):
         if w.state.line(parent, ZERO_GUID) is None and parent not in later_parents:
             raise field_error(prefix + "parentProductId",
                               f"parent product {parent} is not a line in the basket")
@@ -237,7 +238,7 @@ def _parent_of(body: object) -> str | None:
         parent = optional_guid(body.get("parentProductId"), "parentProductId")
     except EngineError:
         return None
-    return parent if parent != ZERO_GUID else None
+    return parent if is_child(parent) else None
 
 
 def _top_level_product(cat: Catalogue, body: object) -> str | None:
