@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
+from ..model.summary import BasketSummary
 from .request_log import RequestLog
+
+__all__ = ["MUTATIONS", "Backend", "BasketChange", "BasketPage", "BasketSummary",
+           "Capabilities", "PromoCheck"]
 
 if TYPE_CHECKING:  # annotations only: the workbench paints before pydantic is imported
     from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
@@ -56,21 +60,6 @@ class PromoCheck:
 
     valid: bool
     message: str = ""
-
-
-@dataclass
-class BasketSummary:
-    id: str
-    user_id: str | None
-    user_email: str | None
-    currency_code: str
-    line_count: int
-    grand_total: Any  # Decimal
-    grand_total_formatted: str
-    last_updated: str
-    is_locked: bool = False
-    is_quote: bool = False
-    version: int | None = None
 
 
 @dataclass

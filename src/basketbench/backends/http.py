@@ -11,10 +11,11 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from ..model.summary import summary_from_row, summary_of
 from ..redact import redact_url
 from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 from .auth import ClientCredentials, StaticToken
-from .base import MUTATIONS, BasketChange, BasketPage, BasketSummary, Capabilities, PromoCheck
+from .base import MUTATIONS, BasketChange, BasketPage, Capabilities, PromoCheck
 from .deadline import budget
 from .envelope import parse_result, read_envelope
 from .errors import BackendError, read_only_error, unsupported
@@ -166,7 +167,7 @@ class HttpBackend:
             if user_id and not query:
                 # Endpoint 01 gives one user's baskets on any BetterCommerce API.
                 shorts = await self.list_user_baskets(user_id)
-                rows = [_summary_of_short(b) for b in shorts]
+                rows = [summary_of(b) for b in shorts]
                 return BasketPage(total=len(rows), offset=offset,
                                   rows=rows[offset:offset + limit])
             self._need_extensions("list_baskets")
@@ -175,16 +176,8 @@ class HttpBackend:
             params={k: v for k, v in {"userId": user_id, "q": query, "offset": offset,
                                       "limit": limit}.items() if v not in (None, "")})
         try:
-            return BasketPage(total=int(result["total"]), offset=int(result["offset"]), rows=[
-                BasketSummary(id=r["id"], user_id=r.get("userId"), user_email=r.get("userEmail"),
-                              currency_code=r.get("currencyCode") or "",
-                              line_count=int(r.get("lineCount") or 0),
-                              grand_total=r.get("grandTotal"),
-                              grand_total_formatted=r.get("grandTotalFormatted") or "",
-                              last_updated=r.get("lastUpdated") or "",
-                              is_locked=bool(r.get("isLocked")), is_quote=bool(r.get("isQuote")),
-                              version=r.get("version"))
-                for r in result["rows"]])
+            return BasketPage(total=int(result["total"]), offset=int(result["offset"]),
+                              rows=[summary_from_row(r) for r in result["rows"]])
         except (KeyError, TypeError, ValueError) as exc:
             raise BackendError(reply.status, "BAD_RESPONSE",
                                f"{reply.where} returned a basket page without {exc}",
@@ -468,18 +461,6 @@ def _bool(result: Any, reply: Reply) -> bool:
     raise BackendError(reply.status, "BAD_RESPONSE",
                        f"{reply.where} returned {result!r}, not true or false",
                        where=reply.where)
-
-
-def _summary_of_short(b: BasketShort) -> BasketSummary:
-    total = b.grand_total
-    return BasketSummary(
-        id=str(b.id), user_id=b.user_id, user_email=b.user_email,
-        currency_code=b.currency_code or "", line_count=len(b.line_items or []),
-        grand_total=total.raw.with_tax if total and total.raw else None,
-        grand_total_formatted=(total.formatted.with_tax or "") if total and total.formatted
-        else "",
-        last_updated=str(b.last_updated or ""), is_locked=bool(b.is_locked),
-        is_quote=bool(b.is_quote))
 
 
 def basket_of(path: str) -> str:

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import jsonio
+from ..model.summary import summary_from_row
 from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
-from .base import MUTATIONS, BasketChange, BasketPage, BasketSummary, Capabilities, PromoCheck
+from .base import MUTATIONS, BasketChange, BasketPage, Capabilities, PromoCheck
 from .errors import BackendError, read_only_error
 from .follow import OwnChanges, local_changes
 from .line_reuse import LineReuse
@@ -139,14 +140,8 @@ class LocalBackend:
                            offset: int = 0, limit: int = 100) -> BasketPage:
         data = await self._call("list_baskets", user_id or "*", lambda: self.engine.list_baskets(
             user_id=user_id, query=query, offset=offset, limit=limit))
-        return BasketPage(total=data["total"], offset=data["offset"], rows=[
-            BasketSummary(id=r["id"], user_id=r["userId"], user_email=r["userEmail"],
-                          currency_code=r["currencyCode"], line_count=r["lineCount"],
-                          grand_total=r["grandTotal"],
-                          grand_total_formatted=r["grandTotalFormatted"],
-                          last_updated=r["lastUpdated"], is_locked=r["isLocked"],
-                          is_quote=r["isQuote"], version=r["version"])
-            for r in data["rows"]])
+        return BasketPage(total=data["total"], offset=data["offset"],
+                          rows=[summary_from_row(r) for r in data["rows"]])
 
     async def search_products(self, query: str = "", *, limit: int = 50) -> list[Product]:
         return await self._call("search_products", query, lambda: [

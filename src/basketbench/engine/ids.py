@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import uuid
 
+from ..model.ids import ZERO_GUID
 from .errors import field_error
 
-ZERO_GUID = "00000000-0000-0000-0000-000000000000"
+__all__ = ["ZERO_GUID", "new_guid", "normalise_guid", "optional_guid", "stable_guid"]
 # Already canonical (what every client that read an id from us sends): no parsing needed.
 _CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..model.line_input import ITEM_TYPE_NAMES, USER_PRICING_NAMES, first_set
+from ..model.lines import is_child
 from ..money import currency
 from . import inputs
 from .catalogue import Catalogue, Product
@@ -86,26 +88,34 @@ def _line_extras(body: dict, cur, prefix: str) -> dict:
     charge = body.get("additionalCharge")
     if charge not in (None, ""):
         extra["additional_charge_minor"] = inputs.money(charge, prefix + "additionalCharge", cur)
-    item_type = body.get("itemType", body.get("lineItemType"))
-    if item_type not in (None, ""):
-        extra["item_type"] = inputs.whole_number(item_type, prefix + "itemType", minimum=0)
+    item_type = first_set(*_named_ints(body, ITEM_TYPE_NAMES, prefix))
+    if item_type is not None:
+        extra["item_type"] = item_type
     if body.get("giftWrapId") not in (None, ""):
         extra["gift_wrap_id"] = optional_guid(body.get("giftWrapId"), prefix + "giftWrapId")
         extra["is_gift_wrap"] = inputs.flag(body.get("isGiftWrapApplied", True),
                                             prefix + "isGiftWrapApplied")
     plan = optional_guid(body.get("subscriptionPlanId"), prefix + "subscriptionPlanId")
     if plan != ZERO_GUID:
-        pricing = body.get("userPricingType", body.get("userSubscriptionPricing"))
+        pricing = first_set(*_named_ints(body, USER_PRICING_NAMES, prefix, minimum=None))
         extra["subscription"] = {
             "subscriptionPlanId": plan,
             "subscriptionTermId": optional_guid(body.get("subscriptionTermId"),
                                                 prefix + "subscriptionTermId"),
-            "userPricingType": inputs.whole_number(pricing, prefix + "userPricingType")
-            if pricing not in (None, "") else 0,
+            "userPricingType": pricing or 0,
             "subscriptionJson": inputs.text(body.get("subscriptionJson"),
                                             prefix + "subscriptionJson", max_length=10000),
         }
     return extra
+
+
+def _named_ints(body: dict, names: tuple[str, ...], prefix: str,
+                minimum: int | None = 0) -> list[int | None]:
+    """The whole numbers a body gives under each name of a field it may spell two ways
+    (None where absent or empty); model/line_input.py says which one counts."""
+    return [None if body.get(name) in (None, "")
+            else inputs.whole_number(body[name], prefix + name, minimum=minimum)
+            for name in names]
 
 
 def _named_line(w: Writer, value: object, field: str) -> LineState | None:
@@ -152,7 +162,7 @@ def add_item(w: Writer, cat: Catalogue, body: dict, prefix: str = "",
         return
     if qty <= 0:
         return  # a negative or zero delta on a missing line changes nothing
-    if parent != ZERO_GUID:
+    if is_child(parent):
         if w.state.line(parent, ZERO_GUID) is None and parent not in later_parents:
             raise field_error(prefix + "parentProductId",
                               f"parent product {parent} is not a line in the basket")
@@ -228,7 +238,7 @@ def _parent_of(body: object) -> str | None:
         parent = optional_guid(body.get("parentProductId"), "parentProductId")
     except EngineError:
         return None
-    return parent if parent != ZERO_GUID else None
+    return parent if is_child(parent) else None
 
 
 def _top_level_product(cat: Catalogue, body: object) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import jsonio
+from ..model import lines as model_lines
 from .catalogue import Catalogue, Product
 from .ids import ZERO_GUID
 from .store_api import Conn
@@ -28,13 +29,9 @@ _JSON_BASKET = {"nominated", "custom_info", "delivery_plans"}
 
 
 def text_key(parent_product_id: str, custom_info: dict) -> str:
-    """The personalisation text that is part of a child line's key (engine-rules §2): a
-    second engraving with other text under one parent is a new line, never an overwrite.
-    Top-level lines and child lines without text have an empty key."""
-    if parent_product_id == ZERO_GUID:
-        return ""
-    texts = [custom_info.get(f"customInfo{n}") or "" for n in range(1, 6)]
-    return "\x1f".join(texts) if any(texts) else ""
+    """The personalisation text that is part of a child line's key (model/lines.py; stored
+    in the lines table's text_key column)."""
+    return model_lines.text_key(parent_product_id, model_lines.wire_texts(custom_info))
 
 
 @dataclass
@@ -66,7 +63,7 @@ class LineState:
 
     @property
     def is_child(self) -> bool:
-        return self.parent_product_id != ZERO_GUID
+        return model_lines.is_child(self.parent_product_id)
 
 
 @dataclass

@@ -6,8 +6,9 @@
     d.totals                        # TotalChange(field="grandTotal", a=..., b=...)
     print(render_diff(d))           # two columns side by side, A left, B right
 
-Lines are matched by (product, parent product), as the engine keys them; a changed line
-differs in quantity, unit price or line total.
+Lines are matched by their line key, as the engine keys them (model/lines.py: product,
+parent, and a child's personalisation text); a changed line differs in quantity, unit price
+or line total.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..model.diff import diff_lines
+from ..model.ids import ZERO_GUID
+from ..model.lines import LineKey, custom_texts, is_child, line_key, parent_key
 from ..wire import Basket, LineItem, Price
 from .format import is_guid
-from .runner import ZERO_GUID, applied_promotions
+from .runner import applied_promotions
 
 # Basket-level amounts, by Python attribute and wire name, in reading order.
 TOTALS = (("sub_total", "subTotal"), ("discount", "discount"),
@@ -84,22 +88,18 @@ class BasketDiff:
 def diff_baskets(a: Basket, b: Basket) -> BasketDiff:
     out = BasketDiff(a_id=a.id, b_id=b.id)
     a_lines, b_lines = _keyed(a), _keyed(b)
-    for key, (label, line_a) in a_lines.items():
-        if key not in b_lines:
+    lines = diff_lines(a_lines, b_lines, lambda la, lb: not _fields(la[1], lb[1]))
+    changed, removed = set(lines.changed), set(lines.removed)
+    for key, (label, line_a) in a_lines.items():  # in A's order, as the text reads them
+        if key in removed:
             out.lines.append(LineChange("removed", label, line_a, None))
-            continue
-        line_b = b_lines[key][1]
-        fields = [name for name, get in (("qty", lambda ln: ln.qty),
-                                         ("unit_price", lambda ln: _raw(ln.price)),
-                                         ("line_total", lambda ln: _raw(ln.total_price)))
-                  if get(line_a) != get(line_b)]
-        if fields:
-            out.lines.append(LineChange("changed", label, line_a, line_b, fields))
-        else:
-            out.unchanged_lines += 1
-    for key, (label, line_b) in b_lines.items():
-        if key not in a_lines:
-            out.lines.append(LineChange("added", label, None, line_b))
+        elif key in changed:
+            line_b = b_lines[key][1]
+            out.lines.append(LineChange("changed", label, line_a, line_b,
+                                        _fields(line_a, line_b)))
+    out.unchanged_lines = lines.unchanged
+    out.lines += [LineChange("added", b_lines[key][0], None, b_lines[key][1])
+                  for key in lines.added]
     for attr, wire in TOTALS:
         pa, pb = getattr(a, attr), getattr(b, attr)
         ra, rb = _raw(pa), _raw(pb)
@@ -148,22 +148,31 @@ def _named(basket: Basket, attr: str, value: str) -> str:
     return value
 
 
-def _keyed(basket: Basket) -> dict[tuple[str, str, str], tuple[str, LineItem]]:
+def _fields(a: LineItem, b: LineItem) -> list[str]:
+    """What differs between two versions of one line: qty, unit_price, line_total."""
+    return [name for name, get in (("qty", lambda ln: ln.qty),
+                                   ("unit_price", lambda ln: _raw(ln.price)),
+                                   ("line_total", lambda ln: _raw(ln.total_price)))
+            if get(a) != get(b)]
+
+
+def _keyed(basket: Basket) -> dict[LineKey, tuple[str, LineItem]]:
+    """Lines by line key, each with its label: the stock code, PARENT/CHILD for a child
+    line, and a personalised child's texts."""
     lines = sorted(basket.line_items or [], key=lambda ln: ln.display_order or 0)
     code_of = {(ln.product_id or "").lower(): ln.stock_code or ln.product_id or "?"
                for ln in lines}
-    out = {}
+    out: dict[LineKey, tuple[str, LineItem]] = {}
     for ln in lines:
-        pid = (ln.product_id or "").lower()
-        parent = (ln.parent_product_id or "").lower()
-        parent = "" if parent in ("", ZERO_GUID) else parent
-        code = ln.stock_code or pid
-        label = f"{code_of.get(parent, parent)}/{code}" if parent else code
-        # Child lines are keyed by their text too (two engravings are two lines).
-        text = (ln.custom_info1 or "") if parent else ""
-        if text:
-            label += f" {text!r}"
-        out[(pid, parent, text)] = (label, ln)
+        key = line_key(ln.product_id, ln.parent_product_id, custom_texts(ln))
+        code = ln.stock_code or key[0]
+        parent = parent_key(ln.parent_product_id)
+        label = f"{code_of.get(parent, parent)}/{code}" if is_child(ln.parent_product_id) \
+            else code
+        texts = [t for t in custom_texts(ln) if t] if key[2] else []
+        if texts:
+            label += " " + " ".join(repr(t) for t in texts)
+        out.setdefault(key, (label, ln))
     return out
 
 

@@ -28,9 +28,10 @@ from typing import Any
 
 from ..backends.base import Backend
 from ..backends.errors import BackendError
+from ..model.ids import ZERO_GUID
+from ..model.lines import is_child, parent_key
 from ..wire import Basket, LineItem
 from .recorder import FlowRecorder
-from .runner import ZERO_GUID
 from .steps import NotRecordable, flow_step, top_order
 
 PAGE = 1000  # the history routes' largest page
@@ -177,10 +178,6 @@ def _last_country(rows: list[_Version], lo: int) -> str:
 
 # -- from one basket to another, as steps ---------------------------------------------------------
 
-def _is_top(line: LineItem) -> bool:
-    return (line.parent_product_id or ZERO_GUID).lower() == ZERO_GUID
-
-
 def _line_info(line: Any) -> dict[str, str]:
     return {str(n): str(v) for n in range(1, 6) if (v := getattr(line, f"custom_info{n}", None))}
 
@@ -189,10 +186,11 @@ def _groups(basket: Basket | None) -> dict[str, tuple[LineItem, list[LineItem]]]
     """Top-level product id -> (its line, its child lines)."""
     lines = basket.line_items or [] if basket else []
     out: dict[str, tuple[LineItem, list[LineItem]]] = {
-        (ln.product_id or "").lower(): (ln, []) for ln in lines if _is_top(ln)}
+        (ln.product_id or "").lower(): (ln, []) for ln in lines
+        if not is_child(ln.parent_product_id)}
     for ln in lines:
-        if not _is_top(ln):
-            parent = (ln.parent_product_id or "").lower()
+        if is_child(ln.parent_product_id):
+            parent = parent_key(ln.parent_product_id)
             if parent in out:
                 out[parent][1].append(ln)
     return out
@@ -249,7 +247,7 @@ def rebuild_steps(bid: str, before: Basket | None, after: Basket, country: str,
 
 def _item(line: LineItem) -> dict[str, Any]:
     item: dict[str, Any] = {"product": str(line.product_id).lower(), "qty": int(line.qty or 1)}
-    if not _is_top(line):
+    if is_child(line.parent_product_id):
         item["parent"] = str(line.parent_product_id).lower()
     info = _line_info(line)
     if info:

@@ -47,9 +47,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..backends.errors import BackendError
+from ..model.ids import ZERO_GUID
+from ..model.lines import is_child
 from ..wire import Basket
 from .format import PROMO_OPS, STEP_ADAPTER, STEP_BY_OP, Expect, Flow, is_guid, parse_flow
-from .runner import ZERO_GUID, applied_promotions, line_keys, money_of
+from .runner import applied_promotions, line_keys, money_of
 
 _BASKET_KEYS = ("basket", "target", "source")
 
@@ -155,9 +157,9 @@ class FlowRecorder:
         self._learn(before)
         lines = before.line_items or []
         items = []
-        for line in sorted(lines, key=lambda ln: _is_child(ln)):  # parents first
+        for line in sorted(lines, key=lambda ln: is_child(ln.parent_product_id)):  # parents first
             item: dict[str, Any] = {"product": line.product_id, "qty": line.qty or 1}
-            if _is_child(line):
+            if is_child(line.parent_product_id):
                 item["parent"] = line.parent_product_id
             info = {str(n): getattr(line, f"custom_info{n}") for n in range(1, 6)
                     if getattr(line, f"custom_info{n}", None)}
@@ -248,10 +250,6 @@ class FlowRecorder:
         if isinstance(product, str) and is_guid(product):
             return self._codes.get(product.lower(), product)
         return product
-
-
-def _is_child(line: Any) -> bool:
-    return (line.parent_product_id or ZERO_GUID) not in ("", ZERO_GUID)
 
 
 def _basket_expectations(basket: Basket) -> dict[str, Any]:

@@ -33,10 +33,11 @@ from typing import Any
 from ..actor import acting_as
 from ..backends.base import Backend, PromoCheck
 from ..backends.errors import BackendError
+from ..model.ids import ZERO_GUID
+from ..model.lines import is_child, parent_key
 from ..wire import Basket, PromoResult
 from .format import PROMO_OPS, Expect, Flow, is_guid, is_symbol
 
-ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
 
 
@@ -427,21 +428,17 @@ def line_keys(basket: Basket) -> list[tuple[str, str, int]]:
     """(stock-code key, product-id key, qty) per line; a child is keyed PARENT/CHILD."""
     lines = basket.line_items or []
     code_of = {(ln.product_id or "").lower(): (ln.stock_code or ln.product_id or "")
-               for ln in lines if _is_top(ln)}
+               for ln in lines if not is_child(ln.parent_product_id)}
     out = []
     for ln in lines:
         pid = (ln.product_id or "").lower()
         code = ln.stock_code or pid
-        if _is_top(ln):
+        if not is_child(ln.parent_product_id):
             out.append((code, pid, ln.qty or 0))
         else:
-            parent = (ln.parent_product_id or "").lower()
+            parent = parent_key(ln.parent_product_id)
             out.append((f"{code_of.get(parent, parent)}/{code}", f"{parent}/{pid}", ln.qty or 0))
     return out
-
-
-def _is_top(line: Any) -> bool:
-    return (line.parent_product_id or ZERO_GUID) in ("", ZERO_GUID)
 
 
 def _check_lines(wanted: dict[str, int], basket: Basket) -> list[Check]:

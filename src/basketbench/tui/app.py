@@ -37,6 +37,9 @@ from textual.widgets import DataTable, Footer
 from .. import jsonio
 from ..backends import Backend, BackendError, BasketPage
 from ..backends.precondition import expecting_version
+from ..model.ids import ZERO_GUID
+from ..model.lines import is_child, parent_key
+from ..model.summary import summary_of
 from ..redact import redact_text
 from . import actions, diff
 from .commands import BasketCommands
@@ -52,7 +55,7 @@ from .diff import line_key
 from .explain_actions import ExplainActions
 from .flow_commands import FlowCommands
 from .follow import FollowMode
-from .format import ZERO_GUID, is_top_level, plural, price, raw, short_id, user_label
+from .format import plural, price, raw, short_id, user_label
 from .history_actions import HistoryActions
 from .inspector import RequestInspector
 from .messages import (
@@ -64,7 +67,7 @@ from .messages import (
     MutationFinished,
 )
 from .panes import BasketsPane, BenchTable, DeliveryPane, LinesPane, StatusBar, TotalsPane
-from .panes.baskets import PAGE_SIZE, summary_of_short
+from .panes.baskets import PAGE_SIZE
 from .screens import (
     AddItemScreen,
     ChildLineScreen,
@@ -432,7 +435,7 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
                 uid = query if GUID.match(query) else user_id
                 rows = []
                 if uid:
-                    rows = [summary_of_short(b) for b in await self.backend.list_user_baskets(uid)]
+                    rows = [summary_of(b) for b in await self.backend.list_user_baskets(uid)]
                     if query and query != uid:
                         rows = [r for r in rows if query.lower() in r.id.lower()]
                 else:
@@ -1158,7 +1161,7 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
             if qty == current:
                 self.status.say(f"{line.stock_code} qty unchanged ({qty})")
                 return
-            if is_top_level(line.parent_product_id):
+            if not is_child(line.parent_product_id):
                 call = lambda b, bid: b.set_qty(bid, line.product_id, qty)  # noqa: E731
             else:  # child lines have no absolute endpoint: send the difference
                 body = line_body(line, qty - current)
@@ -1170,16 +1173,14 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
 
     def _children_of(self, line) -> list:
         pid = (line.product_id or "").lower()
-        return [ln for ln in self.lines_pane.lines
-                if not is_top_level(ln.parent_product_id)
-                and (ln.parent_product_id or "").lower() == pid]
+        return [ln for ln in self.lines_pane.lines if parent_key(ln.parent_product_id) == pid]
 
     def action_remove_line(self) -> None:
         line = self._selected_line()
         if line is None:
             return
         seen = self.seen(line)
-        if is_top_level(line.parent_product_id):
+        if not is_child(line.parent_product_id):
             call = lambda b, bid: b.remove_item(bid, line.product_id)  # noqa: E731
             children = self._children_of(line)
         else:
@@ -1215,11 +1216,11 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
         line = self._selected_line()
         if line is None or self.basket is None:
             return
-        if not is_top_level(line.parent_product_id):  # personalise the parent of a child
-            parent_id = (line.parent_product_id or "").lower()
+        if is_child(line.parent_product_id):  # personalise the parent of a child
+            parent_id = parent_key(line.parent_product_id)
             line = next((ln for ln in self.lines_pane.lines
                          if (ln.product_id or "").lower() == parent_id
-                         and is_top_level(ln.parent_product_id)), line)
+                         and not is_child(ln.parent_product_id)), line)
         seen = self.seen(line)
 
         def chosen(answer: dict | None) -> None:
@@ -1235,11 +1236,9 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
         line = self._selected_line()
         if line is None:
             return
-        parent = (line.parent_product_id or ZERO_GUID).lower() \
-            if not is_top_level(line.parent_product_id) else None
+        parent = parent_key(line.parent_product_id)  # "": top level
         siblings = [ln for ln in self.lines_pane.lines
-                    if ((ln.parent_product_id or "").lower() if not is_top_level(
-                        ln.parent_product_id) else None) == parent]
+                    if parent_key(ln.parent_product_id) == parent]
         index = siblings.index(line)
         if not 0 <= index + step < len(siblings):
             self.status.say(f"{line.stock_code} is already {'first' if step < 0 else 'last'}")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .format import ZERO_GUID, custom_info, extra, price, user_label
+from ..model import lines as model_lines
+from ..model.diff import diff_lines, keyed
+from .format import custom_info, extra, price, user_label
 
 TOTAL_FIELDS = (
     ("sub_total", "sub total"), ("discount", "discount"),
@@ -18,14 +20,9 @@ if TYPE_CHECKING:  # annotations only: the wire models load after the first pain
 
 
 def line_key(line: LineItem) -> str:
-    """Lines are keyed as the engine keys them: (productId, parentProductId), and a child
-    line (personalisation) by its text too, so two engravings under one wallet are two
-    lines."""
-    parent = line.parent_product_id or ZERO_GUID
-    key = f"{(line.product_id or '').lower()}|{parent.lower()}"
-    if parent != ZERO_GUID and line.custom_info1:
-        key += f"|{line.custom_info1}"
-    return key
+    """A wire line's key, as the engine keys it (model/lines.py), as text: the lines pane
+    names its table rows by it."""
+    return model_lines.key_text_of(line)
 
 
 # The last few baskets keyed: one change keys the same two versions several times (the
@@ -38,13 +35,13 @@ def lines_by_key(basket: Basket | None) -> dict[str, LineItem]:
     """The basket's lines by line key (do not modify the dict: it is shared)."""
     if basket is None:
         return {}
-    for seen, keyed in _KEYED:
+    for seen, known in _KEYED:
         if seen is basket:
-            return keyed
-    keyed = {line_key(ln): ln for ln in (basket.line_items or [])}
-    _KEYED.insert(0, (basket, keyed))
+            return known
+    by_key = keyed(basket.line_items or [], line_key)
+    _KEYED.insert(0, (basket, by_key))
     del _KEYED[_KEYED_MAX:]
-    return keyed
+    return by_key
 
 
 def _line_fingerprint(line: LineItem) -> tuple:
@@ -52,13 +49,15 @@ def _line_fingerprint(line: LineItem) -> tuple:
             line.display_order, custom_info(line))
 
 
+def _same_line(a: LineItem, b: LineItem) -> bool:
+    return _line_fingerprint(a) == _line_fingerprint(b)
+
+
 def changed_lines(before: Basket | None, after: Basket) -> set[str]:
     """Keys of lines that are new or differ in quantity, money, order or custom info (a line
     that is the same object in both is unchanged: backends/line_reuse.py)."""
-    old = lines_by_key(before)
-    return {key for key, line in lines_by_key(after).items()
-            if key not in old or (old[key] is not line
-                                  and _line_fingerprint(old[key]) != _line_fingerprint(line))}
+    d = diff_lines(lines_by_key(before), lines_by_key(after), _same_line)
+    return {*d.added, *d.changed}
 
 
 def total_values(basket: Basket) -> dict[str, str]:
@@ -120,17 +119,17 @@ def describe(before: Basket | None, after: Basket) -> str:
     codes, then the totals that moved."""
     parts: list[str] = []
     old, new = lines_by_key(before), lines_by_key(after)
-    for key, line in new.items():
+    d = diff_lines(old, new, lambda a, b: a.qty == b.qty)
+    added, changed = set(d.added), set(d.changed)
+    for key in (k for k in new if k in added or k in changed):
+        line = new[key]
         name = line.stock_code or line.name or key
-        if key not in old:
+        if key in added:
             parts.append(f"+{line.qty} {name}")
-        elif old[key] is line:  # the same object: unchanged (backends/line_reuse.py)
-            continue
-        elif old[key].qty != line.qty:
+        else:
             parts.append(f"{name} qty {old[key].qty} -> {line.qty}")
-    for key, line in old.items():
-        if key not in new:
-            parts.append(f"removed {line.stock_code or line.name or key}")
+    for key in d.removed:
+        parts.append(f"removed {old[key].stock_code or old[key].name or key}")
     if before is not None:
         common = [k for k in sorted(old, key=lambda k: old[k].display_order or 0) if k in new]
         if common != [k for k in sorted(new, key=lambda k: new[k].display_order or 0)

@@ -206,9 +206,9 @@ class FlowCommands:
                 page = await backend.list_baskets(limit=500)
                 rows = page.rows
             elif user_id:
-                from .panes.baskets import summary_of_short
+                from ..model.summary import summary_of
 
-                rows = [summary_of_short(b) for b in await backend.list_user_baskets(user_id)]
+                rows = [summary_of(b) for b in await backend.list_user_baskets(user_id)]
             else:
                 rows = []
             return [Choice(r.id, f"{r.id}  {user_label(r.user_email, r.user_id)}  "

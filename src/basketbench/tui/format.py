@@ -13,9 +13,9 @@ from typing import Any
 from rich.style import Style
 from rich.text import Text
 
+from ..model.ids import is_none_id
 from ..money import CURRENCIES, Currency, format_amount, to_minor
 
-ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 DASH = "-"
 
 
@@ -29,10 +29,6 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
-def is_top_level(parent_product_id: str | None) -> bool:
-    return not parent_product_id or parent_product_id == ZERO_GUID
-
-
 def short_id(value: str | None) -> str:
     return (value or "")[:8]
 
@@ -40,7 +36,7 @@ def short_id(value: str | None) -> str:
 def user_label(email: str | None, user_id: str | None) -> str:
     if email:
         return email
-    if not user_id or user_id == ZERO_GUID:
+    if is_none_id(user_id):
         return "guest"
     return short_id(user_id)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .format import is_top_level
+from ..model.lines import custom_texts, is_child
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
     from ..wire import Basket, LineItem
@@ -32,11 +32,12 @@ def seen_of(basket: Basket, line: LineItem | None = None) -> Seen:
 
 def line_body(line: LineItem, qty: int) -> dict:
     """An add-item body that changes `line` by `qty` units. A child line is named by its
-    parent and its text too: the engine keys personalisation lines by their text, so the
-    same engraving gets the units, not a new, empty one."""
+    parent and all its texts too (model/lines.py: the line key), so the same engraving gets
+    the units, not a new line or another engraving that shares its first text."""
     body: dict = {"productId": line.product_id, "qty": qty}
-    if not is_top_level(line.parent_product_id):
+    if is_child(line.parent_product_id):
         body["parentProductId"] = line.parent_product_id
-        if line.custom_info1:
-            body["customInfo1"] = line.custom_info1
+        for n, text in enumerate(custom_texts(line), start=1):
+            if text:
+                body[f"customInfo{n}"] = text
     return body

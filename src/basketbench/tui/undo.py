@@ -32,8 +32,10 @@ from typing import Any
 
 from ..backends import Backend
 from ..flows.steps import named_args
+from ..model.ids import is_none_id
+from ..model.lines import custom_texts, is_child, parent_key
 from ..wire import Basket, LineItem
-from .format import ZERO_GUID, short_id
+from .format import short_id
 from .recording import MUTATIONS
 
 # Changes that are filed for undo: every basket change but the deletion (a deleted basket is
@@ -200,29 +202,25 @@ def _send(name: str, args: dict[str, Any]) -> Call:
     return call
 
 
-def _top(line: LineItem) -> bool:
-    return (line.parent_product_id or ZERO_GUID).lower() == ZERO_GUID
-
-
 def _same(a: Any, b: Any) -> bool:
     return str(a or "").lower() == str(b or "").lower()
 
 
 def _top_line(basket: Basket | None, product: Any) -> LineItem | None:
     for line in basket.line_items or [] if basket else []:
-        if _top(line) and (_same(line.product_id, product) or _same(line.stock_code, product)):
+        if not is_child(line.parent_product_id) \
+                and (_same(line.product_id, product) or _same(line.stock_code, product)):
             return line
     return None
 
 
 def _item(line: LineItem) -> dict[str, Any]:
     body: dict[str, Any] = {"productId": line.product_id, "qty": line.qty or 1}
-    if not _top(line):
+    if is_child(line.parent_product_id):
         body["parentProductId"] = line.parent_product_id
-    for n in range(1, 6):
-        value = getattr(line, f"custom_info{n}", None)
-        if value:
-            body[f"customInfo{n}"] = value
+    for n, text in enumerate(custom_texts(line), start=1):
+        if text:
+            body[f"customInfo{n}"] = text
     return body
 
 
@@ -244,8 +242,9 @@ def inverse(change: Change) -> tuple[str, Call]:
         line = _top_line(before, args["product_id"])
         if line is None:
             raise CannotUndo(f"{what}: the line was not in the basket shown before it")
-        children = [c for c in before.line_items or [] if not _top(c)  # type: ignore[union-attr]
-                    and _same(c.parent_product_id, line.product_id)]
+        parent = (line.product_id or "").lower()
+        children = [c for c in before.line_items or []  # type: ignore[union-attr]
+                    if parent_key(c.parent_product_id) == parent]
         items = [_item(line)] + [_item(c) for c in children]
         return "line re-added with its custom info", _send("add_bulk", {"items": items})
     if name == "apply_promo":
@@ -254,7 +253,7 @@ def inverse(change: Change) -> tuple[str, Call]:
         return f"code {args['code']} re-applied", _send("apply_promo", {"code": args["code"]})
     if name == "set_shipping_method":
         method = before.shipping_method_id if before is not None else None
-        if not method or method.lower() == ZERO_GUID:
+        if is_none_id(method):
             raise CannotUndo(f"{what}: the basket had no shipping method before, and the API "
                              "cannot take one off")
         address = before.shipping_address  # type: ignore[union-attr]
@@ -280,7 +279,7 @@ def inverse(change: Change) -> tuple[str, Call]:
         return "order put back", _send("set_display_order", {"entries": entries})
     if name == "assign_user":
         user = before.user_id if before is not None else None
-        if not user or user.lower() == ZERO_GUID:
+        if is_none_id(user):
             raise CannotUndo(f"{what}: the basket had no user before, and the API cannot "
                              "take a user off a basket")
         return "user put back", _send("assign_user", {"user_id": user})

@@ -12,6 +12,7 @@ from typing import Annotated, Any, ClassVar, get_args
 
 from pydantic import BaseModel, WithJsonSchema
 
+from basketbench.model.line_input import first_set
 from basketbench.wire.base import WireModel
 from basketbench.wire.delivery import DeliveryCenterRef
 from basketbench.wire.line import SubscriptionUserSettings
@@ -76,16 +77,6 @@ class RequestModel(WireModel):
     omit_unset: ClassVar[bool] = True
 
 
-def _first_set(*values: int | None) -> int | None:
-    """The first non-zero value, else 0 if any was sent, else None.
-
-    Clients fill unused fields with Swagger's default 0, so a 0 must not hide a real value
-    sent under the other name.
-    """
-    sent = [v for v in values if v is not None]
-    return next((v for v in sent if v != 0), sent[0] if sent else None)
-
-
 class AddItemRequest(RequestModel):
     """Endpoint 11 `basketLine`. Both names of the two renamed fields are kept as sent."""
 
@@ -120,11 +111,11 @@ class AddItemRequest(RequestModel):
 
     @property
     def effective_item_type(self) -> int | None:
-        return _first_set(self.item_type, self.line_item_type)
+        return first_set(self.item_type, self.line_item_type)
 
     @property
     def effective_user_pricing_type(self) -> int | None:
-        return _first_set(self.user_pricing_type, self.user_subscription_pricing)
+        return first_set(self.user_pricing_type, self.user_subscription_pricing)
 
 
 class BulkLine(RequestModel):
@@ -136,6 +127,7 @@ class BulkLine(RequestModel):
     parent_product_id: Guid | None = None
     qty: int | None = None
     item_type: int | None = None
+    line_item_type: int | None = None  # endpoint 11's other name, read the same way
     custom_info1: str | None = None
     custom_info2: str | None = None
     custom_info3: str | None = None
@@ -157,8 +149,12 @@ class BulkLine(RequestModel):
     user_pricing_type: int | None = None
 
     @property
+    def effective_item_type(self) -> int | None:
+        return first_set(self.item_type, self.line_item_type)
+
+    @property
     def effective_user_pricing_type(self) -> int | None:
-        return _first_set(self.user_pricing_type, self.user_subscription_pricing)
+        return first_set(self.user_pricing_type, self.user_subscription_pricing)
 
 
 class DisplayOrderEntry(RequestModel):

@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from ...backends import BasketPage, BasketSummary
-from ..format import amount, flags, literal, plural, price, raw, short_id, user_label, when
+from ...model.summary import summary_of
+from ..format import amount, flags, literal, plural, short_id, user_label, when
 from .table import BenchTable
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
@@ -31,29 +32,6 @@ LAST_ROW_LOAD = 5000
 COLUMNS = (("id", "id"), ("total", "total"), ("lines", "lines"), ("user", "user"),
            ("flags", "flags"), ("updated", "updated"))
 USER_WIDTH = 20  # longer emails are cut with "…"
-
-
-def summary_of(basket: Basket) -> BasketSummary:
-    """The list row of a full basket (after a change, the row is updated in place)."""
-    return BasketSummary(
-        id=basket.id or "", user_id=basket.user_id, user_email=basket.user_email,
-        currency_code=basket.currency_code or "", line_count=len(basket.line_items or []),
-        grand_total=raw(basket.grand_total),
-        grand_total_formatted=price(basket.grand_total, code=basket.currency_code),
-        last_updated=basket.last_updated or "", is_locked=bool(basket.is_locked),
-        is_quote=bool(basket.is_quote), version=basket.version)
-
-
-def summary_of_short(short) -> BasketSummary:
-    """A row from endpoint 01's short basket (backends that cannot list every basket)."""
-    return BasketSummary(
-        id=short.id or "", user_id=short.user_id, user_email=short.user_email,
-        currency_code=short.currency_code or "", line_count=len(short.line_items or []),
-        grand_total=raw(short.grand_total),
-        grand_total_formatted=price(short.grand_total, code=short.currency_code),
-        last_updated=short.last_updated or "", is_locked=bool(short.is_locked),
-        is_quote=bool(short.is_quote), version=getattr(short, "version", None)
-        or (short.model_extra or {}).get("version"))
 
 
 class BasketsPane(Vertical):

@@ -11,8 +11,9 @@ from textual.containers import Vertical
 from textual.widgets import Static
 from textual.widgets.data_table import ColumnKey
 
+from ...model.lines import is_child, parent_key
 from ..diff import line_key
-from ..format import custom_info, is_top_level, literal, negated, plural, price, short_id
+from ..format import custom_info, literal, negated, plural, price, short_id
 from .table import BenchTable
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
@@ -30,11 +31,11 @@ def display_order(lines: list[LineItem]) -> list[LineItem]:
         line_id = ln.id or ""
         return (ln.display_order or 0, int(line_id) if line_id.isdigit() else 0)
 
-    tops = sorted((ln for ln in lines if is_top_level(ln.parent_product_id)), key=order)
+    tops = sorted((ln for ln in lines if not is_child(ln.parent_product_id)), key=order)
     children: dict[str, list[LineItem]] = {}
     for ln in lines:
-        if not is_top_level(ln.parent_product_id):
-            children.setdefault((ln.parent_product_id or "").lower(), []).append(ln)
+        if is_child(ln.parent_product_id):
+            children.setdefault(parent_key(ln.parent_product_id), []).append(ln)
     out: list[LineItem] = []
     for top in tops:
         out.append(top)
@@ -119,7 +120,7 @@ class LinesPane(Vertical):
     @staticmethod
     def _plain(ln: LineItem, code: str | None) -> Row:
         """A line's cells as text, without the highlight."""
-        top = is_top_level(ln.parent_product_id)
+        top = not is_child(ln.parent_product_id)
         return (ln.name or ln.stock_code or short_id(ln.product_id), ln.stock_code or "",
                 str(ln.qty or 0), price(ln.price, code=code),
                 negated(price(ln.discount, code=code)), price(ln.total_price, code=code),

@@ -18,8 +18,10 @@ from textual.widgets import DataTable, Static
 
 from ...backends import BackendError
 from ...flows.diff import diff_baskets, render_diff
+from ...model.ids import is_none_id
+from ...model.lines import is_child
 from ...wire import Basket
-from ..format import custom_info, is_top_level, literal, plural, price, short_id, when
+from ..format import custom_info, literal, plural, price, short_id, when
 from .base import Dialog
 from .confirm import ConfirmScreen
 from .prompt import TextPromptScreen
@@ -33,7 +35,7 @@ def basket_text(basket: Basket) -> str:
     out = []
     lines = sorted(basket.line_items or [], key=lambda ln: ln.display_order or 0)
     for ln in lines:
-        indent = "" if is_top_level(ln.parent_product_id) else "  + "
+        indent = "" if not is_child(ln.parent_product_id) else "  + "
         info = custom_info(ln)
         out.append(f"{indent}{ln.stock_code or ln.product_id}  {ln.qty} x "
                    f"{price(ln.price, code=code)} = {price(ln.total_price, code=code)}"
@@ -47,7 +49,7 @@ def basket_text(basket: Basket) -> str:
         out.append(f"Shipping: {basket.shipping_method_id}")
     for label, text in (("User", basket.user_email or basket.user_id), ("PO", basket.po_number),
                         ("Instruction", basket.delivery_instruction)):
-        if text and text != "00000000-0000-0000-0000-000000000000":
+        if not is_none_id(text):
             out.append(f"{label}: {text}")
     for label, value in (("Sub total", basket.sub_total), ("Discount", basket.discount),
                          ("Shipping", basket.shipping_charge),

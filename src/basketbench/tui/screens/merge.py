@@ -14,9 +14,9 @@ from textual.widgets import Button, DataTable, Input, OptionList, RadioButton, R
 from textual.widgets.option_list import Option
 
 from ...backends import Backend, BackendError, BasketSummary
+from ...model.summary import summary_of
 from ..diff import lines_by_key
 from ..format import literal, plural, price, short_id, user_label, when
-from ..panes.baskets import summary_of_short
 from .add_item import GUID
 from .base import Dialog
 
@@ -93,7 +93,7 @@ class MergeScreen(Dialog[dict]):
         if self.backend.capabilities.list_all:
             return (await self.backend.list_baskets(query=text or None, limit=50)).rows
         if self.target.user_id:
-            found = [summary_of_short(b)
+            found = [summary_of(b)
                      for b in await self.backend.list_user_baskets(self.target.user_id)]
             return [s for s in found if text.lower() in source_label(s).lower()]
         return []
