@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test processes: two, as the machines CI runs on have two cores (`make test TEST_JOBS=4`).
+TEST_JOBS ?= 2
 
 .PHONY: demo test lint install bench clean
 
@@ -20,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/basketbench
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS)
 
 # Settings in pyproject.toml. Never `ruff format`: the code keeps its own wrapping.
 lint: $(STAMP)
