@@ -56,6 +56,7 @@ from .explain_actions import ExplainActions
 from .flow_commands import FlowCommands
 from .follow import FollowMode
 from .format import plural, price, raw, short_id, user_label
+from .guard import guarded
 from .history_actions import HistoryActions
 from .inspector import RequestInspector
 from .messages import (
@@ -104,20 +105,6 @@ REFRESHING = "refreshing…"
 # A mutation: given the backend and the basket id, make one call and return its result.
 Call = Callable[[Backend, str], Awaitable[Any]]
 After = Callable[[Any, BackendError | None], None]
-
-
-def guarded(method: Callable) -> Callable:
-    """Run an action, handler or dialog callback so that a bug in it shows an error dialog
-    instead of ending the app (Textual exits on an exception in a handler)."""
-    @functools.wraps(method)
-    def wrapper(self: BasketBench, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - a bug: report it, keep running
-            self.show_bug(method.__name__, exc)
-            return None
-
-    return wrapper
 
 
 def checked_change(method: Callable) -> Callable:

@@ -14,8 +14,6 @@ version not newer than the one shown is ignored). Workers only post messages.
 from __future__ import annotations
 
 import asyncio
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +21,7 @@ from textual.message import Message
 
 from ..backends.base import BasketChange
 from .format import short_id
+from .guard import guarded
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
     from ..wire import Basket
@@ -52,19 +51,6 @@ class FollowFailed(Message):
     error: BaseException
     backend: Any = None  # the backend followed (a switched-away one is not reported)
     reading: bool = False  # reading the changed basket failed; following goes on
-
-
-def _guarded(method: Callable) -> Callable:
-    """A bug in a handler shows the app's error dialog instead of ending the app."""
-    @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - report it, keep running
-            self.show_bug(method.__name__, exc)
-            return None
-
-    return wrapper
 
 
 def describe(change: BasketChange) -> str:
@@ -147,7 +133,7 @@ class FollowMode:
 
     # -- handlers ----------------------------------------------------------------------------
 
-    @_guarded
+    @guarded
     def on_followed_change(self: Any, message: FollowedChange) -> None:
         self._follow_change(message.change)
 
@@ -192,7 +178,7 @@ class FollowMode:
             return
         self.post_message(FollowedBasket(basket, change))
 
-    @_guarded
+    @guarded
     def on_followed_basket(self: Any, message: FollowedBasket) -> None:
         basket = message.basket
         bid = (basket.id or "").lower()
@@ -207,7 +193,7 @@ class FollowMode:
         self.loading_id = None
         self._replay_held()
 
-    @_guarded
+    @guarded
     def on_follow_failed(self: Any, message: FollowFailed) -> None:
         error = message.error
         text = getattr(error, "message", None) or f"{type(error).__name__}: {error}"

@@ -8,12 +8,12 @@ version on screen as precondition, read-only profiles, stale baskets reloaded); 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..backends import BackendError
 from .format import short_id
+from .guard import guarded
 from .messages import BasketChanged
 
 if TYPE_CHECKING:  # undo.py (and the wire models it needs) loads at the first change, not
@@ -22,19 +22,6 @@ if TYPE_CHECKING:  # undo.py (and the wire models it needs) loads at the first c
 NO_HISTORY = ("history unavailable: the {kind} backend at {label} keeps no basket history "
               "(the local engine and a basketbench sandbox do); undo there uses the inverse "
               "operation")
-
-
-def _guarded(method: Callable) -> Callable:
-    """As the app's own actions: a bug shows an error dialog, the app keeps running."""
-    @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - a bug: report it, keep running
-            self.show_bug(method.__name__, exc)
-            return None
-
-    return wrapper
 
 
 class HistoryActions:
@@ -55,7 +42,7 @@ class HistoryActions:
     def undo_note(self: Any, message: BasketChanged) -> None:
         self.undo_log.changed(message.label, message.before, message.basket)
 
-    @_guarded
+    @guarded
     def action_history(self: Any) -> None:
         from .screens.history import HistoryScreen
 
@@ -76,11 +63,11 @@ class HistoryActions:
             return
         self.push_screen(HistoryScreen(self, (self.basket.id or "").lower()))
 
-    @_guarded
+    @guarded
     def action_undo(self: Any) -> None:
         self._undo_or_redo(redo=False)
 
-    @_guarded
+    @guarded
     def action_redo(self: Any) -> None:
         self._undo_or_redo(redo=True)
 
