@@ -11,7 +11,6 @@ render returns may share those parts with other renders: treat them as read-only
 from __future__ import annotations
 
 import json
-import threading
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -19,6 +18,7 @@ from functools import lru_cache
 from ..money import Amount, Currency, from_minor, price_ex_object, price_object
 from .catalogue import Catalogue, Product, ShippingMethod
 from .ids import ZERO_GUID, stable_guid
+from .part_cache import PartCache
 from .pricing import LinePrice, Priced, is_subscription
 from .state import BasketState
 
@@ -82,36 +82,8 @@ def _category_guid(category: str) -> str:
     return stable_guid("category", category)
 
 
-class _Parts:
-    """Rendered parts by everything they are made of. A key holds object ids (products,
-    promotions, methods); the entry keeps those objects and a hit must find the very same
-    ones, so an id reused after a catalogue reload can never return a stale part. Bounded:
-    emptied when full (a working set is a few baskets' lines)."""
-
-    def __init__(self, size: int = 50_000) -> None:
-        self.size = size
-        self._entries: dict[tuple, tuple[tuple, dict]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, owners: tuple) -> dict | None:
-        hit = self._entries.get(key)
-        if hit is None or len(hit[0]) != len(owners):
-            return None
-        for a, b in zip(hit[0], owners):
-            if a is not b:
-                return None
-        return hit[1]
-
-    def put(self, key: tuple, owners: tuple, value: dict) -> dict:
-        with self._lock:
-            if len(self._entries) >= self.size:
-                self._entries = {}
-            self._entries[key] = (owners, value)
-        return value
-
-
-_LINES = _Parts()
-_METHODS = _Parts(size=4096)
+_LINES: PartCache[dict] = PartCache()
+_METHODS: PartCache[dict] = PartCache(size=4096)
 
 
 def _frozen(value: dict | None) -> object:
