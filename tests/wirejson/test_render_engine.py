@@ -7,10 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from basketbench import jsonio
-from basketbench.engine import BasketEngine, demo
+from basketbench.engine import BasketEngine
 from basketbench.engine import domain as engine_domain
 from basketbench.engine import render as old_render
 from basketbench.engine.pricing import price

@@ -2,8 +2,9 @@
 
 The whole process of a local read should cost little more than starting Python: the backend
 layer brings pydantic, the wire models and asyncio (about 85% of the old start-up), none of
-which a read of one basket from the engine needs. This path opens the engine, reads the wire
-dict and leaves; anything else (another target, `--json`, a short id) goes the usual way.
+which a read of one basket from the engine needs. This path opens the engine, reads the
+domain basket, renders its wire dict (`wirejson.render`, plain Python) and leaves; anything
+else (another target, `--json`, a short id) goes the usual way.
 """
 
 from __future__ import annotations
@@ -38,11 +39,12 @@ def read_basket(path: Path, basket_id: str) -> dict:
     """The basket's wire dict from the engine on `path` (seeded with the demo when new, as
     the local backend does); an engine error is printed as the backends print it, exit 1."""
     from ..engine import BasketEngine, EngineError, demo
+    from ..wirejson import render
 
     try:
         with BasketEngine(path) as engine:
             demo.ensure_seeded(engine)
-            return engine.get_basket(basket_id)
+            return render.basket(engine.get_basket(basket_id))
     except EngineError as exc:
         fail(error_detail(exc.message, exc.errors, f"local engine {path}"))
     raise AssertionError("unreachable")  # fail() exits

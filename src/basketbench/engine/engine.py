@@ -2,11 +2,12 @@
 file, or a PostgreSQL database shared by several processes: store_api.py).
 
 Every mutation is one write transaction that first locks its basket: load the basket, apply
-the rule, reprice, write, bump the version (and write its history). The wire dict is rendered
-after the commit, outside the writer's lock, once per basket version (renders.py). Any error
-rolls the whole transaction back. Reads run in one snapshot (a read transaction) so they see
-one consistent state. Results are wire-shaped dicts (camelCase keys, Decimal money), ready for
-`jsonio.dumps` or the `wire` models.
+the rule, reprice, write, bump the version (and write its history). The domain basket
+(model/basket.py) is built after the commit, outside the writer's lock, once per basket
+version (renders.py). Any error rolls the whole transaction back. Reads run in one snapshot (a
+read transaction) so they see one consistent state. Methods that return a basket return the
+domain `Basket` (typed, frozen, Decimal money); the wire JSON is made from it at the HTTP edge
+(`basketbench.wirejson.render`). Records, promotion outcomes and listings are plain dicts.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..model.basket import Basket
 from ..money import currency as lookup_currency
 from ..money import format_amount, from_minor
 from . import (
     basket_filter,
+    domain,
     history,
     inputs,
     ops_basket,
@@ -127,8 +130,8 @@ class BasketEngine:
                                                         datetime], Any],
                 *, expected_version: int | None = None, create: bool = True,
                 allow_locked: bool = False, currency: str | None = None,
-                commit: bool = True) -> tuple[Any, dict]:
-        """Run `op` on the basket in one write transaction; returns (op result, basket dict)."""
+                commit: bool = True) -> tuple[Any, Basket]:
+        """Run `op` on the basket in one write transaction; returns (op result, basket)."""
         bid = normalise_guid(basket_id, "id")
         cur_code = (currency or "GBP").upper()
         lookup_currency_or_400(cur_code)
@@ -142,7 +145,7 @@ class BasketEngine:
             if state is None:
                 if not create:
                     raise NotFound(f"Basket {bid} not found", [f"id: basket {bid} not found"])
-                state = new_state(bid, cur_code, render.iso(now))
+                state = new_state(bid, cur_code, domain.iso(now))
             check_version(state, expected_version)
             if state.is_locked and not allow_locked:
                 raise BasketLocked(f"Basket {bid} is locked", [f"id: basket {bid} is locked"])
@@ -151,21 +154,21 @@ class BasketEngine:
             writer = Writer(conn, state)
             result = op(writer, cat, now)
             priced = price(state, cat, now)
-            writer.finish(render.iso(now), priced.line_count, priced.grand_total.gross)
+            writer.finish(domain.iso(now), priced.line_count, priced.grand_total.gross)
             if writer.changed and self.keep_history:
                 self._write_version(conn, cat, state, before, priced.grand_total.gross, now)
             return result, priced, cat, now
 
         result, priced, cat, now = self.store.transaction(tx, commit=commit)
-        # Rendered after the commit, outside the writer's lock: other writers need not wait
-        # for the wire dict. A dry run's basket is never cached (it was not committed).
-        return result, self._rendered(priced, cat, now, cache=commit)
+        # Built after the commit, outside the writer's lock: other writers need not wait
+        # for it. A dry run's basket is never cached (it was not committed).
+        return result, self._built(priced, cat, now, cache=commit)
 
-    def _rendered(self, priced: Priced, cat: catalogue_mod.Catalogue, now: datetime, *,
-                  cache: bool = True) -> dict:
-        """The wire dict of a priced basket, once per basket version (renders.py)."""
+    def _built(self, priced: Priced, cat: catalogue_mod.Catalogue, now: datetime, *,
+               cache: bool = True) -> Basket:
+        """The domain basket of a priced basket, once per basket version (renders.py)."""
         if not cache:
-            return render.basket(priced, cat, now)
+            return domain.basket(priced, cat, now)
         return self._renders.render(priced, cat, now)
 
     def _write_version(self, conn: Conn, cat: catalogue_mod.Catalogue,
@@ -177,7 +180,7 @@ class BasketEngine:
         name, args = op or _OPERATION.get() or ("change", {})
         after = history.facts(state, grand_total)
         text = "deleted" if deleted else history.summary(before, after, cat)
-        history.record(conn, state, op=name, args=args, at=render.iso(now), text=text,
+        history.record(conn, state, op=name, args=args, at=domain.iso(now), text=text,
                        grand_total_minor=grand_total, deleted=deleted)
         if deleted or state.version % history.PRUNE_EVERY == 0:
             history.prune(conn, state.id, state.version, self.retention, now)
@@ -202,16 +205,16 @@ class BasketEngine:
 
     # -- reads ------------------------------------------------------------------------------
 
-    def get_basket(self, basket_id: object) -> dict:
+    def get_basket(self, basket_id: object) -> Basket:
         """The basket; an unknown id gives an empty, unsaved basket (`isNew: true`)."""
         bid = normalise_guid(basket_id, "id")
 
         def fn(conn, cat, now):
             state = load(conn, cat, bid)
             if state is None:
-                return render.basket(price(new_state(bid, "GBP", ""), cat, now), cat, now)
+                return domain.basket(price(new_state(bid, "GBP", ""), cat, now), cat, now)
             hit = self._renders.lookup(state, cat, now)
-            return hit if hit is not None else self._rendered(price(state, cat, now), cat, now)
+            return hit if hit is not None else self._built(price(state, cat, now), cat, now)
 
         return self._read(fn)
 
@@ -235,7 +238,7 @@ class BasketEngine:
         limit = max(1, min(int(limit), 1000))
         return self.store.read(lambda conn: history.page(conn, bid, max(0, int(offset)), limit))
 
-    def basket_version(self, basket_id: object, version: object) -> dict:
+    def basket_version(self, basket_id: object, version: object) -> Basket:
         """The basket as it was at `version` (read-only), priced as of that moment."""
         bid = normalise_guid(basket_id, "id")
         number = inputs.whole_number(version, "version", minimum=1)
@@ -245,13 +248,13 @@ class BasketEngine:
             when = promotions_time(at)
             state = history.state_of(snap, bid, number, cat)
             state.last_updated = at
-            return render.basket(price(state, cat, when), cat, when)
+            return domain.basket(price(state, cat, when), cat, when)
 
         return self._read(fn)
 
     @recorded
     def restore(self, basket_id: object, version: object, *,
-                expected_version: int | None = None) -> dict:
+                expected_version: int | None = None) -> Basket:
         """Make the basket what it was at `version`, as a new version (history is never
         rewritten); a deleted basket comes back. Its currency and lock stay as they are."""
         bid = normalise_guid(basket_id, "id")
@@ -272,17 +275,17 @@ class BasketEngine:
 
         return self._mutate(bid, op, expected_version=expected_version)[1]
 
-    def list_user_baskets(self, user_id: object) -> list[dict]:
-        """Endpoint 01: the user's baskets in the short shape, oldest first (engine-rules §7:
-        the storefront's login code merges into the last one)."""
+    def list_user_baskets(self, user_id: object) -> list[Basket]:
+        """Endpoint 01: the user's baskets, oldest first (engine-rules §7: the storefront's
+        login code merges into the last one); the wire shows them in the short shape
+        (`wirejson.render.short_basket`)."""
         uid = normalise_guid(user_id, "userId")
 
         def fn(conn, cat, now):
             ids = [r[0] for r in conn.execute(
                 "SELECT id FROM baskets WHERE user_id = ? ORDER BY created, id", (uid,))]
             states = [s for s in (load(conn, cat, b) for b in ids) if s is not None]
-            return [render.short_basket(render.basket(price(s, cat, now), cat, now))
-                    for s in states]
+            return [domain.basket(price(s, cat, now), cat, now) for s in states]
 
         return self._read(fn)
 
@@ -397,21 +400,21 @@ class BasketEngine:
 
     @recorded
     def add_item(self, basket_id: object, item: dict, *, currency: str | None = None,
-                 expected_version: int | None = None) -> dict:
+                 expected_version: int | None = None) -> Basket:
         """Endpoint 11: add a quantity delta (engine-rules §2)."""
         return self._mutate(basket_id, lambda w, cat, now: ops_lines.add_item(w, cat, item),
                             expected_version=expected_version, currency=currency)[1]
 
     @recorded
     def add_bulk(self, basket_id: object, items: list, *, currency: str | None = None,
-                 expected_version: int | None = None) -> dict:
+                 expected_version: int | None = None) -> Basket:
         """Endpoint 12: every element or none."""
         return self._mutate(basket_id, lambda w, cat, now: ops_lines.add_bulk(w, cat, items),
                             expected_version=expected_version, currency=currency)[1]
 
     @recorded
     def set_qty(self, basket_id: object, product_id: object, qty: object, *,
-                expected_version: int | None = None) -> dict:
+                expected_version: int | None = None) -> Basket:
         """Endpoint 15: absolute quantity of the product's top-level line."""
         return self._mutate(basket_id,
                             lambda w, cat, now: ops_lines.set_qty(w, cat, product_id, qty),
@@ -419,7 +422,7 @@ class BasketEngine:
 
     @recorded
     def remove_item(self, basket_id: object, product_id: object, *,
-                    expected_version: int | None = None) -> dict:
+                    expected_version: int | None = None) -> Basket:
         """Endpoint 14: remove the top-level line and its children; absent is a no-op."""
         return self._mutate(basket_id, lambda w, cat, now: ops_lines.remove_item(w, product_id),
                             expected_version=expected_version)[1]
@@ -437,7 +440,8 @@ class BasketEngine:
     @recorded
     def apply_promo(self, basket_id: object, code: object, *,
                     expected_version: int | None = None) -> dict:
-        """Endpoint 17: {isVaild, isValid, message, basket}; a refusal changes nothing."""
+        """Endpoint 17: {isVaild, isValid, message, basket} (`basket`: the domain Basket); a
+        refusal changes nothing."""
         (ok, message), basket = self._mutate(
             basket_id, lambda w, cat, now: ops_promos.apply(w, cat, code, now),
             expected_version=expected_version)
@@ -467,7 +471,7 @@ class BasketEngine:
 
     @recorded
     def merge(self, target_id: object, source_id: object, *, strategy: str = "sum",
-              dry_run: bool = False, expected_version: int | None = None) -> dict:
+              dry_run: bool = False, expected_version: int | None = None) -> Basket:
         """Endpoint 08: merge the source into the target and delete the source; `dry_run`
         returns the merged basket and changes nothing (the workbench's preview)."""
         target = normalise_guid(target_id, "id")
@@ -505,7 +509,7 @@ class BasketEngine:
     @recorded
     def set_shipping_method(self, basket_id: object, shipping_method_id: object,
                             country_code: object, nominated: dict | None = None, *,
-                            expected_version: int | None = None) -> dict:
+                            expected_version: int | None = None) -> Basket:
         return self._mutate(basket_id, lambda w, cat, now: ops_delivery.set_shipping_method(
             w, cat, shipping_method_id, country_code, nominated, now),
             expected_version=expected_version)[1]
@@ -551,31 +555,31 @@ class BasketEngine:
 
     @recorded
     def assign_user(self, basket_id: object, user_id: object, *,
-                    expected_version: int | None = None) -> dict:
+                    expected_version: int | None = None) -> Basket:
         return self._mutate(basket_id, lambda w, cat, now: ops_basket.assign_user(w, cat, user_id),
                             expected_version=expected_version)[1]
 
     @recorded
     def set_custom_info(self, basket_id: object, info: dict, *,
-                        expected_version: int | None = None) -> dict:
+                        expected_version: int | None = None) -> Basket:
         return self._mutate(basket_id, lambda w, cat, now: ops_basket.set_custom_info(w, info),
                             expected_version=expected_version)[1]
 
     @recorded
     def set_subscription(self, basket_id: object, product_id: object, settings: dict, *,
-                         expected_version: int | None = None) -> dict:
+                         expected_version: int | None = None) -> Basket:
         return self._mutate(basket_id, lambda w, cat, now: ops_basket.set_subscription(
             w, product_id, settings), expected_version=expected_version)[1]
 
     @recorded
     def set_campaign(self, basket_id: object, campaign_code: object, *,
-                     expected_version: int | None = None) -> dict:
+                     expected_version: int | None = None) -> Basket:
         return self._mutate(basket_id, lambda w, cat, now: ops_basket.set_campaign(
             w, campaign_code), expected_version=expected_version)[1]
 
     @recorded
     def set_locked(self, basket_id: object, locked: bool, *,
-                   expected_version: int | None = None) -> dict:
+                   expected_version: int | None = None) -> Basket:
         """Extension: lock or unlock (no documented endpoint sets the flag)."""
         def op(w, cat, now):
             if w.state.is_locked != locked:
@@ -609,7 +613,7 @@ class BasketEngine:
 
     def create_session(self, business_id: object, session_id: object, json_contents: object,
                        updated_by: str | None = None) -> dict:
-        now = render.iso(self._now())
+        now = domain.iso(self._now())
         return self.store.transaction(lambda c: sessions.create(
             c, business_id, session_id, json_contents, now, updated_by))
 
@@ -622,7 +626,7 @@ class BasketEngine:
 
     def update_session(self, record_id: int, fields: dict, updated_by: str | None = None
                        ) -> dict | None:
-        now = render.iso(self._now())
+        now = domain.iso(self._now())
         return self.store.transaction(lambda c: sessions.update(c, record_id, fields, now,
                                                                 updated_by))
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from ..money import currency
 from . import inputs
 from .catalogue import Catalogue
+from .domain import iso
 from .errors import NotFound, field_error
 from .ids import ZERO_GUID, new_guid, optional_guid
-from .render import iso
 from .state import Writer
 
 MAX_INSTRUCTION = 500

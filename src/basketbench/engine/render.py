@@ -1,5 +1,10 @@
 """From a priced basket to the wire dicts of api.md §2 (camelCase keys, documented order).
 
+Since issue #14 the engine returns the domain basket (domain.py) and the wire JSON is made
+from it at the HTTP edge (`basketbench.wirejson.render`). This module still renders catalogue
+products (related products, search) and the storefront's shipping options, and its `basket`
+is the reference tests/wirejson checks the new rendering against, value for value.
+
 Values are plain Python: str, int, bool, None, Decimal for money. The server writes them with
 `jsonio.dumps`; the backends validate them into `wire` models.
 
@@ -17,16 +22,13 @@ from functools import lru_cache
 
 from ..money import Amount, Currency, from_minor, price_ex_object, price_object
 from .catalogue import Catalogue, Product, ShippingMethod
+from .domain import iso
 from .ids import ZERO_GUID, stable_guid
 from .part_cache import PartCache
 from .pricing import LinePrice, Priced, is_subscription
 from .state import BasketState
 
 DEFAULT_DATE = "0001-01-01T00:00:00"
-
-
-def iso(dt: datetime) -> str:
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
 def _custom(info: dict, n: int) -> str | None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from ..model.basket import Basket
 from . import inputs, render
 from .ids import normalise_guid
 from .pricing import price
@@ -21,7 +22,7 @@ class EngineReads(Protocol):
     """What these views use of BasketEngine (which calls them: no import back)."""
 
     def _read(self, fn: Callable[..., Any]) -> Any: ...
-    def get_basket(self, basket_id: object) -> dict: ...
+    def get_basket(self, basket_id: object) -> Basket: ...
     def list_promotions(self) -> list[dict]: ...
     def check_promo(self, basket_id: object, code: object) -> tuple[bool, str]: ...
 
@@ -52,9 +53,9 @@ def shipping_options(engine: EngineReads, basket_id: object, country: object,
         where = code or priced.country
         out = []
         for i, method in enumerate(cat.methods_for(where, priced.cur.code)):
-            entry = render.shipping_method(method, priced, now, i == 0)
-            entry["countryCode"] = where
-            out.append(entry)
+            # A copy: the rendered method is cached and shared with every later call.
+            out.append({**render.shipping_method(method, priced, now, i == 0),
+                        "countryCode": where})
         return out
 
     return engine._read(fn)
@@ -66,8 +67,8 @@ def basket_promotions(engine: EngineReads, basket_id: object) -> dict:
     accept, an automatic promotion that counts on the basket."""
     bid = normalise_guid(basket_id, "basketId")
     basket = engine.get_basket(bid)
-    counting = {(p.get("name") or "") for p in basket["promotionsApplied"]
-                if p.get("autoApply") and p.get("isApplicable", True)}
+    counting = {(p.name or "") for p in basket.promotions_applied
+                if p.auto_apply and p.is_applicable is not False}
     available, applicable = [], []
     for promo in engine.list_promotions():
         if promo["status"] != "active":

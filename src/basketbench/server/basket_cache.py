@@ -14,10 +14,9 @@ from collections import OrderedDict
 
 from starlette.responses import Response
 
-from .. import jsonio
 from ..engine import BasketEngine
 from ..engine.ids import normalise_guid
-from ..wire.envelope import ok_envelope
+from .basket_json import BODIES
 from .responses import etag_header, raw_json_response
 
 
@@ -77,7 +76,7 @@ class BasketCache:
         basket, response, body = self._render(bid)
         # Cache only what matches the stamp read first (a write in between is not cached).
         unchanged = self._stamp(bid) == stamp
-        if version and basket.get("version") == version and unchanged:
+        if version and basket.version == version and unchanged:
             with self._lock:
                 self._entries[bid] = (stamp, now, body)
                 self._entries.move_to_end(bid)
@@ -87,6 +86,5 @@ class BasketCache:
 
     def _render(self, bid: str):
         basket = self.engine.get_basket(bid)
-        body = jsonio.dumps_bytes(ok_envelope(basket))
-        version = basket.get("version")
-        return basket, raw_json_response(body, headers=etag_header(version)), body
+        body = BODIES.body(basket)
+        return basket, raw_json_response(body, headers=etag_header(basket.version)), body

@@ -11,7 +11,10 @@ from typing import Any
 from starlette.responses import Response
 
 from .. import jsonio
+from ..model.basket import Basket
 from ..wire.envelope import error_envelope, ok_envelope, reason_phrase
+from ..wirejson import render
+from .basket_json import BODIES
 
 JSON = "application/json"
 PROMO_NOT_APPLICABLE = "PROMO_NOT_APPLICABLE"
@@ -43,17 +46,19 @@ def ok(result: Any, *, message: str = "", message_code: str = "",
                          headers=etag_header(version))
 
 
-def basket_ok(basket: dict) -> Response:
-    return ok(basket, version=basket.get("version"))
+def basket_ok(basket: Basket) -> Response:
+    """A domain basket's success envelope, rendered and encoded once per version."""
+    return raw_json_response(BODIES.body(basket), headers=etag_header(basket.version))
 
 
 def promo_outcome(result: dict) -> Response:
     """Endpoints 17 and 18 (engine-rules §4). A refusal is HTTP 200 with `success: false`,
     `result: null`, messageCode PROMO_NOT_APPLICABLE and the reason in `message`: the
     storefront shows its error only when `result` is empty. Success keeps
-    `result: {isVaild, isValid, message, basket}` and the basket's ETag."""
+    `result: {isVaild, isValid, message, basket}` and the basket's ETag; `basket` is the
+    engine's domain basket, rendered here."""
     if result["isVaild"]:
-        return ok(result, version=result["basket"].get("version"))
+        return ok(render.promo_result(result), version=result["basket"].version)
     body = ok_envelope(None, result["message"], PROMO_NOT_APPLICABLE)
     body.update(success=False, errors=[f"promoCode: {result['message']}"])
     return json_response(body)

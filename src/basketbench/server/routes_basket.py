@@ -14,6 +14,7 @@ from starlette.responses import Response
 from .. import wire
 from ..engine import BasketEngine
 from ..engine.errors import field_error
+from ..wirejson import render
 from . import openapi_docs as docs
 from . import requests as rq
 from .basket_cache import BasketCache
@@ -65,7 +66,7 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache, calls: EngineC
                 responses=docs.ok_doc(docs.BASKET_LIST, "The user's baskets, short shape",
                                       errors=docs.READ_ERRORS))
     async def user_baskets(userId: docs.UserId) -> Response:
-        return ok(await read(engine.list_user_baskets, userId))
+        return ok(await read(user_baskets_wire, engine, userId))
 
     @router.put("/{id}/campaign", summary="03 Set the campaign code",
                 description="An empty or missing campaignCode clears it. Returns the basket "
@@ -122,7 +123,7 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache, calls: EngineC
         dry = rq.flag(rq.blank(dryRun), "dryRun")
         basket = await run(engine.merge, id, rq.blank(sourceBasketId), strategy=strategy,
                            dry_run=dry, expected_version=rq.if_match(request))
-        return ok(basket) if dry else basket_ok(basket)
+        return ok(render.basket(basket)) if dry else basket_ok(basket)
 
     @router.put("/{id}/po", summary="09 Set the PO number",
                 description="An empty or missing poReference clears it. message is "
@@ -274,3 +275,8 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache, calls: EngineC
         return ok(await run(engine.set_click_collect_store, id, body,
                             expected_version=rq.if_match(request)))
 
+
+
+def user_baskets_wire(engine: BasketEngine, user_id: str) -> list[dict]:
+    """Endpoint 01's short baskets, rendered on the reader thread that read them."""
+    return [render.short_basket(b) for b in engine.list_user_baskets(user_id)]

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from ..engine import BasketEngine
 from ..wire import Envelope
+from ..wirejson import render
 from . import openapi_docs as docs
 from . import requests as rq
 from .responses import basket_ok, ok
@@ -46,7 +47,8 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
                                       errors=reads))
     async def version(id: docs.BasketId, version: str) -> Response:
         number = rq.whole(version, "version", default=0, minimum=1, maximum=2**31 - 1)
-        return ok(await run_in_threadpool(engine.basket_version, id, number))
+        basket = await run_in_threadpool(engine.basket_version, id, number)
+        return ok(render.basket(basket))
 
     @router.put("/{id}/history/{version}/restore",
                 summary="Restore the basket to a version, as a new version",

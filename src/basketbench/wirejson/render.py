@@ -57,6 +57,7 @@ def _text(amount: Decimal, cur: Currency) -> str:
 
 def price(p: Price, cur: Currency) -> dict[str, Any]:
     """The wire Price object: currencySymbol, formatted strings and raw amounts."""
+    formatted: dict[str, str | None]
     if p.formatted is None:
         formatted = dict(_texts(p.with_tax, p.without_tax, p.tax, cur))
     else:
