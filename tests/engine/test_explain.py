@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 
 from basketbench import explanation
+from tests.support.wire import wire
 
 
 def new_id() -> str:
@@ -15,16 +16,16 @@ def new_id() -> str:
 
 def test_explanation_agrees_with_the_basket(engine, ref):
     bid = ref.basket("alice-main")
-    basket, why = engine.get_basket(bid), engine.explain(bid)
+    basket, why = wire(engine.get_basket(bid)), engine.explain(bid)
     assert why["version"] == basket["version"]
-    for line, wire in zip(why["lines"], basket["lineItems"]):
-        assert line["lineId"] == int(wire["id"])
-        assert line["total"]["withTax"] == wire["totalPrice"]["raw"]["withTax"]
-        assert line["discount"]["tax"] == wire["discount"]["raw"]["tax"]
+    for line, wired in zip(why["lines"], basket["lineItems"]):
+        assert line["lineId"] == int(wired["id"])
+        assert line["total"]["withTax"] == wired["totalPrice"]["raw"]["withTax"]
+        assert line["discount"]["tax"] == wired["discount"]["raw"]["tax"]
     assert why["totals"]["grandTotal"]["withTax"] == basket["grandTotal"]["raw"]["withTax"]
     save10 = next(p for p in why["promotions"] if p["code"] == "SAVE10")
-    wire = next(p for p in basket["promotionsApplied"] if p["promoCode"] == "SAVE10")
-    assert save10["amount"]["withTax"] == wire["discountAmt"]["raw"]["withTax"]
+    wired = next(p for p in basket["promotionsApplied"] if p["promoCode"] == "SAVE10")
+    assert save10["amount"]["withTax"] == wired["discountAmt"]["raw"]["withTax"]
 
 
 def test_a_spread_names_the_remainder_units(engine, ref):

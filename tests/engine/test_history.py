@@ -12,6 +12,7 @@ from basketbench.engine import BasketEngine, EngineError, demo
 from basketbench.engine.errors import NotFound, QuantityLimit
 from basketbench.engine.history import PRUNE_EVERY, Retention, acting_as
 from conftest import FixedClock
+from tests.support.wire import wire
 
 
 def new_id() -> str:
@@ -33,7 +34,7 @@ def test_every_change_is_a_version_with_operation_actor_and_summary(engine, ref)
     with acting_as("cli"):
         engine.set_qty(bid, ref.product("POLO-NAVY-L"), 3)
     page = engine.history(bid)
-    assert page["total"] == 3 == engine.get_basket(bid)["version"]
+    assert page["total"] == 3 == wire(engine.get_basket(bid))["version"]
     newest, middle, first = page["rows"]
     assert [r["version"] for r in page["rows"]] == [3, 2, 1]
     assert (first["op"], first["actor"]) == ("add_item", "workbench")
@@ -57,9 +58,9 @@ def test_a_refused_or_empty_change_writes_no_version(engine, ref):
 
 def test_each_version_can_be_shown_as_it_was(engine, ref):
     bid = ref.basket("alice-main")
-    before = engine.get_basket(bid)
+    before = wire(engine.get_basket(bid))
     engine.set_qty(bid, ref.product("POLO-NAVY-L"), 5)
-    old = engine.basket_version(bid, before["version"])
+    old = wire(engine.basket_version(bid, before["version"]))
     assert figures(old) == figures(before)
     with pytest.raises(NotFound) as err:
         engine.basket_version(bid, 999)
@@ -70,7 +71,7 @@ def test_each_version_can_be_shown_as_it_was(engine, ref):
                                     "engrave", "custom_info", "merge"])
 def test_restore_undoes_every_kind_of_change(engine, ref, change):
     bid = ref.basket("alice-main")
-    before = engine.get_basket(bid)
+    before = wire(engine.get_basket(bid))
     polo, wallet = ref.product("POLO-NAVY-L"), ref.product("WALLET-BRN")
     if change == "qty":
         engine.set_qty(bid, polo, 7)
@@ -95,8 +96,8 @@ def test_restore_undoes_every_kind_of_change(engine, ref, change):
             {"productId": polo, "customInfo1": "size swap"}]})
     elif change == "merge":
         engine.merge(bid, ref.basket("carol-guest"))
-    assert figures(engine.get_basket(bid)) != figures(before)
-    restored = engine.restore(bid, before["version"])
+    assert figures(wire(engine.get_basket(bid))) != figures(before)
+    restored = wire(engine.restore(bid, before["version"]))
     assert figures(restored) == figures(before)
     assert restored["version"] > before["version"] + 1  # a new version: history kept
     assert engine.history(bid)["rows"][0]["op"] == "restore"
@@ -104,13 +105,13 @@ def test_restore_undoes_every_kind_of_change(engine, ref, change):
 
 def test_a_deleted_basket_keeps_its_history_and_can_be_restored(engine, ref):
     bid = ref.basket("carol-guest")
-    before = engine.get_basket(bid)
+    before = wire(engine.get_basket(bid))
     assert engine.delete_basket(bid) is True
     rows = engine.history(bid)["rows"]
     assert rows[0]["deleted"] is True and rows[0]["op"] == "delete_basket"
     with pytest.raises(EngineError):
         engine.restore(bid, rows[0]["version"])  # the deletion itself
-    restored = engine.restore(bid, before["version"])
+    restored = wire(engine.restore(bid, before["version"]))
     assert figures(restored) == figures(before) and restored["isNew"] is False
     assert restored["version"] == rows[0]["version"] + 1
 
@@ -148,7 +149,7 @@ def test_retention_keeps_the_newest_versions_and_drops_old_ones(tmp_path, ref):
 def test_history_is_written_in_the_same_transaction(engine, ref):
     """A dry run (merge preview) rolls back the change and its version together."""
     target = ref.basket("alice-main")
-    version = engine.get_basket(target)["version"]
+    version = wire(engine.get_basket(target))["version"]
     engine.merge(target, ref.basket("carol-guest"), dry_run=True)
     assert engine.history(target)["rows"][0]["version"] == version
     assert engine.history(ref.basket("carol-guest"))["rows"][0]["deleted"] is False
@@ -174,7 +175,7 @@ def test_restore_brings_back_fields_and_order(engine, ref, change):
         return figures(basket), order, tuple(str(basket.get(k)) for k in keys)
 
     engine.remove_promo(bid, "SAVE10")
-    before = engine.get_basket(bid)
+    before = wire(engine.get_basket(bid))
     if change == "add":
         engine.add_item(bid, {"productId": ref.product("CANDLE-FIG"), "qty": 2})
     elif change == "apply_code":
@@ -194,6 +195,6 @@ def test_restore_brings_back_fields_and_order(engine, ref, change):
                                          "fulfilmentChannel": 2, "shippingCharge": 0,
                                          "leadTime": 2, "deliveryCenter": {
                                              "code": "LDN1", "name": "London"}}])
-    assert state(engine.get_basket(bid)) != state(before)
-    restored = engine.restore(bid, before["version"])
+    assert state(wire(engine.get_basket(bid))) != state(before)
+    restored = wire(engine.restore(bid, before["version"]))
     assert state(restored) == state(before)

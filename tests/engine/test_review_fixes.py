@@ -11,6 +11,7 @@ import pytest
 from basketbench import jsonio
 from basketbench.engine import ZERO_GUID, BasketEngine, ValidationError
 from basketbench.engine.errors import QuantityLimit
+from tests.support.wire import wire
 
 
 def new_id() -> str:
@@ -37,7 +38,7 @@ def test_json_refuses_nan_and_keeps_huge_integers_exact():
 def test_delivery_plan_items_keep_exact_numbers(engine, ref):
     bid = ref.basket("alice-main")
     engine.set_delivery_plans(bid, [{"items": [{"qty": Decimal("1.5"), "note": "x"}]}])
-    items = engine.get_basket(bid)["deliveryPlans"][0]["items"]
+    items = wire(engine.get_basket(bid))["deliveryPlans"][0]["items"]
     assert items == [{"qty": Decimal("1.5"), "note": "x"}]
 
 
@@ -58,11 +59,11 @@ def test_a_product_without_a_price_in_the_basket_currency_is_refused(engine, ref
 
 def test_eur_basket_prices_products_and_shipping_in_eur(engine, ref):
     bid = new_id()
-    basket = engine.add_item(bid, {"productId": ref.product("POLO-NAVY-L"), "qty": 1},
-                             currency="EUR")
+    basket = wire(engine.add_item(bid, {"productId": ref.product("POLO-NAVY-L"), "qty": 1},
+                             currency="EUR"))
     assert basket["currencyCode"] == "EUR"
     assert basket["subTotal"]["formatted"]["withTax"] == "€27.60"
-    basket = engine.set_shipping_method(bid, "INTL-IE", "IE")
+    basket = wire(engine.set_shipping_method(bid, "INTL-IE", "IE"))
     assert basket["shippingCharge"]["raw"]["withTax"] == Decimal("11.49")  # 9.99 x 1.15
     assert all(m["price"]["currencySymbol"] == "€" for m in basket["shippingMethods"])
 
@@ -84,7 +85,7 @@ def test_merge_keeps_the_source_order(engine, ref):
         {"productId": ref.product("CANDLE-FIG"), "qty": 1}])
     target = new_id()
     engine.add_item(target, {"productId": ref.product("POLO-NAVY-L"), "qty": 1})
-    merged = engine.merge(target, source)
+    merged = wire(engine.merge(target, source))
     assert [ln["stockCode"] for ln in merged["lineItems"]] == [
         "POLO-NAVY-L", "WALLET-BRN", "ENGRAVE-TEXT", "CANDLE-FIG"]
 
@@ -105,16 +106,16 @@ def test_bulk_field_errors_name_the_element(engine, ref):
 
 def test_zero_product_creates_an_empty_basket_whatever_the_qty(engine):
     bid = new_id()
-    basket = engine.add_item(bid, {"productId": ZERO_GUID, "qty": 1})
+    basket = wire(engine.add_item(bid, {"productId": ZERO_GUID, "qty": 1}))
     assert basket["isNew"] is False and basket["lineItems"] == []
 
 
 def test_an_undiscounted_line_with_a_charge_has_a_zero_discount(engine, ref):
     bid = ref.basket("alice-main")
     engine.remove_promo(bid, "SAVE10")
-    line = engine.get_basket(bid)["lineItems"][0]
-    basket = engine.set_custom_info(bid, {"lineInfo": [{"lineId": line["id"],
-                                                        "additionalCharge": "5.00"}]})
+    line = wire(engine.get_basket(bid))["lineItems"][0]
+    basket = wire(engine.set_custom_info(bid, {"lineInfo": [{"lineId": line["id"],
+                                                        "additionalCharge": "5.00"}]}))
     for ln in basket["lineItems"]:
         assert ln["discount"]["raw"] == {"withTax": 0, "withoutTax": 0, "tax": 0}
     assert basket["discount"]["raw"]["tax"] == 0

@@ -11,6 +11,7 @@ import pytest
 from basketbench.engine import ValidationError
 from basketbench.engine.errors import NotFound, QuantityLimit
 from basketbench.engine.ids import ZERO_GUID
+from tests.support.wire import wire, wire_short
 
 
 def new_id() -> str:
@@ -39,9 +40,9 @@ def test_grand_total_does_not_depend_on_the_order_codes_were_applied(engine, ref
     one = basket_with(engine, ref, ("BS0010-DODGER-BLUE-M", 1), ("POLO-NAVY-L", 1))
     two = basket_with(engine, ref, ("BS0010-DODGER-BLUE-M", 1), ("POLO-NAVY-L", 1))
     engine.apply_promo(one, "SAVE10")
-    first = engine.apply_promo(one, "FIVER")["basket"]
+    first = wire(engine.apply_promo(one, "FIVER"))["basket"]
     engine.apply_promo(two, "FIVER")
-    second = engine.apply_promo(two, "SAVE10")["basket"]
+    second = wire(engine.apply_promo(two, "SAVE10"))["basket"]
     assert raw(first["grandTotal"]) == raw(second["grandTotal"])
     # Same priority: by code, FIVER then SAVE10 on what is left: 104 - 5 = 99, 10% = 9.90.
     assert first["grandTotal"]["raw"]["withTax"] == Decimal("89.10")
@@ -57,7 +58,7 @@ def _sum(prices: list[dict]) -> tuple[Decimal, Decimal, Decimal]:
 def test_promotions_foot_per_line_and_per_promotion(engine, ref):
     bid = basket_with(engine, ref, ("MUG-WHITE", 7), ("CHOC-DARK-70", 5), ("LED-BULB-4PK", 3))
     engine.apply_promo(bid, "CHOC3FOR2")
-    basket = engine.apply_promo(bid, "SAVE10")["basket"]
+    basket = wire(engine.apply_promo(bid, "SAVE10"))["basket"]
     for line in basket["lineItems"]:
         if line["promotionsApplied"]:
             assert _sum([p["discountAmt"] for p in line["promotionsApplied"]]) == \
@@ -72,7 +73,7 @@ def test_promotions_foot_per_line_and_per_promotion(engine, ref):
 
 def test_a_fixed_discount_on_one_line_has_the_tax_of_that_amount(engine, ref):
     bid = basket_with(engine, ref, ("BS0010-DODGER-BLUE-M", 1))
-    basket = engine.apply_promo(bid, "FIVER")["basket"]
+    basket = wire(engine.apply_promo(bid, "FIVER"))["basket"]
     fiver = next(p for p in basket["promotionsApplied"] if p["promoCode"] == "FIVER")
     assert raw(fiver["discountAmt"]) == raw(basket["discount"])
     assert raw(fiver["discountAmt"]) == (Decimal("5.00"), Decimal("4.17"), Decimal("0.83"))
@@ -82,7 +83,7 @@ def test_a_fixed_discount_on_one_line_has_the_tax_of_that_amount(engine, ref):
 
 def test_order_discount_is_spread_by_largest_remainder(engine, ref):
     bid = basket_with(engine, ref, ("POLO-NAVY-L", 3), ("LINEN-WHT-M", 1), ("MUG-WHITE", 4))
-    basket = engine.apply_promo(bid, "SAVE10")["basket"]
+    basket = wire(engine.apply_promo(bid, "SAVE10"))["basket"]
     got = [line_of(basket, code)["discount"]["raw"]["withTax"]
            for code in ("POLO-NAVY-L", "LINEN-WHT-M", "MUG-WHITE")]
     # 10% of 144.32 = 14.43; exact shares 7.1990 / 5.8995 / 1.3318: the two largest
@@ -95,18 +96,18 @@ def test_order_discount_is_spread_by_largest_remainder(engine, ref):
 @pytest.mark.parametrize("naming", ["productId", "stockCode", "lineId"])
 def test_qty_zero_removes_the_line_by_every_way_of_naming_it(engine, ref, naming):
     bid = basket_with(engine, ref, ("POLO-NAVY-L", 2), ("MUG-WHITE", 1))
-    line = line_of(engine.get_basket(bid), "POLO-NAVY-L")
+    line = line_of(wire(engine.get_basket(bid)), "POLO-NAVY-L")
     body = {"productId": ref.product("POLO-NAVY-L"), "stockCode": "POLO-NAVY-L",
             "lineId": int(line["id"])}[naming]
     key = "productId" if naming == "lineId" else naming
-    basket = engine.add_item(bid, {key: body, "qty": 0})
+    basket = wire(engine.add_item(bid, {key: body, "qty": 0}))
     assert [ln["stockCode"] for ln in basket["lineItems"]] == ["MUG-WHITE"]
 
 
 def test_a_numeric_line_id_stands_for_its_product_as_a_delta(engine, ref):
     bid = basket_with(engine, ref, ("POLO-NAVY-L", 2))
-    line_id = line_of(engine.get_basket(bid), "POLO-NAVY-L")["id"]
-    basket = engine.add_item(bid, {"productId": line_id, "qty": 1})
+    line_id = line_of(wire(engine.get_basket(bid)), "POLO-NAVY-L")["id"]
+    basket = wire(engine.add_item(bid, {"productId": line_id, "qty": 1}))
     assert line_of(basket, "POLO-NAVY-L")["qty"] == 3
     with pytest.raises(ValidationError) as err:
         engine.add_item(bid, {"productId": "999999", "qty": 1})
@@ -122,9 +123,9 @@ def test_a_line_above_the_stock_now_available_can_be_reduced(engine, ref):
         "UPDATE products SET current_stock = 1 WHERE product_id = ?", (product,)))
     engine.store.transaction(lambda c: c.execute(
         "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'catalogue_rev'"))
-    assert line_of(engine.add_item(bid, {"productId": product, "qty": -1}),
+    assert line_of(wire(engine.add_item(bid, {"productId": product, "qty": -1})),
                    "CARSEAT-G1")["qty"] == 2
-    assert line_of(engine.set_qty(bid, product, 1), "CARSEAT-G1")["qty"] == 1
+    assert line_of(wire(engine.set_qty(bid, product, 1)), "CARSEAT-G1")["qty"] == 1
 
 
 # -- §2: quantity limits are 422 by every route, however large --------------------------------
@@ -137,16 +138,16 @@ def test_quantity_past_the_line_limit_is_quantity_limit_on_add_and_set(engine, r
         engine.add_item(bid, {"productId": product, "qty": qty})
     with pytest.raises(QuantityLimit):
         engine.set_qty(bid, product, qty)
-    assert line_of(engine.get_basket(bid), "POLO-NAVY-L")["qty"] == 1
+    assert line_of(wire(engine.get_basket(bid)), "POLO-NAVY-L")["qty"] == 1
 
 
 # -- §4: an exclusive code is the only discount ------------------------------------------------
 
 def test_an_exclusive_code_does_not_stack_with_an_automatic_promotion(engine, ref):
     bid = basket_with(engine, ref, ("CARSEAT-G1", 2))  # 298.00: "Spend £200, save £20" qualifies
-    before = engine.get_basket(bid)
+    before = wire(engine.get_basket(bid))
     assert any(not p["promoCode"] and p["isApplicable"] for p in before["promotionsApplied"])
-    basket = engine.apply_promo(bid, "EXCL25")["basket"]
+    basket = wire(engine.apply_promo(bid, "EXCL25"))["basket"]
     auto = next(p for p in basket["promotionsApplied"] if not p["promoCode"])
     assert auto["isApplicable"] is False and "EXCL25" in auto["reason"]
     assert raw(auto["discountAmt"])[0] == 0
@@ -163,13 +164,13 @@ def test_choosing_a_store_switches_to_click_and_collect(engine, ref):
     store = engine.list_stores()[0]
     engine.set_click_collect_store(bid, {"id": store["id"], "name": store["name"],
                                          "deliveryOption": "orderIntoStore"})
-    basket = engine.get_basket(bid)
+    basket = wire(engine.get_basket(bid))
     assert basket["shippingMethodId"] == ref.method("CNC")
     assert basket["shippingCharge"]["raw"]["withTax"] == Decimal("0.00")
     assert basket["nominatedDelivery"] is None
     assert basket["storeId"] == store["id"]
     # Another method later clears the store.
-    basket = engine.set_shipping_method(bid, "STD", "GB")
+    basket = wire(engine.set_shipping_method(bid, "STD", "GB"))
     assert basket["storeId"] is None and basket["clickCollectStore"] is None
 
 
@@ -178,7 +179,7 @@ def test_click_and_collect_off_clears_the_store_and_the_method(engine, ref):
     store = engine.list_stores()[0]
     engine.set_click_collect_store(bid, {"code": store["code"]})
     engine.set_click_collect_store(bid, {"enableClickCollect": False})
-    basket = engine.get_basket(bid)
+    basket = wire(engine.get_basket(bid))
     assert basket["storeId"] is None and basket["shippingMethodId"] == ZERO_GUID
 
 
@@ -189,20 +190,20 @@ def test_a_nominated_day_must_be_tomorrow_to_sixty_days_ahead(engine, ref, day):
     with pytest.raises(ValidationError) as err:
         engine.set_shipping_method(bid, "NOM", "GB", {"deliveryDate": f"{day}T00:00:00Z"})
     assert day in err.value.message
-    assert engine.get_basket(bid)["shippingMethodId"] == ZERO_GUID
+    assert wire(engine.get_basket(bid))["shippingMethodId"] == ZERO_GUID
 
 
 @pytest.mark.parametrize("day", ["2026-11-23", "2027-01-21"])
 def test_nominated_days_at_both_ends_are_accepted(engine, ref, day):
     bid = basket_with(engine, ref, ("LINEN-WHT-M", 1))
-    basket = engine.set_shipping_method(bid, "NOM", "GB", {"deliveryDate": f"{day}T00:00:00Z"})
+    basket = wire(engine.set_shipping_method(bid, "NOM", "GB", {"deliveryDate": f"{day}T00:00:00Z"}))
     assert basket["nominatedDelivery"]["deliveryDate"].startswith(day)
 
 
 def test_the_nominated_price_is_taxed_as_the_shipping_charge(engine, ref):
     bid = basket_with(engine, ref, ("LINEN-WHT-M", 1))
-    basket = engine.set_shipping_method(bid, "NOM", "GB", {
-        "deliveryDate": "2026-11-28T00:00:00Z", "price": {"raw": {"withTax": "11.99"}}})
+    basket = wire(engine.set_shipping_method(bid, "NOM", "GB", {
+        "deliveryDate": "2026-11-28T00:00:00Z", "price": {"raw": {"withTax": "11.99"}}}))
     assert raw(basket["nominatedDelivery"]["price"]) == raw(basket["shippingCharge"])
     assert basket["shippingCharge"]["raw"]["tax"] == Decimal("2.00")
 
@@ -214,12 +215,12 @@ def test_a_second_engraving_with_other_text_is_a_new_child_line(engine, ref):
     wallet, engrave = ref.product("WALLET-BRN"), ref.product("ENGRAVE-TEXT")
     engine.add_item(bid, {"productId": engrave, "parentProductId": wallet, "qty": 1,
                           "customInfo1": "A.S."})
-    basket = engine.add_item(bid, {"productId": engrave, "parentProductId": wallet, "qty": 1,
-                                   "customInfo1": "B.T."})
+    basket = wire(engine.add_item(bid, {"productId": engrave, "parentProductId": wallet, "qty": 1,
+                                   "customInfo1": "B.T."}))
     children = [ln for ln in basket["lineItems"] if ln["parentProductId"] == wallet]
     assert sorted((c["customInfo1"], c["qty"]) for c in children) == [("A.S.", 1), ("B.T.", 1)]
-    basket = engine.add_item(bid, {"productId": engrave, "parentProductId": wallet, "qty": 1,
-                                   "customInfo1": "A.S."})
+    basket = wire(engine.add_item(bid, {"productId": engrave, "parentProductId": wallet, "qty": 1,
+                                   "customInfo1": "A.S."}))
     children = [ln for ln in basket["lineItems"] if ln["parentProductId"] == wallet]
     assert sorted((c["customInfo1"], c["qty"]) for c in children) == [("A.S.", 2), ("B.T.", 1)]
 
@@ -231,7 +232,7 @@ def test_engraving_text_over_the_product_limit_is_refused(engine, ref):
         engine.add_item(bid, {"productId": ref.product("ENGRAVE-TEXT"), "qty": 1,
                               "parentProductId": ref.product("WALLET-BRN"), "customInfo1": text})
     assert "20" in err.value.message and "21" in err.value.message
-    assert len(engine.get_basket(bid)["lineItems"]) == 1
+    assert len(wire(engine.get_basket(bid))["lineItems"]) == 1
     listed = engine.search_products("ENGRAVE-TEXT")[0]
     assert listed["maxTextLength"] == 20
 
@@ -239,9 +240,9 @@ def test_engraving_text_over_the_product_limit_is_refused(engine, ref):
 def test_an_add_on_may_come_before_its_product_in_one_bulk(engine, ref):
     bid = new_id()
     wallet, engrave = ref.product("WALLET-BRN"), ref.product("ENGRAVE-TEXT")
-    basket = engine.add_bulk(bid, [
+    basket = wire(engine.add_bulk(bid, [
         {"productId": engrave, "parentProductId": wallet, "qty": 1, "customInfo1": "J.D."},
-        {"productId": wallet, "qty": 1}])
+        {"productId": wallet, "qty": 1}]))
     assert line_of(basket, "ENGRAVE-TEXT", wallet)["customInfo1"] == "J.D."
     with pytest.raises(ValidationError):
         engine.add_bulk(new_id(), [{"productId": engrave, "parentProductId": wallet, "qty": 1}])
@@ -253,7 +254,7 @@ def test_an_eur_guest_basket_merges_into_a_new_account_basket(engine, ref):
     guest = new_id()
     engine.add_item(guest, {"productId": ref.product("POLO-NAVY-L"), "qty": 1}, currency="EUR")
     target = new_id()
-    merged = engine.merge(target, guest)
+    merged = wire(engine.merge(target, guest))
     assert merged["currencyCode"] == "EUR"
     assert line_of(merged, "POLO-NAVY-L")["qty"] == 1
     with pytest.raises(NotFound):
@@ -264,7 +265,7 @@ def test_an_eur_guest_basket_merges_into_a_new_account_basket(engine, ref):
 
 def test_a_users_baskets_are_listed_oldest_first(engine, ref, clock):
     user = ref.users["alice"]
-    listed = engine.list_user_baskets(user)
+    listed = wire_short(engine.list_user_baskets(user))
     created = [b["created"] for b in listed]
     assert created == sorted(created) and len(created) >= 2
 
@@ -275,7 +276,7 @@ def test_custom_info_may_not_give_a_child_line_its_siblings_text(engine, ref):
     for text in ("A.S.", "B.T."):
         engine.add_item(bid, {"productId": engrave, "parentProductId": wallet, "qty": 1,
                               "customInfo1": text})
-    first = line_of(engine.get_basket(bid), "ENGRAVE-TEXT", wallet)
+    first = line_of(wire(engine.get_basket(bid)), "ENGRAVE-TEXT", wallet)
     with pytest.raises(ValidationError) as err:  # two lines: the product alone is ambiguous
         engine.set_custom_info(bid, {"lineInfo": [{"productId": engrave,
                                                    "parentProductId": wallet}]})
@@ -283,8 +284,8 @@ def test_custom_info_may_not_give_a_child_line_its_siblings_text(engine, ref):
     other = "B.T." if first["customInfo1"] == "A.S." else "A.S."
     with pytest.raises(ValidationError):
         engine.set_custom_info(bid, {"lineInfo": [{"lineId": first["id"], "customInfo1": other}]})
-    basket = engine.set_custom_info(bid, {"lineInfo": [{"lineId": first["id"],
-                                                        "customInfo1": "C.U."}]})
+    basket = wire(engine.set_custom_info(bid, {"lineInfo": [{"lineId": first["id"],
+                                                        "customInfo1": "C.U."}]}))
     texts = sorted(ln["customInfo1"] for ln in basket["lineItems"]
                    if ln["parentProductId"] == wallet)
     assert texts == sorted(["C.U.", other])
@@ -297,7 +298,7 @@ def test_merge_keeps_engravings_apart_by_their_text(engine, ref):
         engine.add_bulk(bid, [{"productId": wallet, "qty": 1},
                               {"productId": engrave, "parentProductId": wallet, "qty": 1,
                                "customInfo1": text}])
-    merged = engine.merge(target, source)
+    merged = wire(engine.merge(target, source))
     children = sorted((ln["customInfo1"], ln["qty"]) for ln in merged["lineItems"]
                       if ln["parentProductId"] == wallet)
     assert children == [("A.S.", 1), ("B.T.", 1)]
@@ -309,7 +310,7 @@ def test_a_child_named_without_its_text_is_the_one_line_there_is(engine, ref):
     wallet, engrave = ref.product("WALLET-BRN"), ref.product("ENGRAVE-TEXT")
     by_product = {"productId": engrave, "parentProductId": wallet}
     engine.add_item(bid, {**by_product, "qty": 1, "customInfo1": "A.S."})
-    basket = engine.add_item(bid, {**by_product, "qty": 2})  # +2 on the one engraving
+    basket = wire(engine.add_item(bid, {**by_product, "qty": 2}))  # +2 on the one engraving
     assert [(c["customInfo1"], c["qty"]) for c in basket["lineItems"]
             if c["parentProductId"] == wallet] == [("A.S.", 3)]
     engine.add_item(bid, {**by_product, "qty": 1, "customInfo1": "B.T."})

@@ -21,6 +21,7 @@ import pytest
 from basketbench.engine import BasketEngine, demo
 from basketbench.engine.storage_errors import StoreBusy, StoreFull
 from tests.support.sandbox import ROOT, start_sandbox
+from tests.support.wire import wire
 
 from .conftest import BASKET, PRODUCTS, new_id, ok_result
 
@@ -189,7 +190,7 @@ def test_reads_do_not_queue_behind_a_waiting_writer_in_the_engine(tmp_path):
         writer.start()
         time.sleep(0.2)  # the writer now holds the engine's write lock, waiting for the file
         started = time.monotonic()
-        assert engine.get_basket(ALICE)["isNew"] is False
+        assert wire(engine.get_basket(ALICE))["isNew"] is False
         assert time.monotonic() - started < 0.5
         writer.join(10)
         assert len(errors) == 1 and isinstance(errors[0], StoreBusy)
@@ -285,7 +286,7 @@ def test_full_disk_is_507_injected(tmp_path):
 
     engine = BasketEngine(seeded(tmp_path / "inject.db"))
     try:
-        before = engine.get_basket(ALICE)
+        before = wire(engine.get_basket(ALICE))
         real = engine.store.conn
         engine.store.conn = _DiskFullOnCommit(real)
         with pytest.raises(StoreFull) as err:
@@ -296,7 +297,7 @@ def test_full_disk_is_507_injected(tmp_path):
         resp = client.put(f"{BASKET}/{ALICE}/items/add", json={"productId": MUG, "qty": 1})
         assert resp.status_code == 507 and resp.json()["messageCode"] == "INSUFFICIENT_STORAGE"
         engine.store.conn = real
-        assert engine.get_basket(ALICE) == before
+        assert wire(engine.get_basket(ALICE)) == before
     finally:
         engine.close()
 

@@ -14,6 +14,7 @@ import pytest
 from basketbench.engine import BasketEngine, schema
 from basketbench.engine.storage_errors import SchemaTooNew, StoreBusy
 from basketbench.engine.store_api import TABLES
+from tests.support.wire import wire
 
 
 def _sqlite_columns(path) -> dict[str, set[str]]:
@@ -99,8 +100,8 @@ def test_a_basket_locked_too_long_answers_busy_and_changes_nothing(empty_pg):
             holder.rollback()
         assert caught.value.status == 503 and caught.value.headers == {"Retry-After": "1"}
         assert "gave up after waiting 0.3 s" in caught.value.message
-        assert engine.get_basket(bid)["lineItems"][0]["qty"] == 1
-        assert engine.add_item(bid, {"productId": mug, "qty": 1})["lineItems"][0]["qty"] == 2
+        assert wire(engine.get_basket(bid))["lineItems"][0]["qty"] == 1
+        assert wire(engine.add_item(bid, {"productId": mug, "qty": 1}))["lineItems"][0]["qty"] == 2
 
 
 def test_a_refresh_token_used_by_two_processes_at_once_is_honoured_once(empty_pg):
@@ -152,8 +153,8 @@ def test_connections_the_server_dropped_are_replaced_without_an_error(empty_pg):
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
                 "datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
         assert killed >= 2  # the write pool's and the read pool's
-        assert engine.add_item(bid, {"productId": mug, "qty": 1})["lineItems"][0]["qty"] == 2
-        assert engine.get_basket(bid)["version"] == 2
+        assert wire(engine.add_item(bid, {"productId": mug, "qty": 1}))["lineItems"][0]["qty"] == 2
+        assert wire(engine.get_basket(bid))["version"] == 2
 
 
 def test_hosts_starting_together_on_an_empty_database_seed_it_once(empty_pg):
@@ -217,7 +218,7 @@ def test_two_merges_locking_each_others_baskets_are_retried_not_refused(empty_pg
 
     def merge(engine: BasketEngine, target: str, source: str) -> None:
         try:
-            outcomes.append(engine.merge(target, source)["lineItems"][0]["qty"])
+            outcomes.append(wire(engine.merge(target, source))["lineItems"][0]["qty"])
         except BaseException as exc:  # noqa: BLE001 - the assertion shows it
             outcomes.append(exc)
 
@@ -231,7 +232,7 @@ def test_two_merges_locking_each_others_baskets_are_retried_not_refused(empty_pg
         # Serially: X into Y gives Y 3 mugs and deletes X; then Y into the new X gives X 3
         # mugs and deletes Y (a merge target that does not exist is created).
         assert outcomes == [3, 3]
-        remaining = [seed.get_basket(b) for b in (x, y)]
+        remaining = [wire(seed.get_basket(b)) for b in (x, y)]
         assert sorted(b["isNew"] for b in remaining) == [False, True]
         assert [b["lineItems"][0]["qty"] for b in remaining if not b["isNew"]] == [3]
         with psycopg.connect(empty_pg) as conn:

@@ -18,6 +18,7 @@ from basketbench.engine.store_api import TABLES
 from basketbench.server.auth import Principal
 from basketbench.server.rate_limit import RateLimiter
 from basketbench.server.token_store import TokenStore
+from tests.support.wire import wire
 
 
 def run(*args: str):
@@ -88,7 +89,7 @@ def test_sqlite_to_postgresql_and_back_keeps_every_row(empty_pg, tmp_path):
     for location in (empty_pg, back):
         with BasketEngine(location) as engine:
             mug = engine.catalogue().product_by_code("MUG-WHITE").product_id
-            line = engine.add_item(spent_basket, {"productId": mug, "qty": 1})["lineItems"][0]
+            line = wire(engine.add_item(spent_basket, {"productId": mug, "qty": 1}))["lineItems"][0]
             assert int(line["id"]) == spent + 1, location
 
 
@@ -104,7 +105,7 @@ def test_a_non_empty_destination_is_refused_unless_replaced(empty_pg, tmp_path):
     assert refused.exit_code == 1
     assert "is not empty" in refused.output and "--replace" in refused.output
     with BasketEngine(empty_pg) as engine:  # nothing was changed by the refusal
-        assert engine.get_basket(extra)["isNew"] is False
+        assert wire(engine.get_basket(extra))["isNew"] is False
     replaced = run("store", "copy", "--replace", str(source), empty_pg)
     assert replaced.exit_code == 0, replaced.output
     assert rows_of(empty_pg) == rows_of(source)
