@@ -77,7 +77,7 @@ def test_concurrent_creators_of_one_new_basket_lose_nothing(empty_pg):
             t.join(60)
         assert errors == []
         for bid in baskets:
-            basket = engines[1].get_basket(bid)
+            basket = wire(engines[1].get_basket(bid))
             assert basket["lineItems"][0]["qty"] == 4 and basket["version"] == 4
             assert engines[1].history(bid)["total"] == 4
     finally:
@@ -175,7 +175,7 @@ def test_hosts_starting_together_on_an_empty_database_seed_it_once(empty_pg):
         for t in threads:
             t.join(120)
         assert sorted(seeded) == [False, True]
-        alice = engines[0].get_basket(demo.basket_id("alice-main"))
+        alice = wire(engines[0].get_basket(demo.basket_id("alice-main")))
         assert alice["version"] > 0 and engines[1].history(alice["id"])["total"] == \
             alice["version"]
     finally:
