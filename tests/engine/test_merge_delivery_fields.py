@@ -216,7 +216,8 @@ def test_subscription_settings(engine, ref):
 
 def test_campaign_code(engine, ref):
     bid = ref.basket("alice-main")
-    assert wire(engine.set_campaign(bid, "dolore cillum sit"))["campaignCode"] == "dolore cillum sit"
+    assert wire(engine.set_campaign(bid, "dolore cillum sit"))["campaignCode"] == \
+        "dolore cillum sit"
     assert wire(engine.set_campaign(bid, ""))["campaignCode"] is None
 
 

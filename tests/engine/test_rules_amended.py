@@ -196,7 +196,8 @@ def test_a_nominated_day_must_be_tomorrow_to_sixty_days_ahead(engine, ref, day):
 @pytest.mark.parametrize("day", ["2026-11-23", "2027-01-21"])
 def test_nominated_days_at_both_ends_are_accepted(engine, ref, day):
     bid = basket_with(engine, ref, ("LINEN-WHT-M", 1))
-    basket = wire(engine.set_shipping_method(bid, "NOM", "GB", {"deliveryDate": f"{day}T00:00:00Z"}))
+    basket = wire(engine.set_shipping_method(bid, "NOM", "GB",
+                                             {"deliveryDate": f"{day}T00:00:00Z"}))
     assert basket["nominatedDelivery"]["deliveryDate"].startswith(day)
 
 
