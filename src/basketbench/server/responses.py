@@ -14,7 +14,7 @@ from .. import jsonio
 from ..model.basket import Basket
 from ..wire.envelope import error_envelope, ok_envelope, reason_phrase
 from ..wirejson import render
-from .basket_json import BODIES
+from .basket_json import BODIES, envelope
 
 JSON = "application/json"
 PROMO_NOT_APPLICABLE = "PROMO_NOT_APPLICABLE"
@@ -46,6 +46,12 @@ def ok(result: Any, *, message: str = "", message_code: str = "",
                          headers=etag_header(version))
 
 
+def wire_ok(result: Any, *, version: int | None = None) -> Response:
+    """A success envelope around wire data already rendered (`wirejson.render`): no
+    model dumping, no deep copy."""
+    return json_response(envelope(result), headers=etag_header(version))
+
+
 def basket_ok(basket: Basket) -> Response:
     """A domain basket's success envelope, rendered and encoded once per version."""
     return raw_json_response(BODIES.body(basket), headers=etag_header(basket.version))
@@ -58,7 +64,7 @@ def promo_outcome(result: dict) -> Response:
     `result: {isVaild, isValid, message, basket}` and the basket's ETag; `basket` is the
     engine's domain basket, rendered here."""
     if result["isVaild"]:
-        return ok(render.promo_result(result), version=result["basket"].version)
+        return wire_ok(render.promo_result(result), version=result["basket"].version)
     body = ok_envelope(None, result["message"], PROMO_NOT_APPLICABLE)
     body.update(success=False, errors=[f"promoCode: {result['message']}"])
     return json_response(body)
@@ -125,4 +131,5 @@ __all__ = [
     "promo_outcome",
     "raw_json_response",
     "reason_phrase",
+    "wire_ok",
 ]

@@ -20,7 +20,7 @@ from . import requests as rq
 from .basket_cache import BasketCache
 from .engine_calls import EngineCalls
 from .requests import Body
-from .responses import basket_ok, ok, promo_outcome
+from .responses import basket_ok, ok, promo_outcome, wire_ok
 from .routing import Routes
 
 PREFIX = "/api/v2/commerce/basket"
@@ -66,7 +66,7 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache, calls: EngineC
                 responses=docs.ok_doc(docs.BASKET_LIST, "The user's baskets, short shape",
                                       errors=docs.READ_ERRORS))
     async def user_baskets(userId: docs.UserId) -> Response:
-        return ok(await read(user_baskets_wire, engine, userId))
+        return wire_ok(await read(user_baskets_wire, engine, userId))
 
     @router.put("/{id}/campaign", summary="03 Set the campaign code",
                 description="An empty or missing campaignCode clears it. Returns the basket "
@@ -123,7 +123,7 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache, calls: EngineC
         dry = rq.flag(rq.blank(dryRun), "dryRun")
         basket = await run(engine.merge, id, rq.blank(sourceBasketId), strategy=strategy,
                            dry_run=dry, expected_version=rq.if_match(request))
-        return ok(render.basket(basket)) if dry else basket_ok(basket)
+        return wire_ok(render.basket(basket)) if dry else basket_ok(basket)
 
     @router.put("/{id}/po", summary="09 Set the PO number",
                 description="An empty or missing poReference clears it. message is "

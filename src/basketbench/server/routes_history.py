@@ -15,7 +15,7 @@ from ..wire import Envelope
 from ..wirejson import render
 from . import openapi_docs as docs
 from . import requests as rq
-from .responses import basket_ok, ok
+from .responses import basket_ok, ok, wire_ok
 from .routing import Routes
 
 PREFIX = "/api/v2/commerce/basket"
@@ -48,7 +48,7 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
     async def version(id: docs.BasketId, version: str) -> Response:
         number = rq.whole(version, "version", default=0, minimum=1, maximum=2**31 - 1)
         basket = await run_in_threadpool(engine.basket_version, id, number)
-        return ok(render.basket(basket))
+        return wire_ok(render.basket(basket))
 
     @router.put("/{id}/history/{version}/restore",
                 summary="Restore the basket to a version, as a new version",
