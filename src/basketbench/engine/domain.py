@@ -11,9 +11,11 @@ and a one-line change builds one line. Wire keys the model has no field for go i
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from ..model.basket import (
@@ -121,10 +123,11 @@ def _subscription(ln: LineState, cur: Currency) -> Subscription:
 
 
 # Wire keys of a line the model has no field for, always the same for an engine line.
-_LINE_EXTRA: dict[str, Any] = {
+# Read-only views: the objects they sit in are frozen and shared between versions.
+_LINE_EXTRA: Mapping[str, Any] = MappingProxyType({
     "itemGroupId": 0, "couponProvider": "", "priceMatchReqId": ZERO_GUID, "deliveryMessage": "",
     "variantProducts": [], "variantProductsAttribute": [],
-}
+})
 
 
 def line(lp: LinePrice, cur: Currency) -> Line:
@@ -151,7 +154,7 @@ def _line(lp: LinePrice, cur: Currency) -> Line:
     formatted = {f"customInfo{n}Formatted": info[f"customInfo{n}Formatted"]
                  for n in range(1, 6) if info.get(f"customInfo{n}Formatted") is not None}
     if formatted:
-        extra = {**_LINE_EXTRA, **formatted}
+        extra = MappingProxyType({**_LINE_EXTRA, **formatted})
     return Line(
         id=str(ln.id), stock_code=p.stock_code, name=p.name, product_id=p.product_id,
         product_iid=str(p.position), parent_product_id=ln.parent_product_id,
@@ -302,14 +305,14 @@ def basket(priced: Priced, cat: cat_mod.Catalogue, now: datetime) -> Basket:
     )
 
 
-def _store_ext(store: cat_mod.Store | None) -> dict | None:
+def _store_ext(store: cat_mod.Store | None) -> Mapping[str, Any] | None:
     if store is None:
         return None
-    return {"id": store.id, "code": store.code, "name": store.name}
+    return MappingProxyType({"id": store.id, "code": store.code, "name": store.name})
 
 
 def _nominated_ext(nominated: dict | None, method: cat_mod.ShippingMethod | None,
-                   cur: Currency) -> dict | None:
+                   cur: Currency) -> Mapping[str, Any] | None:
     """The nominated-delivery details as given, its price as a domain `Price`."""
     if not nominated:
         return None
@@ -318,4 +321,4 @@ def _nominated_ext(nominated: dict | None, method: cat_mod.ShippingMethod | None
         # Taxed exactly as the shipping charge it becomes.
         rate = method.tax_bp if method is not None else 0
         out["price"] = price_of(Amount.of(nominated["price_minor"], rate), cur)
-    return out
+    return MappingProxyType(out)
