@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from basketbench import audit, jsonio
+from tests.support.wire import wire
 
 EXAMPLES = Path(__file__).parent / "fixtures" / "examples"
 
@@ -50,7 +51,7 @@ def test_example_02_errors_are_found():
 
 def test_a_broken_promotion_share_is_found(engine, ref):
     bid = ref.basket("alice-main")  # SAVE10 spread over three lines
-    basket = copy.deepcopy(engine.get_basket(bid))
+    basket = copy.deepcopy(wire(engine.get_basket(bid)))
     assert audit.audit(basket) == []
     share = basket["lineItems"][0]["promotionsApplied"][0]["discountAmt"]["raw"]
     share["tax"] += Decimal("0.01")
@@ -61,7 +62,7 @@ def test_a_broken_promotion_share_is_found(engine, ref):
 
 
 def test_negative_and_unfooted_prices_are_found(engine, ref):
-    basket = copy.deepcopy(engine.get_basket(ref.basket("alice-main")))
+    basket = copy.deepcopy(wire(engine.get_basket(ref.basket("alice-main"))))
     basket["shippingCharge"]["raw"]["tax"] = Decimal("-1.00")
     findings = audit.audit(basket)
     assert found(findings, "negative", "shippingCharge.raw.tax")
@@ -71,4 +72,4 @@ def test_negative_and_unfooted_prices_are_found(engine, ref):
 @pytest.mark.parametrize("name", ["alice-main", "alice-engraved", "bob-big", "carol-guest",
                                   "dave-collect", "dave-nominated", "erin-xmas"])
 def test_demo_baskets_pass_the_audit(engine, ref, name):
-    assert audit.audit(engine.get_basket(ref.basket(name))) == []
+    assert audit.audit(wire(engine.get_basket(ref.basket(name)))) == []

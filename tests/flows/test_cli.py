@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from basketbench.cli import cli
 from basketbench.engine import BasketEngine
 from basketbench.flows.schema import generate_schema
+from tests.support.wire import wire
 
 from .conftest import EXAMPLE_FLOWS, write
 
@@ -86,7 +87,7 @@ qty = "three"
     ran = invoke("flow", "run", str(good), "--db", str(db))
     assert ran.exit_code == 1  # the good file alone does run, and creates the basket
     with BasketEngine(db) as engine:
-        assert engine.get_basket(literal)["isNew"] is False
+        assert wire(engine.get_basket(literal))["isNew"] is False
 
 
 def test_validate_reports_each_file(tmp_path):

@@ -12,6 +12,7 @@ from basketbench.flows.diff import diff_baskets
 from basketbench.tui.diff import changed_lines, describe, lines_by_key
 from basketbench.tui.seen import line_body
 from basketbench.wire import Basket
+from tests.support.wire import wire
 
 
 def _engraved_twice(engine, ref) -> str:
@@ -24,7 +25,7 @@ def _engraved_twice(engine, ref) -> str:
 
 
 def _basket(engine, bid: str) -> Basket:
-    return Basket.model_validate(engine.get_basket(bid))
+    return Basket.model_validate(wire(engine.get_basket(bid)))
 
 
 def test_the_workbench_diff_keeps_both_engravings(engine, ref):

@@ -15,6 +15,7 @@ import pytest
 from basketbench.engine import demo
 from basketbench.model.line_input import first_set
 from basketbench.wire import AddItemRequest
+from tests.support.wire import wire
 
 EXAMPLE = Path(__file__).parent.parent / "fixtures" / "examples" / "11-add-item.request.json"
 
@@ -42,7 +43,7 @@ def test_the_engine_stores_what_the_wire_model_reads(engine, ref, item_type, lin
                     customInfo5=None, itemType=item_type, lineItemType=line_item_type)
     wanted = AddItemRequest.model_validate(body).effective_item_type
     bid = demo.basket_id("alice-main")
-    basket = engine.add_item(bid, body)
+    basket = wire(engine.add_item(bid, body))
     mug = next(ln for ln in basket["lineItems"] if ln["stockCode"] == "MUG-WHITE")
     assert mug["itemType"] == wanted == 2
 
@@ -65,6 +66,6 @@ def test_add_bulk_binds_line_item_type_in_any_case(engine, ref):
     items = bind_keys([{"ProductId": ref.product("MUG-WHITE"), "Qty": 1, "ItemType": 0,
                         "LineItemType": 3}], BulkLine)
     assert BulkLine.model_validate(items[0]).effective_item_type == 3
-    basket = engine.add_bulk(demo.basket_id("alice-main"), items)
+    basket = wire(engine.add_bulk(demo.basket_id("alice-main"), items))
     assert next(ln for ln in basket["lineItems"] if ln["stockCode"] == "MUG-WHITE")[
         "itemType"] == 3

@@ -11,6 +11,7 @@ from basketbench.model.ids import ZERO_GUID, id_or_none, is_none_id
 from basketbench.model.lines import is_child, key_text, line_key, parent_key, text_key, wire_texts
 from basketbench.model.summary import summary_from_row, summary_of
 from basketbench.wire import BasketShort
+from tests.support.wire import wire
 
 EXAMPLES = Path(__file__).parent.parent / "fixtures" / "examples"
 
@@ -111,7 +112,7 @@ def test_the_wire_line_shortcut_gives_the_same_key(engine, ref):
     from basketbench.model.lines import custom_texts, key_text_of, line_key_of
     from basketbench.wire import Basket
 
-    basket = Basket.model_validate(engine.get_basket(demo.basket_id("alice-engraved")))
+    basket = Basket.model_validate(wire(engine.get_basket(demo.basket_id("alice-engraved"))))
     keys = [line_key_of(ln) for ln in basket.line_items]
     assert keys == [line_key(ln.product_id, ln.parent_product_id, custom_texts(ln))
                     for ln in basket.line_items]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from basketbench.backends import BackendError
 from basketbench.engine import demo
 from basketbench.tui.app import BasketBench
+from tests.support.wire import wire
 
 from .faulty import FaultyBackend
 from .helpers import SIZE, open_basket, pane_row, screen_text, select_line, settle
@@ -18,7 +19,7 @@ def seed_markup(engine) -> str:
     engine.set_po(bid, LINK)
     engine.set_delivery_instruction(bid, f"{BOLD} then {CLOSE}")
     engine.set_campaign(bid, "[red]SPRING[/red]")
-    basket = engine.get_basket(bid)
+    basket = wire(engine.get_basket(bid))
     # The gift message card takes 200 characters (the engraving only 20).
     child = next(ln for ln in basket["lineItems"] if ln["stockCode"] == "GIFT-MSG")
     engine.set_custom_info(bid, {"customInfo1": BOLD, "lineInfo": [

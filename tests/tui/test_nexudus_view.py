@@ -20,6 +20,7 @@ from basketbench.tui.nexudus_view import (
 )
 from basketbench.wire import Basket
 from tests.support.sandbox import start_sandbox
+from tests.support.wire import wire
 
 BUSINESS = 7
 
@@ -29,7 +30,7 @@ def baskets(tmp_path_factory) -> dict[str, Basket]:
     engine = BasketEngine(tmp_path_factory.mktemp("nexudus-baskets") / "b.db")
     demo.reset(engine)
     try:
-        return {name: Basket.model_validate(engine.get_basket(demo.basket_id(name)))
+        return {name: Basket.model_validate(wire(engine.get_basket(demo.basket_id(name))))
                 for name in ("alice-main", "carol-account")}
     finally:
         engine.close()
