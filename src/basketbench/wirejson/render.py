@@ -63,12 +63,15 @@ def price(p: Price, cur: Currency) -> dict[str, Any]:
     else:
         f = p.formatted
         formatted = {"withTax": f.with_tax, "withoutTax": f.without_tax, "tax": f.tax}
+    if not p.extra:  # the engine's prices: nothing more to look up
+        return {"currencySymbol": cur.symbol, "formatted": formatted,
+                "raw": {"withTax": p.with_tax, "withoutTax": p.without_tax, "tax": p.tax}}
     out = {
         "currencySymbol": p.extra.get("currencySymbol", cur.symbol),
         "formatted": formatted,
         "raw": {"withTax": p.with_tax, "withoutTax": p.without_tax, "tax": p.tax},
     }
-    return _with_extra(out, p.extra) if p.extra else out
+    return _with_extra(out, p.extra)
 
 
 def _opt_price(p: Price | None, cur: Currency) -> dict[str, Any] | None:
@@ -77,6 +80,11 @@ def _opt_price(p: Price | None, cur: Currency) -> dict[str, Any] | None:
 
 def price_ex(p: Price, cur: Currency) -> dict[str, Any]:
     """The extended price (PriceEx): min/max and currency digit fields, then the Price."""
+    if not p.extra:
+        return {"minPrice": p.with_tax, "minPriceWithoutTax": p.without_tax,
+                "maxPrice": p.with_tax, "maxPriceWithoutTax": p.without_tax,
+                "currencyDecimalSeparator": ".", "currencyDigitsAfterDecimal": cur.decimals,
+                **price(p, cur)}
     extra = p.extra
     head = {
         "minPrice": extra.get("minPrice", p.with_tax),
