@@ -177,7 +177,9 @@ class BasketEngine:
         name, args = op or _OPERATION.get() or ("change", {})
         after = history.facts(state, grand_total)
         text = "deleted" if deleted else history.summary(before, after, cat)
-        history.record(conn, state, op=name, args=args, at=render.iso(now), text=text,
+        # A change's time is the basket's lastUpdated, set by Writer.finish from the same now.
+        at = render.iso(now) if deleted else state.last_updated
+        history.record(conn, state, op=name, args=args, at=at, text=text,
                        grand_total_minor=grand_total, deleted=deleted)
         if deleted or state.version % history.PRUNE_EVERY == 0:
             history.prune(conn, state.id, state.version, self.retention, now)
