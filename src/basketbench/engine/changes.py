@@ -26,6 +26,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from . import history
 from .ids import normalise_guid
 from .storage_errors import StorageError
 from .store import connect
@@ -264,15 +265,15 @@ def read_head(conn: Any, basket_id: str) -> Head:
                        (basket_id,)).fetchone()
     if row is not None:
         return Head(row[0], row[1], True)
-    last = conn.execute("SELECT max(version) FROM basket_history WHERE basket_id = ?",
-                        (basket_id,)).fetchone()[0]
-    return Head(last or 0, None, False)
+    return Head(history.newest_version(conn, basket_id) or 0, None, False)
 
 
 def read_since(conn: Any, basket_id: str, after: int,
                limit: int = BATCH) -> list[VersionEvent]:
     return [VersionEvent(basket_id, r[0], r[3], r[2], r[1], r[4], bool(r[5]))
             for r in conn.execute(
-                "SELECT version, at, actor, op, summary, deleted FROM basket_history "
-                "WHERE basket_id = ? AND version > ? ORDER BY version LIMIT ?",
-                (basket_id, after, limit))]
+                f"SELECT {_EVENT_COLUMNS} FROM {history.both(_EVENT_COLUMNS, ' AND version > ?')} "
+                "ORDER BY version LIMIT ?", (basket_id, after, basket_id, after, limit))]
+
+
+_EVENT_COLUMNS = "version, at, actor, op, summary, deleted"

@@ -180,7 +180,8 @@ class BasketEngine:
         # A change's time is the basket's lastUpdated, set by Writer.finish from the same now.
         at = render.iso(now) if deleted else state.last_updated
         history.record(conn, state, op=name, args=args, at=at, text=text,
-                       grand_total_minor=grand_total, deleted=deleted)
+                       grand_total_minor=grand_total, deleted=deleted,
+                       fresh=before is None, append=self.store.kind == "sqlite")
         if deleted or state.version % history.PRUNE_EVERY == 0:
             history.prune(conn, state.id, state.version, self.retention, now)
 
@@ -266,9 +267,7 @@ class BasketEngine:
                                              f"restore the version before it")
             if not w.state.persisted:  # a deleted basket: back at its old currency and number
                 w.state.currency = snap["basket"].get("currency", "GBP")
-                w.state.version = w.conn.execute(
-                    "SELECT max(version) FROM basket_history WHERE basket_id = ?",
-                    (bid,)).fetchone()[0] or 0
+                w.state.version = history.newest_version(w.conn, bid) or 0
                 w.state.created = snap.get("created") or w.state.created
             history.restore(w, cat, snap, number)
 

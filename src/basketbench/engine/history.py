@@ -17,6 +17,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 import msgspec
 
@@ -92,23 +93,36 @@ def decode(text: str) -> object:
     return json.loads(text, object_hook=_untag)
 
 
+_EMPTY_FIELD: tuple[object, ...] = (None, False, "", {}, [])
+# What a snapshot leaves out of a line (a quantity is never 0: the lines table says so).
+_EMPTY_LINE_VALUE: tuple[object, ...] = (None, False, {}, 0)
+_BASKET_VALUES = attrgetter(*_SNAPSHOT_FIELDS)
+_LINE_KEYS = ("id", "productId", "parent", "qty", "displayOrder", "manualPriceMinor",
+              "additionalChargeMinor", "customInfo", "itemType", "subscription", "giftWrapId",
+              "isGiftWrap")
+_LINE_VALUES = attrgetter("id", "product.product_id", "parent_product_id", "qty",
+                          "display_order", "manual_price_minor", "additional_charge_minor",
+                          "custom_info", "item_type", "subscription", "gift_wrap_id",
+                          "is_gift_wrap")
+
+
 def snapshot(state: BasketState) -> dict:
-    """The basket after a change, as compact as it can be: empty values are left out."""
-    return {
-        "basket": {name: value for name in _SNAPSHOT_FIELDS
-                   if (value := getattr(state, name)) not in (None, False, "", {}, [])},
-        "created": state.created,
-        "lines": [{key: value for key, value in (
-            ("id", ln.id), ("productId", ln.product.product_id),
-            ("parent", ln.parent_product_id), ("qty", ln.qty),
-            ("displayOrder", ln.display_order), ("manualPriceMinor", ln.manual_price_minor),
-            ("additionalChargeMinor", ln.additional_charge_minor),
-            ("customInfo", ln.custom_info), ("itemType", ln.item_type),
-            ("subscription", ln.subscription), ("giftWrapId", ln.gift_wrap_id),
-            ("isGiftWrap", ln.is_gift_wrap)) if value not in (None, False, {}, 0)
-            or key == "qty"} for ln in state.lines],
-        "codes": list(state.promo_codes),
-    }
+    """The basket after a change, as compact as it can be: empty values are left out, and
+    so is the zero GUID of a guest basket's user and of a top-level line's parent (50 bytes
+    each; reading puts them back)."""
+    basket = {name: value for name, value in zip(_SNAPSHOT_FIELDS, _BASKET_VALUES(state))
+              if value not in _EMPTY_FIELD}
+    if basket.get("user_id") == ZERO_GUID:
+        del basket["user_id"]
+    lines = []
+    for ln in state.lines:
+        line = {key: value for key, value in zip(_LINE_KEYS, _LINE_VALUES(ln))
+                if value not in _EMPTY_LINE_VALUE}
+        if line.get("parent") == ZERO_GUID:
+            del line["parent"]
+        lines.append(line)
+    return {"basket": basket, "created": state.created, "lines": lines,
+            "codes": list(state.promo_codes)}
 
 
 # A snapshot shorter than this is stored as its JSON: compressing it saves no page of
@@ -193,22 +207,73 @@ def summary(before: dict | None, after: dict, cat: Catalogue) -> str:
 
 # -- writing and reading versions -----------------------------------------------------------------
 
-# An upsert: a basket deleted and made again under its id numbers its versions from 1 again.
-_RECORD = (
-    "INSERT INTO basket_history (basket_id, version, at, actor, op, args, "
-    "summary, snapshot, grand_total_minor, currency, deleted) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (basket_id, version) DO UPDATE "
+# The columns of a version, in both tables (basket_history and basket_history_new).
+_COLUMNS = ("basket_id, version, at, actor, op, args, summary, snapshot, grand_total_minor, "
+            "currency, deleted")
+# On SQLite a version is appended to basket_history_new, a table with no index: one page of
+# write-ahead log, where a row of basket_history costs two (the row, and its primary-key
+# entry in the middle of the index). When it holds FLUSH_AT versions, the transaction that
+# wrote the last of them moves them all to basket_history; readers read both tables, so the
+# history is the same whichever table a version is in, and a scan of the new one reads at
+# most FLUSH_AT rows. PostgreSQL writes to basket_history at once (no page-sized log records
+# to save, and several hosts would race to move the rows).
+FLUSH_AT = 64
+_APPEND = (f"INSERT INTO basket_history_new ({_COLUMNS}) "
+           f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_UPSERT_TAIL = (
+    " ON CONFLICT (basket_id, version) DO UPDATE "
     "SET at = excluded.at, actor = excluded.actor, op = excluded.op, args = excluded.args, "
     "summary = excluded.summary, snapshot = excluded.snapshot, "
     "grand_total_minor = excluded.grand_total_minor, currency = excluded.currency, "
     "deleted = excluded.deleted")
+_RECORD = (f"INSERT INTO basket_history ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+           + _UPSERT_TAIL)
+# "WHERE true": SQLite reads an ON right after the SELECT as a join's.
+_FLUSH = (f"INSERT INTO basket_history ({_COLUMNS}) SELECT {_COLUMNS} FROM basket_history_new "
+          f"WHERE true ORDER BY rowid" + _UPSERT_TAIL)
+
+
+def both(columns: str, where: str = "") -> str:
+    """The basket's versions from both tables (two `?` for the basket id, and two sets of
+    whatever `where` asks)."""
+    return (f"(SELECT {columns} FROM basket_history WHERE basket_id = ?{where} UNION ALL "
+            f"SELECT {columns} FROM basket_history_new WHERE basket_id = ?{where}) AS v")
+
+
+# The newest version a basket has in its history (one row, None when it has none); the
+# basket id is given twice.
+NEWEST_VERSION = f"SELECT max(version) FROM {both('version')}"
+
+
+def newest_version(conn: Conn, basket_id: str) -> int | None:
+    return conn.execute(NEWEST_VERSION, (basket_id, basket_id)).fetchone()[0]
 
 
 def record(conn: Conn, state: BasketState, *, op: str, args: dict, at: str,
-           text: str, grand_total_minor: int, deleted: bool = False) -> None:
-    conn.execute(_RECORD, (state.id, state.version, at, ACTOR.get(), op, encode(args), text,
-                           pack(snapshot(state)), grand_total_minor, state.currency,
-                           int(deleted)))
+           text: str, grand_total_minor: int, deleted: bool = False,
+           fresh: bool = False, append: bool = False) -> None:
+    """Write one version. `fresh`: the basket was just made (or brought back); a new basket
+    under the id of a deleted one starts its history again, so the versions the deleted one
+    left from this number on go (they would be overwritten one by one otherwise, mixing
+    the two). `append`: the SQLite way (see FLUSH_AT)."""
+    row = (state.id, state.version, at, ACTOR.get(), op, encode(args), text,
+           pack(snapshot(state)), grand_total_minor, state.currency, int(deleted))
+    if fresh:
+        for table in ("basket_history", "basket_history_new"):
+            conn.execute(f"DELETE FROM {table} WHERE basket_id = ? AND version >= ?",
+                         (state.id, state.version))
+    if not append:
+        conn.execute(_RECORD, row)
+        return
+    if conn.execute(_APPEND, row).lastrowid >= FLUSH_AT:
+        flush(conn)
+
+
+def flush(conn: Conn) -> None:
+    """Move the versions of basket_history_new to basket_history (SQLite, in the writing
+    transaction). A rowid is one past the largest left, so it reaches FLUSH_AT by then."""
+    conn.execute(_FLUSH)
+    conn.execute("DELETE FROM basket_history_new")
 
 
 def prune(conn: Conn, basket_id: str, version: int, retention: Retention,
@@ -220,36 +285,44 @@ def prune(conn: Conn, basket_id: str, version: int, retention: Retention,
     oldest version left is older than `keep_days`, the old ones (versions are written in
     time order, so nothing is too old while the oldest is not). One statement with an OR
     read every version of the basket each time."""
-    conn.execute("DELETE FROM basket_history WHERE basket_id = ? AND version <= ?",
-                 (basket_id, version - retention.keep_versions))
     cutoff = (now - timedelta(days=retention.keep_days)).strftime("%Y-%m-%dT%H:%M:%S")
-    oldest = conn.execute("SELECT at FROM basket_history WHERE basket_id = ? "
-                          "ORDER BY version LIMIT 1", (basket_id,)).fetchone()
-    if oldest is not None and oldest[0] < cutoff:
-        conn.execute("DELETE FROM basket_history WHERE basket_id = ? AND version < ? "
-                     "AND at < ?", (basket_id, version, cutoff))
+    for table in ("basket_history", "basket_history_new"):
+        conn.execute(f"DELETE FROM {table} WHERE basket_id = ? AND version <= ?",
+                     (basket_id, version - retention.keep_versions))
+    # Each table's oldest on its own: over both at once, SQLite reads every version's row.
+    oldest = [row for table in ("basket_history", "basket_history_new")
+              if (row := conn.execute(f"SELECT version, at FROM {table} WHERE basket_id = ? "
+                                      f"ORDER BY version LIMIT 1", (basket_id,)).fetchone())]
+    if oldest and min(oldest)[1] < cutoff:
+        for table in ("basket_history", "basket_history_new"):
+            conn.execute(f"DELETE FROM {table} WHERE basket_id = ? AND version < ? "
+                         f"AND at < ?", (basket_id, version, cutoff))
+
+
+_PAGE_COLUMNS = "version, at, actor, op, args, summary, grand_total_minor, currency, deleted"
 
 
 def page(conn: Conn, basket_id: str, offset: int, limit: int) -> dict:
-    total = conn.execute("SELECT count(*) FROM basket_history WHERE basket_id = ?",
-                         (basket_id,)).fetchone()[0]
+    total = conn.execute("SELECT (SELECT count(*) FROM basket_history WHERE basket_id = ?) + "
+                         "(SELECT count(*) FROM basket_history_new WHERE basket_id = ?)",
+                         (basket_id, basket_id)).fetchone()[0]
     rows = [{
         "version": r[0], "at": r[1], "actor": r[2], "op": r[3], "args": decode(r[4]),
         "summary": r[5], "grandTotalMinor": r[6], "currency": r[7], "deleted": bool(r[8]),
     } for r in conn.execute(
-        "SELECT version, at, actor, op, args, summary, grand_total_minor, currency, deleted "
-        "FROM basket_history WHERE basket_id = ? ORDER BY version DESC LIMIT ? OFFSET ?",
-        (basket_id, limit, offset))]
+        f"SELECT {_PAGE_COLUMNS} FROM {both(_PAGE_COLUMNS)} "
+        f"ORDER BY version DESC LIMIT ? OFFSET ?", (basket_id, basket_id, limit, offset))]
     return {"basketId": basket_id, "total": total, "offset": offset, "rows": rows}
 
 
 def version_row(conn: Conn, basket_id: str, version: int) -> tuple[dict, str, bool]:
     """(snapshot, at, deleted) of one version; 404 naming the versions kept."""
-    row = conn.execute("SELECT snapshot, at, deleted FROM basket_history WHERE basket_id = ? "
-                       "AND version = ?", (basket_id, version)).fetchone()
+    row = conn.execute(f"SELECT snapshot, at, deleted FROM "
+                       f"{both('snapshot, at, deleted', ' AND version = ?')}",
+                       (basket_id, version, basket_id, version)).fetchone()
     if row is None:
-        kept = conn.execute("SELECT min(version), max(version) FROM basket_history "
-                            "WHERE basket_id = ?", (basket_id,)).fetchone()
+        kept = conn.execute(f"SELECT min(version), max(version) FROM {both('version')}",
+                            (basket_id, basket_id)).fetchone()
         where = (f"versions {kept[0]}-{kept[1]} are kept" if kept[0] is not None
                  else "it has no history")
         raise NotFound(f"Basket {basket_id} has no version {version} ({where})",
@@ -275,8 +348,9 @@ def state_of(snap: dict, basket_id: str, version: int, cat: Catalogue) -> Basket
 def _fields(snap: dict) -> dict:
     """Every basket field of a snapshot, the empty ones it left out included."""
     defaults: dict[str, object] = {name: None for name in _SNAPSHOT_FIELDS}
-    defaults.update(is_locked=False, created_by_admin=False, is_quote=False, quote_status=0,
-                    custom_info={}, delivery_plans=[], currency="GBP")
+    defaults.update(user_id=ZERO_GUID, is_locked=False, created_by_admin=False,
+                    is_quote=False, quote_status=0, custom_info={}, delivery_plans=[],
+                    currency="GBP")
     return {**defaults, **snap["basket"]}
 
 
@@ -289,8 +363,9 @@ def _line_fields(ln: dict) -> dict:
 
 
 def _line(ln: dict, product: Product) -> LineState:
-    return LineState(id=ln["id"], product=product, parent_product_id=ln["parent"],
-                     qty=ln["qty"], display_order=ln["displayOrder"], **_line_fields(ln))
+    return LineState(id=ln["id"], product=product,
+                     parent_product_id=ln.get("parent", ZERO_GUID), qty=ln["qty"],
+                     display_order=ln["displayOrder"], **_line_fields(ln))
 
 
 def restore(w: Writer, cat: Catalogue, snap: dict, version: int) -> None:
@@ -310,5 +385,6 @@ def restore(w: Writer, cat: Catalogue, snap: dict, version: int) -> None:
         if product is None:
             raise NotFound(f"Product {ln['productId']} of version {version} is no longer in "
                            f"the catalogue", [f"lineItems: product {ln['productId']} not found"])
-        w.add_line(product, ln["parent"], ln["qty"], ln["displayOrder"], **_line_fields(ln))
+        w.add_line(product, ln.get("parent", ZERO_GUID), ln["qty"], ln["displayOrder"],
+                   **_line_fields(ln))
     w.set_promo_codes(list(snap["codes"]))
