@@ -285,3 +285,27 @@ def test_a_schema_5_file_migrates_and_its_history_still_reads(store_kind, tmp_pa
         assert figures(restored)[1] == then[min(then)][1]
         assert restored["version"] == newest + 1
         assert eng.history(bid)["rows"][0]["version"] == newest + 1
+
+
+def test_retention_finds_a_version_older_than_the_ones_before_it(tmp_path, ref):
+    """Retention looks at the oldest version's time every PRUNE_EVERY versions and at every
+    version's every SWEEP_EVERY and at a deletion: a version written with a clock set back
+    (the demo backdates some) goes then, though the versions before it are new."""
+    clock = FixedClock()
+    engine = BasketEngine(tmp_path / "r.db", clock=clock,
+                          retention=Retention(keep_versions=1000, keep_days=7))
+    demo.seed_catalogue(engine)
+    mug = engine.catalogue().product_by_code("MUG-WHITE").product_id
+    bid = new_id()
+    engine.add_item(bid, {"productId": mug, "qty": 1})
+    clock.at -= timedelta(days=30)
+    engine.add_item(bid, {"productId": mug, "qty": 1})  # version 2, a month "old"
+    clock.at += timedelta(days=30)
+    for _ in range(history.PRUNE_EVERY - 2):
+        engine.add_item(bid, {"productId": mug, "qty": 1})
+    versions = [r["version"] for r in engine.history(bid, limit=1000)["rows"]]
+    assert 2 in versions and len(versions) == history.PRUNE_EVERY  # the oldest is new
+    engine.delete_basket(bid)
+    versions = [r["version"] for r in engine.history(bid, limit=1000)["rows"]]
+    assert 2 not in versions and len(versions) == history.PRUNE_EVERY
+    engine.close()

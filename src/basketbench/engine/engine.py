@@ -169,7 +169,7 @@ class BasketEngine:
         return self._renders.render(priced, cat, now)
 
     def _write_version(self, conn: Conn, cat: catalogue_mod.Catalogue,
-                       state: BasketState, before: dict | None, grand_total: int,
+                       state: BasketState, before: history.Facts | None, grand_total: int,
                        now: datetime, *, deleted: bool = False,
                        op: tuple[str, dict] | None = None) -> None:
         """Write the basket's new version into its history (same transaction) and apply the
@@ -182,8 +182,8 @@ class BasketEngine:
         history.record(conn, state, op=name, args=args, at=at, text=text,
                        grand_total_minor=grand_total, deleted=deleted,
                        fresh=before is None, append=self.store.kind == "sqlite")
-        if deleted or state.version % history.PRUNE_EVERY == 0:
-            history.prune(conn, state.id, state.version, self.retention, now)
+        history.apply_retention(conn, state.id, state.version, self.retention, now,
+                                deleted=deleted)
 
     def _record_deletion(self, conn: Conn, basket_id: str,
                          op: tuple[str, dict] | None = None) -> None:
