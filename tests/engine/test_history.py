@@ -289,8 +289,8 @@ def test_a_schema_5_file_migrates_and_its_history_still_reads(store_kind, tmp_pa
 
 def test_retention_finds_a_version_older_than_the_ones_before_it(tmp_path, ref):
     """Retention looks at the oldest version's time every PRUNE_EVERY versions and at every
-    version's every SWEEP_EVERY and at a deletion: a version written with a clock set back
-    (the demo backdates some) goes then, though the versions before it are new."""
+    version's at a deletion: a version written with a clock set back (the demo backdates
+    some) goes then, though the versions before it are new."""
     clock = FixedClock()
     engine = BasketEngine(tmp_path / "r.db", clock=clock,
                           retention=Retention(keep_versions=1000, keep_days=7))

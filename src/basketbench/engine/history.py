@@ -36,9 +36,6 @@ DEFAULT_KEEP_DAYS = 90
 # Retention is applied to a basket every this many versions (and when it is deleted), not on
 # every change: a delete statement per change would cost a fifth of the add-item rate.
 PRUNE_EVERY = 20
-# Every this many versions (and at a deletion) retention reads the time of every version of
-# the basket, not only of its oldest (prune).
-SWEEP_EVERY = 200
 
 _SNAPSHOT_FIELDS = tuple(c for c in BASKET_COLUMNS if c not in ("id", "version", "created",
                                                                   "last_updated"))
@@ -312,8 +309,7 @@ def apply_retention(conn: Conn, basket_id: str, version: int, retention: Retenti
     """Retention for a basket that just wrote `version`, when it is due: every PRUNE_EVERY
     versions, and when the basket is deleted (then thoroughly, see prune)."""
     if deleted or version % PRUNE_EVERY == 0:
-        prune(conn, basket_id, version, retention, now,
-              thorough=deleted or version % SWEEP_EVERY == 0)
+        prune(conn, basket_id, version, retention, now, thorough=deleted)
 
 
 def prune(conn: Conn, basket_id: str, version: int, retention: Retention,
@@ -323,11 +319,11 @@ def prune(conn: Conn, basket_id: str, version: int, retention: Retention,
 
     The versions past `keep_versions` are a key range. Finding the old ones means reading
     every version's time (one row lookup each: a 500-version basket's read cost a tenth of
-    the add-item rate when done every PRUNE_EVERY versions), so that is done `thorough`ly
-    only every SWEEP_EVERY versions and at a deletion; in between, only when the oldest
-    version is older than `keep_days`, which catches every version that aged in the order
-    it was written (times out of order come from a clock set back, or the demo's backdated
-    changes)."""
+    the add-item rate when done every PRUNE_EVERY versions), so it is done only when the
+    oldest version is older than `keep_days` (which finds every version that aged in the
+    order it was written), and `thorough`ly at a deletion. A version whose time is older
+    than the versions before it (a clock set back, the demo's backdated changes) goes when
+    the oldest ages, or by the count, or at the deletion, whichever comes first."""
     cutoff = (now - timedelta(days=retention.keep_days)).strftime("%Y-%m-%dT%H:%M:%S")
     for table in _TABLES:
         conn.execute(f"DELETE FROM {table} WHERE basket_id = ? AND version <= ?",
