@@ -7,8 +7,9 @@ poll task, started with the first follower and stopped with the last, asks SQLit
 `interval` seconds whether anything was committed since it last looked (`PRAGMA
 data_version` on a connection of its own, which moves on any other connection's commit,
 in this process or another: microseconds). Only when it moved does it read the new history
-rows of the watched baskets (one primary-key range read each) and fan them out to the
-followers' queues. PostgreSQL has no such counter: there the feed reads the watched
+rows of the watched baskets (one primary-key range read each, and a look through the at
+most history.FLUSH_AT versions not yet moved there) and fan them out to the followers'
+queues. PostgreSQL has no such counter: there the feed reads the watched
 baskets' new history rows every `interval` (one indexed read each, through the store's
 read pool), which sees the commits of every host on the database. Versions come from basket
 history, so an engine with `keep_history=False` (the benchmark's) is not followed.
