@@ -1,6 +1,7 @@
 """Engine benchmark: prints figures for this machine; never fails on timing.
 
 Run: .venv/bin/python bench/engine.py [--n 2000] [--baskets 100000]
+     .venv/bin/python bench/engine.py --history-only [--rounds 9]   (AIM history-cost only)
 
 Ends with the issue-14 aims, one line each: `AIM <name>: <ratio-or-ms> (aim <target>)`.
 """
