@@ -1,6 +1,7 @@
 """Engine benchmark: prints figures for this machine; never fails on timing.
 
 Run: .venv/bin/python bench/engine.py [--n 2000] [--baskets 100000]
+     .venv/bin/python bench/engine.py --history-only [--rounds 9]   (AIM history-cost only)
 
 Ends with the issue-14 aims, one line each: `AIM <name>: <ratio-or-ms> (aim <target>)`.
 """
@@ -68,8 +69,15 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="operations per measurement")
     parser.add_argument("--baskets", type=int, default=100_000,
                         help="baskets for the filter figure")
+    parser.add_argument("--history-only", action="store_true",
+                        help="measure only what keeping history costs (AIM history-cost)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternated rounds of the history figure with --history-only")
     args = parser.parse_args()
     n = args.n
+    if args.history_only:
+        history_only(n, args.rounds)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         base = baseline(tmp / "baseline.db", n * 2)
@@ -101,17 +109,7 @@ def main() -> None:
             pairs.append((t, s))
         merge = rate(len(pairs), lambda i: engine.merge(*pairs[i]))
 
-        # What keeping history costs: the same delta adds on an engine that keeps none,
-        # alternated with the one that does, so both see the same machine load.
-        bare = BasketEngine(tmp / "bare.db", keep_history=False)
-        demo.seed_catalogue(bare)
-        with_history, without = [], []
-        for engine_, out in ((engine, with_history), (bare, without)) * 3:
-            bid = str(uuid.uuid4())
-            engine_.add_item(bid, {"productId": mug, "qty": 1})
-            out.append(rate(n // 3 or 1, lambda i, e=engine_, b=bid: e.add_item(
-                b, {"productId": mug, "qty": 1 if i % 2 == 0 else -1})))
-        bare.close()
+        with_history, without = bench_history(engine, tmp / "bare.db", n)
         history_cost = 1 - statistics.median(with_history) / statistics.median(without)
 
         bid = big_basket(engine, 500)
@@ -155,6 +153,41 @@ def main() -> None:
     print(f"{'basketbench basket get / python -c pass (median)':52} "
           f"{cli_s * 1000:10.0f} ms / {bare_s * 1000:.0f} ms")
     print_aims(add_delta / base, add_new / base, statistics.median(full), filter_ms, cli_ratio)
+
+
+def bench_history(engine: BasketEngine, bare_path: Path, n: int, rounds: int = 3
+                  ) -> tuple[list[float], list[float]]:
+    """What keeping history costs: the same delta adds on an engine that keeps none,
+    alternated with the one that does, so both see the same machine load. Returns the rates
+    (with history, without), one per round."""
+    mug = engine.catalogue().product_by_code("MUG-WHITE").product_id
+    bare = BasketEngine(bare_path, keep_history=False)
+    demo.seed_catalogue(bare)
+    with_history: list[float] = []
+    without: list[float] = []
+    for engine_, out in ((engine, with_history), (bare, without)) * rounds:
+        bid = str(uuid.uuid4())
+        engine_.add_item(bid, {"productId": mug, "qty": 1})
+        out.append(rate(n // 3 or 1, lambda i, e=engine_, b=bid: e.add_item(
+            b, {"productId": mug, "qty": 1 if i % 2 == 0 else -1})))
+    bare.close()
+    return with_history, without
+
+
+def history_only(n: int, rounds: int) -> None:
+    """Only the history figure (`--history-only`): on a shared, noisy machine it can be run
+    several times in a row without the rest of the benchmark."""
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = BasketEngine(Path(tmp) / "bench.db")
+        demo.reset(engine)
+        with_history, without = bench_history(engine, Path(tmp) / "bare.db", n, rounds)
+        engine.close()
+    print(f"{'add item delta without history (median)':52} "
+          f"{statistics.median(without):10,.0f} /s")
+    print(f"{'add item delta with history (median)':52} "
+          f"{statistics.median(with_history):10,.0f} /s")
+    cost = 1 - statistics.median(with_history) / statistics.median(without)
+    print(f"AIM history-cost: {cost:.1%} of the add-item rate (aim < 15%)")
 
 
 def print_aims(add_delta: float, add_new: float, setqty_ms: float, filter_ms: float,

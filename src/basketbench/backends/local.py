@@ -79,8 +79,9 @@ class LocalBackend:
     def _write(self, target: str, fn: Callable[[], T]) -> tuple[T, int | None]:
         """A change, then the basket's newest version (the one it wrote: read at once)."""
         result = fn()
-        row = self.engine.store.read_one(
-            "SELECT max(version) FROM basket_history WHERE basket_id = ?", (target.lower(),))
+        from ..engine.history import NEWEST_VERSION
+
+        row = self.engine.store.read_one(NEWEST_VERSION, (target.lower(),) * 2)
         return result, (row[0] if row else None)
 
     async def _run(self, op: str, target: str, fn: Callable[[], T]) -> T:

@@ -7,8 +7,9 @@ poll task, started with the first follower and stopped with the last, asks SQLit
 `interval` seconds whether anything was committed since it last looked (`PRAGMA
 data_version` on a connection of its own, which moves on any other connection's commit,
 in this process or another: microseconds). Only when it moved does it read the new history
-rows of the watched baskets (one primary-key range read each) and fan them out to the
-followers' queues. PostgreSQL has no such counter: there the feed reads the watched
+rows of the watched baskets (one primary-key range read each, and a look through the at
+most history.FLUSH_AT versions not yet moved there) and fan them out to the followers'
+queues. PostgreSQL has no such counter: there the feed reads the watched
 baskets' new history rows every `interval` (one indexed read each, through the store's
 read pool), which sees the commits of every host on the database. Versions come from basket
 history, so an engine with `keep_history=False` (the benchmark's) is not followed.
@@ -26,6 +27,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from . import history
 from .ids import normalise_guid
 from .storage_errors import StorageError
 from .store import connect
@@ -264,15 +266,15 @@ def read_head(conn: Any, basket_id: str) -> Head:
                        (basket_id,)).fetchone()
     if row is not None:
         return Head(row[0], row[1], True)
-    last = conn.execute("SELECT max(version) FROM basket_history WHERE basket_id = ?",
-                        (basket_id,)).fetchone()[0]
-    return Head(last or 0, None, False)
+    return Head(history.newest_version(conn, basket_id) or 0, None, False)
 
 
 def read_since(conn: Any, basket_id: str, after: int,
                limit: int = BATCH) -> list[VersionEvent]:
     return [VersionEvent(basket_id, r[0], r[3], r[2], r[1], r[4], bool(r[5]))
             for r in conn.execute(
-                "SELECT version, at, actor, op, summary, deleted FROM basket_history "
-                "WHERE basket_id = ? AND version > ? ORDER BY version LIMIT ?",
-                (basket_id, after, limit))]
+                f"SELECT {_EVENT_COLUMNS} FROM {history.both(_EVENT_COLUMNS, ' AND version > ?')} "
+                "ORDER BY version LIMIT ?", (basket_id, after, basket_id, after, limit))]
+
+
+_EVENT_COLUMNS = "version, at, actor, op, summary, deleted"

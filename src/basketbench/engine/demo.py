@@ -26,8 +26,9 @@ SEED_TIME = datetime(2026, 11, 2, 9, 0, 0, tzinfo=UTC)
 # EUR prices (products and shipping) are derived from GBP at this fixed rate (percent), so
 # EUR baskets can be tried.
 EUR_PERCENT = 115
-TABLES = ("basket_history", "basket_promos", "lines", "baskets", "sessions", "product_prices",
-          "products", "promotions", "shipping_prices", "shipping_methods", "stores", "users")
+TABLES = ("basket_history", "basket_history_new", "basket_promos", "lines", "baskets",
+          "sessions", "product_prices", "products", "promotions", "shipping_prices",
+          "shipping_methods", "stores", "users")
 
 
 def percent_to_bp(percent: str) -> int:

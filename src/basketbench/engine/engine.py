@@ -172,7 +172,7 @@ class BasketEngine:
         return self._renders.render(priced, cat, now)
 
     def _write_version(self, conn: Conn, cat: catalogue_mod.Catalogue,
-                       state: BasketState, before: dict | None, grand_total: int,
+                       state: BasketState, before: history.Facts | None, grand_total: int,
                        now: datetime, *, deleted: bool = False,
                        op: tuple[str, dict] | None = None) -> None:
         """Write the basket's new version into its history (same transaction) and apply the
@@ -180,10 +180,13 @@ class BasketEngine:
         name, args = op or _OPERATION.get() or ("change", {})
         after = history.facts(state, grand_total)
         text = "deleted" if deleted else history.summary(before, after, cat)
-        history.record(conn, state, op=name, args=args, at=domain.iso(now), text=text,
-                       grand_total_minor=grand_total, deleted=deleted)
-        if deleted or state.version % history.PRUNE_EVERY == 0:
-            history.prune(conn, state.id, state.version, self.retention, now)
+        # A change's time is the basket's lastUpdated, set by Writer.finish from the same now.
+        at = domain.iso(now) if deleted else state.last_updated
+        history.record(conn, state, op=name, args=args, at=at, text=text,
+                       grand_total_minor=grand_total, deleted=deleted,
+                       fresh=before is None, append=self.store.kind == "sqlite")
+        history.apply_retention(conn, state.id, state.version, self.retention, now,
+                                deleted=deleted)
 
     def _record_deletion(self, conn: Conn, basket_id: str,
                          op: tuple[str, dict] | None = None) -> None:
@@ -267,9 +270,7 @@ class BasketEngine:
                                              f"restore the version before it")
             if not w.state.persisted:  # a deleted basket: back at its old currency and number
                 w.state.currency = snap["basket"].get("currency", "GBP")
-                w.state.version = w.conn.execute(
-                    "SELECT max(version) FROM basket_history WHERE basket_id = ?",
-                    (bid,)).fetchone()[0] or 0
+                w.state.version = history.newest_version(w.conn, bid) or 0
                 w.state.created = snap.get("created") or w.state.created
             history.restore(w, cat, snap, number)
 

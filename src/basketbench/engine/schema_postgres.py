@@ -127,6 +127,20 @@ def _baseline(conn: Any) -> None:
             conn.execute(statement)
 
 
+def _v6_history_new(conn: Any) -> None:
+    """schema._v6_history_new's table. PostgreSQL writes versions straight to
+    basket_history (a heap row and an index entry, no page-sized log records); the table is
+    there so both stores have the same tables, and holds what a copy from SQLite brings."""
+    conn.execute(
+        """CREATE TABLE basket_history_new (
+            basket_id TEXT NOT NULL, version BIGINT NOT NULL, at TEXT NOT NULL,
+            actor TEXT NOT NULL, op TEXT NOT NULL, args TEXT, summary TEXT NOT NULL,
+            snapshot BYTEA NOT NULL, grand_total_minor BIGINT NOT NULL, currency TEXT NOT NULL,
+            deleted BIGINT NOT NULL DEFAULT 0
+        )"""
+    )
+
+
 # STEPS[n] brings a database at version n to n + 1; the baseline jumps from 0 to BASELINE.
-STEPS: dict[int, Callable[[Any], None]] = {}
+STEPS: dict[int, Callable[[Any], None]] = {5: _v6_history_new}
 assert BASELINE + len(STEPS) == SCHEMA_VERSION
