@@ -32,7 +32,7 @@ from ..model.ids import ZERO_GUID
 from ..model.lines import is_child, parent_key
 from ..wire import Basket, LineItem
 from .recorder import FlowRecorder
-from .steps import NotRecordable, flow_step, top_order
+from .steps import NotRecordable, flow_step, top_order, typed_args
 
 PAGE = 1000  # the history routes' largest page
 
@@ -144,10 +144,10 @@ async def _export_version(backend: Backend, recorder: FlowRecorder, bid: str, ro
         recorder.record("delete", {"basket": bid}, None, name=label)
         return None
     after = await backend.basket_version(bid, row.number)
-    args = {"basket_id": bid, **row.args}
     try:
         if row.op == "merge":  # the source is gone: its lines come back as a rebuild
             raise NotRecordable("a merge")
+        args = typed_args({"basket_id": bid, **row.args})
         op, step, _ = await flow_step(row.op, args, _VersionContext(backend, before, after))
     except NotRecordable:
         _write(recorder, rebuild_steps(bid, before, after, country, f"v{row.number} {row.op}"),

@@ -478,3 +478,29 @@ class ClickCollectStore(RequestModel):
     country_code: str | None = None  # the sandbox's store listing has it
 
     request_type: ClassVar[Any] = typed.StoreChoice
+
+
+# The body model of each Backend parameter that carries a request (`many`: an array of them).
+BODY_OF_PARAMETER: dict[str, tuple[type[RequestModel] | type[SubscriptionSettings], bool]] = {
+    "item": (AddItemRequest, False), "items": (BulkLine, True),
+    "info": (CustomInfoRequest, False), "settings": (SubscriptionSettings, False),
+    "entries": (DisplayOrderEntry, True), "nominated": (NominatedDelivery, False),
+    "plans": (DeliveryPlanInput, True), "plan": (DeliveryPlanInput, False),
+    "store": (ClickCollectStore, False),
+}
+
+
+def request_of(parameter: str, value: Any) -> Any:
+    """A JSON body (keys bound as the server binds them) as the typed request that the
+    Backend parameter `parameter` takes: the one way a body given by a person (the CLI) or
+    kept in basket history (flow export) becomes a typed request. Raises pydantic's
+    ValidationError (a ValueError) for a value the model cannot read; None stays None."""
+    model, many = BODY_OF_PARAMETER[parameter]
+    if value is None:
+        return None
+    bound = bind_keys(value, model)
+    if many:
+        if not isinstance(bound, list):
+            raise ValueError(f"{parameter}: must be a JSON array")
+        return [model.model_validate(v).to_request() for v in bound]
+    return model.model_validate(bound).to_request()
