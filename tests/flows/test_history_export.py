@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
+from basketbench.model.requests import ItemInput
 from basketbench.backends.http import HttpBackend
 from basketbench.cli import cli
 from basketbench.flows.format import load_flow
@@ -43,17 +44,17 @@ async def busy_history(backend) -> str:
     wallet, engrave, gift, polo, mug, linen = [await _pid(backend, c) for c in (
         "WALLET-BRN", "ENGRAVE-TEXT", "GIFT-MSG", "POLO-NAVY-L", "MUG-WHITE", "LINEN-WHT-M")]
     bid, other = str(uuid.uuid4()), str(uuid.uuid4())
-    await backend.add_bulk(bid, [{"productId": wallet, "qty": 1},
+    await backend.add_bulk(bid, [ItemInput(product_id=wallet, qty=1),
                                  {"productId": engrave, "qty": 1, "parentProductId": wallet,
                                   "customInfo1": "A.S. 2026"}])
     await backend.add_item(bid, {"productId": polo, "qty": 2, "customInfo1": "gift for Sam"})
-    await backend.add_item(bid, {"productId": mug, "qty": 3})
+    await backend.add_item(bid, ItemInput(product_id=mug, qty=3))
     await backend.set_qty(bid, polo, 4)  # v4
     await backend.remove_item(bid, mug)
     assert (await backend.apply_promo(bid, "SAVE10")).basket is not None
     await backend.set_shipping_method(bid, "NEXT", "GB")
     await backend.set_po(bid, "PO-77")
-    await backend.add_item(other, {"productId": linen, "qty": 2})
+    await backend.add_item(other, ItemInput(product_id=linen, qty=2))
     await backend.merge(bid, other)  # v9: no flow step; rebuilt
     await backend.restore(bid, 8)  # v10: no flow step; rebuilt (the merged lines go)
     await backend.add_item(bid, {"productId": gift, "qty": 1, "parentProductId": wallet,
@@ -113,7 +114,7 @@ async def test_a_range_starts_from_the_basket_as_it_was(backend, tmp_path):
 async def test_a_deleted_basket_and_its_restore_replay(backend, tmp_path):
     polo = await _pid(backend, "POLO-NAVY-L")
     bid = str(uuid.uuid4())
-    await backend.add_item(bid, {"productId": polo, "qty": 2})
+    await backend.add_item(bid, ItemInput(product_id=polo, qty=2))
     await backend.delete_basket(bid)
     await backend.restore(bid, 1)
     _, result = await export_and_replay(backend, bid, tmp_path)
@@ -126,7 +127,7 @@ async def test_a_deleted_basket_and_its_restore_replay(backend, tmp_path):
 async def test_a_restore_no_step_can_rebuild_is_refused_naming_it(backend):
     polo = await _pid(backend, "POLO-NAVY-L")
     bid = str(uuid.uuid4())
-    await backend.add_item(bid, {"productId": polo, "qty": 2})
+    await backend.add_item(bid, ItemInput(product_id=polo, qty=2))
     await backend.set_shipping_method(bid, "NEXT", "GB")
     await backend.restore(bid, 1)  # no flow step takes a shipping method off
     with pytest.raises(ExportError, match="v3 restore: takes the shipping method off"):
@@ -138,7 +139,7 @@ async def test_a_restore_no_step_can_rebuild_is_refused_naming_it(backend):
 async def test_a_range_outside_the_history_is_refused_by_name(backend):
     polo = await _pid(backend, "POLO-NAVY-L")
     bid = str(uuid.uuid4())
-    await backend.add_item(bid, {"productId": polo, "qty": 2})
+    await backend.add_item(bid, ItemInput(product_id=polo, qty=2))
     with pytest.raises(ExportError, match=r"--to 9: basket .* has no version 9 \(versions 1-1"):
         await export_history(backend, bid, last=9)
     with pytest.raises(ExportError, match="has no history"):

@@ -40,8 +40,8 @@ def body(request: Any) -> Any:
     out: dict[str, Any] = {}
     for f in fields(request):
         value = getattr(request, f.name)
-        if value is None:
-            continue
+        if value is None or (value == () and f.default == ()):
+            continue  # not given (an empty tuple that is the default: none given)
         if isinstance(value, CustomTexts):
             suffix = "Formatted" if f.name == "formatted" else ""
             out.update({f"customInfo{n}{suffix}": text for n, text in
@@ -50,8 +50,6 @@ def body(request: Any) -> Any:
             out["price"] = {"raw": {"withTax": value}}
         elif isinstance(request, CustomInfo) and f.name == "note":
             out["customInfo1"] = {"message": value.message, "imageUrl": value.image_url}
-        elif isinstance(request, CustomInfo) and f.name == "lines" and not value:
-            continue
         else:
             out[_RENAMED.get((type(request), f.name)) or camel(f.name)] = body(value)
     return out

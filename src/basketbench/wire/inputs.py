@@ -109,8 +109,8 @@ def _field_values(request: Any, model: type[BaseModel]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(request):
         value = getattr(request, f.name)
-        if value is None or f.name in special:
-            continue
+        if value is None or f.name in special or (value == () and f.default == ()):
+            continue  # not given (an empty tuple that is the default: none given)
         if isinstance(value, typed.CustomTexts):
             suffix = "_formatted" if f.name == "formatted" else ""
             out.update({f"custom_info{n}{suffix}": text for n, text in
