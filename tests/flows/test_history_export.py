@@ -10,13 +10,13 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
-from basketbench.model.requests import ItemInput
 from basketbench.backends.http import HttpBackend
 from basketbench.cli import cli
 from basketbench.flows.format import load_flow
 from basketbench.flows.history_export import ExportError, export_history
 from basketbench.flows.report import render_report
 from basketbench.flows.runner import run_flow
+from basketbench.model.requests import CustomTexts, ItemInput
 from tests.support.sandbox import start_sandbox
 
 
@@ -45,9 +45,11 @@ async def busy_history(backend) -> str:
         "WALLET-BRN", "ENGRAVE-TEXT", "GIFT-MSG", "POLO-NAVY-L", "MUG-WHITE", "LINEN-WHT-M")]
     bid, other = str(uuid.uuid4()), str(uuid.uuid4())
     await backend.add_bulk(bid, [ItemInput(product_id=wallet, qty=1),
-                                 {"productId": engrave, "qty": 1, "parentProductId": wallet,
-                                  "customInfo1": "A.S. 2026"}])
-    await backend.add_item(bid, {"productId": polo, "qty": 2, "customInfo1": "gift for Sam"})
+                                 ItemInput(product_id=engrave, qty=1,
+                                           parent_product_id=wallet,
+                                           texts=CustomTexts("A.S. 2026"))])
+    await backend.add_item(bid, ItemInput(product_id=polo, qty=2,
+                                          texts=CustomTexts("gift for Sam")))
     await backend.add_item(bid, ItemInput(product_id=mug, qty=3))
     await backend.set_qty(bid, polo, 4)  # v4
     await backend.remove_item(bid, mug)
@@ -57,8 +59,8 @@ async def busy_history(backend) -> str:
     await backend.add_item(other, ItemInput(product_id=linen, qty=2))
     await backend.merge(bid, other)  # v9: no flow step; rebuilt
     await backend.restore(bid, 8)  # v10: no flow step; rebuilt (the merged lines go)
-    await backend.add_item(bid, {"productId": gift, "qty": 1, "parentProductId": wallet,
-                                 "customInfo1": "Happy birthday!"})
+    await backend.add_item(bid, ItemInput(product_id=gift, qty=1, parent_product_id=wallet,
+                                          texts=CustomTexts("Happy birthday!")))
     await backend.remove_promo(bid, "SAVE10")
     await backend.set_qty(bid, polo, 1)
     return bid

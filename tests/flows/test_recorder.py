@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 
-from basketbench.model.requests import ItemInput
 from basketbench.backends.errors import BackendError
 from basketbench.backends.local import LocalBackend
 from basketbench.engine import demo
@@ -15,6 +14,7 @@ from basketbench.flows.format import load_flow, parse_flow
 from basketbench.flows.recorder import FlowRecorder
 from basketbench.flows.report import render_report
 from basketbench.flows.runner import run_flow
+from basketbench.model.requests import CustomTexts, ItemInput
 
 
 async def _replay_on_fresh_db(path, tmp_path, clock):
@@ -36,8 +36,9 @@ async def test_record_save_load_and_replay_on_a_fresh_database(backend, ref, tmp
 
     basket = await b.add_item(user, ItemInput(product_id=wallet, qty=1))
     rec.record("add", {"basket": user, "product": wallet, "qty": 1}, basket)
-    basket = await b.add_item(user, {"productId": engrave, "qty": 1, "parentProductId": wallet,
-                                     "customInfo1": 'J. "Jo" Smith\n2026'})
+    basket = await b.add_item(user, ItemInput(
+        product_id=engrave, qty=1, parent_product_id=wallet,
+        texts=CustomTexts('J. "Jo" Smith\n2026')))
     rec.record("add", {"basket": user, "product": engrave, "qty": 1, "parent": wallet,
                        "custom_info": {"1": 'J. "Jo" Smith\n2026'}}, basket)
     basket = await b.assign_user(user, ref.users["alice"])

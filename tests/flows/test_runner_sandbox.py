@@ -8,13 +8,13 @@ import xml.etree.ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
-from basketbench.model.requests import ItemInput
 from basketbench.backends.http import HttpBackend
 from basketbench.cli import cli
 from basketbench.flows.format import load_flow
 from basketbench.flows.recorder import FlowRecorder
 from basketbench.flows.report import render_report
 from basketbench.flows.runner import ERROR, PASSED, run_flow
+from basketbench.model.requests import ItemInput
 from tests.support.sandbox import start_sandbox
 
 from .conftest import EXAMPLE_FLOWS
