@@ -11,7 +11,7 @@ from dataclasses import fields
 from functools import cache
 from typing import Annotated, Any, ClassVar, Self, get_args
 
-from pydantic import BaseModel, WithJsonSchema
+from pydantic import BaseModel, ValidationError, WithJsonSchema
 
 from basketbench.model import requests as typed
 from basketbench.model.line_input import first_set
@@ -493,14 +493,24 @@ BODY_OF_PARAMETER: dict[str, tuple[type[RequestModel] | type[SubscriptionSetting
 def request_of(parameter: str, value: Any) -> Any:
     """A JSON body (keys bound as the server binds them) as the typed request that the
     Backend parameter `parameter` takes: the one way a body given by a person (the CLI) or
-    kept in basket history (flow export) becomes a typed request. Raises pydantic's
-    ValidationError (a ValueError) for a value the model cannot read; None stays None."""
+    kept in basket history (flow export) becomes a typed request. Raises ValueError naming
+    the first value the model cannot read ("[1].qty: ..."); None stays None."""
     model, many = BODY_OF_PARAMETER[parameter]
     if value is None:
         return None
     bound = bind_keys(value, model)
-    if many:
-        if not isinstance(bound, list):
-            raise ValueError(f"{parameter}: must be a JSON array")
-        return [model.model_validate(v).to_request() for v in bound]
-    return model.model_validate(bound).to_request()
+    if not many:
+        return _read(model, bound, "")
+    if not isinstance(bound, list):
+        raise ValueError(f"{parameter}: must be a JSON array")
+    return [_read(model, v, f"[{i}].") for i, v in enumerate(bound)]
+
+
+def _read(model: Any, value: Any, where: str) -> Any:
+    try:
+        return model.model_validate(value).to_request()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        path = where + ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"{path.rstrip('.') or 'body'}: {first['msg']} "
+                         f"(got {first.get('input')!r})") from None
