@@ -18,6 +18,7 @@ from basketbench.model.line_input import first_set
 from basketbench.wire.base import WireModel
 from basketbench.wire.delivery import DeliveryCenterRef
 from basketbench.wire.line import SubscriptionUserSettings
+from basketbench.wire.price import Price, RawAmounts
 from basketbench.wire.types import DateText, Guid, IntOrStr, Money, WireDecimal
 
 
@@ -342,13 +343,15 @@ class SubscriptionSettings(SubscriptionUserSettings):
         return typed.SubscriptionSettings(**_request_values(self, typed.SubscriptionSettings))
 
 
-class NominatedRawPrice(RequestModel):
-    with_tax: Money | None = None
+class NominatedRawPrice(RawAmounts):
+    omit_unset: ClassVar[bool] = True
 
 
-class NominatedPrice(RequestModel):
-    """The nominated day's price: only `raw.withTax` is read."""
+class NominatedPrice(Price):
+    """The nominated day's price, documented as a whole Price; only `raw.withTax` is read,
+    and a request written from a typed one carries only that."""
 
+    omit_unset: ClassVar[bool] = True
     raw: NominatedRawPrice | None = None
 
 
