@@ -22,10 +22,10 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..backends.base import Backend
+from ..model.lines import is_child
 from ..model.requests import CustomInfo, CustomTexts, DisplayOrder, ItemInput, NominatedDay
 from ..wire import Basket
 from ..wire.inputs import BODY_OF_PARAMETER, request_of
-from .runner import ZERO_GUID
 
 
 class NotRecordable(Exception):
@@ -50,10 +50,6 @@ def named_args(name: str, args: tuple, kwargs: Mapping[str, Any]) -> dict[str, A
     out = dict(zip(params, args))
     out.update(kwargs)
     return out
-
-
-def _top(parent: Any) -> bool:
-    return not parent or str(parent).lower() == ZERO_GUID
 
 
 def typed_args(args: Mapping[str, Any]) -> dict[str, Any]:
@@ -83,7 +79,7 @@ def item_args(item: ItemInput) -> dict[str, Any]:
     if not product:
         raise NotRecordable("an item with neither productId nor stockCode")
     args: dict[str, Any] = {"product": str(product), "qty": int(item.qty)}
-    if not _top(item.parent_product_id):
+    if is_child(item.parent_product_id):
         args["parent"] = str(item.parent_product_id)
     info = info_table(item.texts)
     if info:
@@ -161,7 +157,7 @@ def custom_info_args(bid: str, info: CustomInfo) -> dict[str, Any]:
             raise NotRecordable("a line named only by its line id has no flow step")
         line: dict[str, Any] = {"product": str(entry.product_id),
                                 "info": info_table(entry.texts)}
-        if not _top(entry.parent_product_id):
+        if is_child(entry.parent_product_id):
             line["parent"] = str(entry.parent_product_id)
         if entry.additional_charge is not None:
             line["additional_charge"] = Decimal(entry.additional_charge)
@@ -176,7 +172,7 @@ async def _display_order(bid: str, entries: list[DisplayOrder], ctx: StepContext
     """The flow writes the resulting order of the top-level lines (1, 2, 3...)."""
     before = ctx.before.line_items or [] if ctx.before is not None else []
     moved = {e.line.lower() for e in entries}
-    if any((ln.id or "").lower() in moved and not _top(ln.parent_product_id)
+    if any((ln.id or "").lower() in moved and is_child(ln.parent_product_id)
            for ln in before):
         raise NotRecordable("moving a child line has no flow step (only top-level lines "
                             "can be ordered)")
@@ -189,7 +185,7 @@ async def _display_order(bid: str, entries: list[DisplayOrder], ctx: StepContext
 def top_order(basket: Basket | None) -> list[str]:
     """Product ids of a basket's top-level lines in display order."""
     tops = [ln for ln in (basket.line_items or [] if basket else [])
-            if _top(ln.parent_product_id) and ln.product_id]
+            if not is_child(ln.parent_product_id) and ln.product_id]
     tops.sort(key=lambda ln: ln.display_order or 0)
     return [str(ln.product_id) for ln in tops]
 
