@@ -4,12 +4,26 @@ operation must give the same basket (exact totals, lines, promotions, shipping) 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from basketbench.backends import BackendError
+from basketbench.model.requests import (
+    CustomInfo,
+    CustomTexts,
+    DeliveryCenterRef,
+    DeliveryPlanInput,
+    DisplayOrder,
+    ItemInput,
+    LineInfo,
+    NominatedDay,
+    PlanItem,
+    StoreChoice,
+    SubscriptionSettings,
+)
 from basketbench.wire import Basket, BasketShort, Product, PromoResult, RecordResult
 
 from .conftest import METHODS, PRODUCTS, STORES, ZERO, new_id
@@ -29,7 +43,7 @@ def lines(basket: Basket) -> list[tuple[str, int]]:
 async def basket_with(backend, *items: tuple[str, int]) -> str:
     bid = new_id()
     for product, qty in items:
-        await backend.add_item(bid, {"productId": product, "qty": qty})
+        await backend.add_item(bid, ItemInput(product_id=product, qty=qty))
     return bid
 
 
@@ -46,7 +60,7 @@ async def test_unknown_basket_is_new_and_empty(backend):
 
 async def test_add_item_prices_the_line_exactly(backend):
     bid = new_id()
-    basket = await backend.add_item(bid, {"productId": POLO, "qty": 2})
+    basket = await backend.add_item(bid, ItemInput(product_id=POLO, qty=2))
     assert basket.is_new is False
     assert lines(basket) == [("POLO-NAVY-L", 2)]
     line = basket.line_items[0]
@@ -60,18 +74,19 @@ async def test_add_item_prices_the_line_exactly(backend):
 
 async def test_add_item_by_stock_code_and_negative_delta(backend):
     bid = new_id()
-    await backend.add_item(bid, {"stockCode": "MUG-WHITE", "qty": 3})
-    basket = await backend.add_item(bid, {"stockCode": "MUG-WHITE", "qty": -1})
+    await backend.add_item(bid, ItemInput(stock_code="MUG-WHITE", qty=3))
+    basket = await backend.add_item(bid, ItemInput(stock_code="MUG-WHITE", qty=-1))
     assert lines(basket) == [("MUG-WHITE", 2)]
-    basket = await backend.add_item(bid, {"productId": MUG, "qty": -2})
+    basket = await backend.add_item(bid, ItemInput(product_id=MUG, qty=-2))
     assert lines(basket) == []
 
 
 async def test_add_bulk_with_a_child_line(backend):
     bid = new_id()
     basket = await backend.add_bulk(bid, [
-        {"productId": WALLET, "qty": 1},
-        {"productId": ENGRAVE, "qty": 1, "parentProductId": WALLET, "customInfo1": "A.B."},
+        ItemInput(product_id=WALLET, qty=1),
+        ItemInput(product_id=ENGRAVE, qty=1, parent_product_id=WALLET,
+                  texts=CustomTexts("A.B.")),
     ])
     assert lines(basket) == [("WALLET-BRN", 1), ("ENGRAVE-TEXT", 1)]
     child = basket.line_items[1]
@@ -82,8 +97,8 @@ async def test_add_bulk_with_a_child_line(backend):
 async def test_add_bulk_is_atomic_and_names_the_element(backend):
     bid = await basket_with(backend, (POLO, 1))
     with pytest.raises(BackendError) as err:
-        await backend.add_bulk(bid, [{"productId": LINEN, "qty": 1},
-                                     {"productId": new_id(), "qty": 1}])
+        await backend.add_bulk(bid, [ItemInput(product_id=LINEN, qty=1),
+                                     ItemInput(product_id=new_id(), qty=1)])
     assert err.value.status == 404 and err.value.code == "NOT_FOUND"
     assert "[1]" in " ".join([err.value.message, *err.value.field_errors])
     assert lines(await backend.get_basket(bid)) == [("POLO-NAVY-L", 1)]
@@ -114,8 +129,8 @@ async def test_set_qty_of_a_product_not_in_the_basket_is_404(backend):
 
 async def test_display_order(backend):
     bid = await basket_with(backend, (POLO, 1), (LINEN, 1), (MUG, 1))
-    assert await backend.set_display_order(bid, [{"id": MUG, "displayOrder": 0},
-                                                 {"id": POLO, "displayOrder": 5}]) is True
+    assert await backend.set_display_order(bid, [DisplayOrder(MUG, 0),
+                                                 DisplayOrder(POLO, 5)]) is True
     assert [s for s, _ in lines(await backend.get_basket(bid))] == [
         "MUG-WHITE", "LINEN-WHT-M", "POLO-NAVY-L"]
 
@@ -125,7 +140,7 @@ async def test_display_order(backend):
 async def test_out_of_stock_and_quantity_limit_change_nothing(backend):
     bid = await basket_with(backend, (POLO, 1))
     with pytest.raises(BackendError) as err:
-        await backend.add_item(bid, {"productId": PRODUCTS["CARSEAT-G1"], "qty": 4})
+        await backend.add_item(bid, ItemInput(product_id=PRODUCTS["CARSEAT-G1"], qty=4))
     assert (err.value.status, err.value.code) == (422, "OUT_OF_STOCK")
     assert "3" in err.value.message
     with pytest.raises(BackendError) as err:
@@ -136,7 +151,7 @@ async def test_out_of_stock_and_quantity_limit_change_nothing(backend):
 
 async def test_malformed_basket_id_is_a_validation_error(backend):
     with pytest.raises(BackendError) as err:
-        await backend.add_item("not-a-guid", {"productId": POLO, "qty": 1})
+        await backend.add_item("not-a-guid", ItemInput(product_id=POLO, qty=1))
     assert (err.value.status, err.value.code) == (400, "VALIDATION")
     assert "not-a-guid" in err.value.message
 
@@ -192,24 +207,25 @@ async def test_shipping_method(backend):
 
 async def test_nominated_delivery(backend):
     bid = await basket_with(backend, (POLO, 1))
-    basket = await backend.set_shipping_method(bid, "NOM", "GB", {
-        "dayText": "Friday", "dayNo": 5, "cutOffTime": 14, "carrierCode": "DPD",
-        "deliveryDate": (datetime.now(UTC) + timedelta(days=3)).strftime(
+    basket = await backend.set_shipping_method(bid, "NOM", "GB", NominatedDay(
+        day_text="Friday", day_no=5, cut_off_time=14, carrier_code="DPD",
+        delivery_date=(datetime.now(UTC) + timedelta(days=3)).strftime(
             "%Y-%m-%dT00:00:00Z"),
-        "price": {"currencySymbol": "£", "raw": {"withTax": 12.5}}})
+        price=Decimal("12.5")))
     assert basket.shipping_charge.raw.with_tax == Decimal("12.50")
 
 
 async def test_delivery_plans_instruction_and_store(backend):
     bid = await basket_with(backend, (POLO, 1))
-    plan = {"recordId": ZERO, "deliveryType": 1, "fulfilmentChannel": 1, "shippingType": 1,
-            "shippingMethodId": METHODS["STD"], "shippingCharge": 3.99, "refStoreId": "",
-            "deliveryCenter": {"recordId": ZERO, "code": "DC1", "name": "Main DC"},
-            "leadTime": 2, "leadTimeUom": 1, "poolCode": "P1",
-            "items": [{"productId": POLO, "stockCode": "POLO-NAVY-L", "qty": 1}]}
+    plan = DeliveryPlanInput(
+        record_id=ZERO, delivery_type=1, fulfilment_channel=1, shipping_type=1,
+        shipping_method_id=METHODS["STD"], shipping_charge=Decimal("3.99"), ref_store_id="",
+        delivery_center=DeliveryCenterRef(record_id=ZERO, code="DC1", name="Main DC"),
+        lead_time=2, lead_time_uom=1, pool_code="P1",
+        items=(PlanItem(product_id=POLO, stock_code="POLO-NAVY-L", qty=1),))
     record = await backend.set_delivery_plans(bid, [plan])
     assert isinstance(record, RecordResult) and record.is_valid is True
-    record = await backend.set_line_delivery_plan(bid, {**plan, "poolCode": "P2"})
+    record = await backend.set_line_delivery_plan(bid, replace(plan, pool_code="P2"))
     assert record.is_valid is True and record.record_id != ZERO
     basket = await backend.get_basket(bid)
     assert [p.cost for p in basket.delivery_plans] == [Decimal("3.99"), Decimal("3.99")]
@@ -220,8 +236,8 @@ async def test_delivery_plans_instruction_and_store(backend):
         "Leave with the neighbour, no. 4"
 
     store = STORES["LDN1"]
-    record = await backend.set_click_collect_store(bid, {
-        "id": store["id"], "name": store["name"], "enableClickCollect": True})
+    record = await backend.set_click_collect_store(bid, StoreChoice(
+        id=store["id"], name=store["name"], enable_click_collect=True))
     assert record.is_valid is True
     basket = await backend.get_basket(bid)
     assert basket.shipping_address.company_name == store["name"]
@@ -245,15 +261,16 @@ async def test_po_user_custom_info_subscription_campaign(backend):
     assert [b.id for b in mine] == [bid] and isinstance(mine[0], BasketShort)
     assert mine[0].grand_total.raw.with_tax == Decimal("24.00")
 
-    basket = await backend.set_custom_info(bid, {
-        "customInfo1": "gift", "lineInfo": [{"productId": POLO, "customInfo2": "<b>x</b>"}]})
+    basket = await backend.set_custom_info(bid, CustomInfo(
+        texts=CustomTexts("gift"),
+        lines=(LineInfo(product_id=POLO, texts=CustomTexts(None, "<b>x</b>")),)))
     assert basket.custom_info1 == "gift"
     assert basket.line_items[0].custom_info2 == "<b>x</b>"
 
     plan = "1a2e9e33-a675-4e23-8dc9-e6c24491b04d"
-    basket = await backend.set_subscription(bid, POLO, {
-        "subscriptionPlanId": plan, "subscriptionTermId": "83209399-0fa2-45ed-bb55-152d4b978897",
-        "userPricingType": 1, "subscriptionJson": "{}", "authorizationAmount": 0})
+    basket = await backend.set_subscription(bid, POLO, SubscriptionSettings(
+        subscription_plan_id=plan, subscription_term_id="83209399-0fa2-45ed-bb55-152d4b978897",
+        user_pricing_type=1, subscription_json="{}", authorization_amount=Decimal(0)))
     assert basket.line_items[0].is_subscription is True and basket.has_subscription is True
     assert basket.line_items[0].subscription_user_settings.subscription_plan_id == plan
 
@@ -304,13 +321,13 @@ async def test_lock_refuses_mutations_but_not_reads(backend):
     basket = await backend.set_locked(bid, True)
     assert basket.is_locked is True
     with pytest.raises(BackendError) as err:
-        await backend.add_item(bid, {"productId": POLO, "qty": 1})
+        await backend.add_item(bid, ItemInput(product_id=POLO, qty=1))
     assert (err.value.status, err.value.code) == (423, "BASKET_LOCKED")
     assert (await backend.get_basket(bid)).line_items[0].qty == 1
     check = await backend.validate_promo(bid, "SAVE10")
     assert check.valid is False and "locked" in check.message.lower()
     assert (await backend.set_locked(bid, False)).is_locked is False
-    assert lines(await backend.add_item(bid, {"productId": POLO, "qty": 1})) == [
+    assert lines(await backend.add_item(bid, ItemInput(product_id=POLO, qty=1))) == [
         ("POLO-NAVY-L", 2)]
 
 
@@ -352,7 +369,7 @@ async def test_read_only_refuses_mutations_before_any_request(kind, request):
     backend = make_backend(kind, request, read_only=True)
     try:
         bid = new_id()
-        for call in (lambda: backend.add_item(bid, {"productId": POLO, "qty": 1}),
+        for call in (lambda: backend.add_item(bid, ItemInput(product_id=POLO, qty=1)),
                      lambda: backend.delete_basket(bid), lambda: backend.set_locked(bid, True),
                      lambda: backend.merge(bid, new_id()),
                      lambda: backend.apply_promo(bid, "SAVE10")):

@@ -10,12 +10,13 @@ import pytest
 
 from basketbench.backends import BackendError
 from basketbench.backends.http import HttpBackend
+from basketbench.model.requests import ItemInput
 
 from .fault_server import BASKET_ID, FaultServer
 
 ADD = f"/api/v2/commerce/basket/{BASKET_ID}/items/add"
 GET = f"/api/v2/commerce/basket/{BASKET_ID}"
-ITEM = {"productId": "c999d6f4-4bf1-5807-89fc-b546ac07bdda", "qty": 1}
+ITEM = ItemInput(product_id="c999d6f4-4bf1-5807-89fc-b546ac07bdda", qty=1)
 
 
 def backend(srv: FaultServer, **kw) -> HttpBackend:

@@ -12,11 +12,13 @@ import time
 import httpx
 import pytest
 
+from basketbench.backends import engine_inputs
 from basketbench.backends.base import BasketChange
 from basketbench.backends.errors import BackendError
 from basketbench.backends.http import HttpBackend
 from basketbench.backends.local import LocalBackend
 from basketbench.engine import BasketEngine
+from basketbench.model.requests import ItemInput
 
 from .conftest import PRODUCTS, make_backend, new_id
 
@@ -27,8 +29,8 @@ async def next_change(changes, timeout: float = 3.0) -> BasketChange:
     return await asyncio.wait_for(anext(changes), timeout)
 
 
-def item(stock: str, qty: int = 1) -> dict:
-    return {"productId": PRODUCTS[stock], "qty": qty}
+def item(stock: str, qty: int = 1) -> ItemInput:
+    return ItemInput(product_id=PRODUCTS[stock], qty=qty)
 
 
 async def following(backend, within: float = 5.0) -> None:
@@ -54,7 +56,8 @@ async def test_local_sees_another_engine_and_marks_its_own(tmp_path):
     try:
         first = asyncio.ensure_future(next_change(changes))
         await following(backend)
-        await asyncio.to_thread(other.add_item, basket, item("MUG-WHITE", 2))
+        await asyncio.to_thread(other.add_item, basket,
+                                engine_inputs.item(item("MUG-WHITE", 2)))
         change = await first
         assert (change.version, change.operation, change.elsewhere) == (1, "add_item", True)
         assert change.actor == "engine" and "+MUG-WHITE x2" in change.summary

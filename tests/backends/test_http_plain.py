@@ -10,6 +10,7 @@ import pytest
 
 from basketbench.backends import BackendError
 from basketbench.backends.http import HttpBackend
+from basketbench.model.requests import ItemInput
 
 from .conftest import PRODUCTS, new_id
 from .fault_server import BASKET_ID, FaultServer
@@ -44,7 +45,7 @@ async def test_extension_calls_are_unsupported_and_never_sent(plain):
 
 async def test_a_users_baskets_through_endpoint_01(plain):
     user, bid = new_id(), new_id()
-    await plain.add_item(bid, {"productId": PRODUCTS["LINEN-WHT-M"], "qty": 2})
+    await plain.add_item(bid, ItemInput(product_id=PRODUCTS["LINEN-WHT-M"], qty=2))
     await plain.assign_user(bid, user)
     page = await plain.list_baskets(user_id=user)
     assert page.total == 1 and page.rows[0].id == bid

@@ -10,6 +10,7 @@ import uuid
 from basketbench.backends.line_reuse import SMALL
 from basketbench.backends.local import LocalBackend
 from basketbench.engine import demo
+from basketbench.model.requests import ItemInput
 from basketbench.wire import Basket, dump_wire
 
 
@@ -24,7 +25,7 @@ def test_unchanged_lines_are_reused_and_the_result_equals_full_validation(tmp_pa
         bid = _fill(backend.engine)
         first = asyncio.run(backend.get_basket(bid))
         target = first.line_items[3]
-        second = asyncio.run(backend.add_item(bid, {"productId": target.product_id, "qty": 2}))
+        second = asyncio.run(backend.add_item(bid, ItemInput(product_id=target.product_id, qty=2)))
         whole = Basket.model_validate(backend.engine.get_basket(bid))
         assert dump_wire(second) == dump_wire(whole)
         assert second.model_fields_set == whole.model_fields_set

@@ -12,6 +12,7 @@ from basketbench import jsonio
 from basketbench.backends import BackendError
 from basketbench.backends.http import HttpBackend
 from basketbench.backends.nexudus import NexudusClient, session_basket
+from basketbench.model.requests import ItemInput
 from basketbench.wire import BasketSession, BasketSessionPage, dump_wire
 
 from .conftest import PRODUCTS, new_id
@@ -84,7 +85,7 @@ async def test_a_basket_travels_as_a_session(client, sandbox_auth):
     shop = HttpBackend(sandbox_auth.base_url, auth_url=sandbox_auth.base_url,
                        client_id=sandbox_auth.client_id, client_secret=sandbox_auth.client_secret)
     bid = new_id()
-    await shop.add_item(bid, {"productId": PRODUCTS["POLO-NAVY-L"], "qty": 2})
+    await shop.add_item(bid, ItemInput(product_id=PRODUCTS["POLO-NAVY-L"], qty=2))
     basket = await shop.apply_promo(bid, "SAVE10")
     basket = basket.basket
     await shop.close()

@@ -12,6 +12,7 @@ from basketbench.backends.http import HttpBackend
 from basketbench.backends.nexudus import NexudusClient
 from basketbench.backends.request_log import as_curl
 from basketbench.cli import cli
+from basketbench.model.requests import ItemInput
 
 from .conftest import PRODUCTS, new_id
 
@@ -43,7 +44,7 @@ async def test_no_secret_in_logs_curl_or_errors(sandbox_auth):
                        client_secret=sb.client_secret, headers={"UserToken": USER_TOKEN})
     errors: list[BackendError] = []
     bid = new_id()
-    await shop.add_item(bid, {"productId": PRODUCTS["POLO-NAVY-L"], "qty": 1})
+    await shop.add_item(bid, ItemInput(product_id=PRODUCTS["POLO-NAVY-L"], qty=1))
     await shop.get_basket(bid)
     with pytest.raises(BackendError) as err:
         await shop.set_qty(bid, PRODUCTS["MUG-WHITE"], 2)

@@ -4,8 +4,21 @@ moment of the call (timestamps) or on fresh random ids are set aside."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
+from basketbench.model.requests import (
+    CustomInfo,
+    CustomTexts,
+    DeliveryCenterRef,
+    DeliveryPlanInput,
+    DisplayOrder,
+    ItemInput,
+    PlanItem,
+    StoreChoice,
+    SubscriptionSettings,
+)
 from basketbench.wire import dump_wire
 
 from .conftest import METHODS, PRODUCTS, STORES, ZERO, make_backend, new_id
@@ -37,22 +50,22 @@ async def test_every_operation_gives_the_same_basket_both_ways(request):
     http = make_backend("http-auth", request)
     target, source, user = new_id(), new_id(), new_id()
     known = {target, source, user, *PRODUCTS.values(), *METHODS.values()}
-    plan = {"recordId": ZERO, "deliveryType": 1, "fulfilmentChannel": 1, "shippingType": 1,
-            "shippingMethodId": METHODS["STD"], "shippingCharge": 3.99,
-            "deliveryCenter": {"recordId": ZERO, "code": "DC1", "name": "Main DC"},
-            "items": [{"productId": PRODUCTS["POLO-NAVY-L"], "qty": 1}]}
+    plan = DeliveryPlanInput(
+        record_id=ZERO, delivery_type=1, fulfilment_channel=1, shipping_type=1,
+        shipping_method_id=METHODS["STD"], shipping_charge=Decimal("3.99"),
+        delivery_center=DeliveryCenterRef(record_id=ZERO, code="DC1", name="Main DC"),
+        items=(PlanItem(product_id=PRODUCTS["POLO-NAVY-L"], qty=1),))
     script = [
-        lambda b: b.add_item(target, {"productId": PRODUCTS["POLO-NAVY-L"], "qty": 3}),
-        lambda b: b.add_item(target, {"stockCode": "TEA-SAMPLER", "qty": 2}),
+        lambda b: b.add_item(target, ItemInput(product_id=PRODUCTS["POLO-NAVY-L"], qty=3)),
+        lambda b: b.add_item(target, ItemInput(stock_code="TEA-SAMPLER", qty=2)),
         lambda b: b.add_bulk(target, [
-            {"productId": PRODUCTS["WALLET-BRN"], "qty": 1},
-            {"productId": PRODUCTS["ENGRAVE-TEXT"], "qty": 1,
-             "parentProductId": PRODUCTS["WALLET-BRN"]}]),
-        lambda b: b.add_item(source, {"productId": PRODUCTS["CANDLE-FIG"], "qty": 3}),
-        lambda b: b.add_item(source, {"productId": PRODUCTS["POLO-NAVY-L"], "qty": 1}),
+            ItemInput(product_id=PRODUCTS["WALLET-BRN"], qty=1),
+            ItemInput(product_id=PRODUCTS["ENGRAVE-TEXT"], qty=1,
+                      parent_product_id=PRODUCTS["WALLET-BRN"])]),
+        lambda b: b.add_item(source, ItemInput(product_id=PRODUCTS["CANDLE-FIG"], qty=3)),
+        lambda b: b.add_item(source, ItemInput(product_id=PRODUCTS["POLO-NAVY-L"], qty=1)),
         lambda b: b.set_qty(target, PRODUCTS["TEA-SAMPLER"], 4),
-        lambda b: b.set_display_order(target, [{"id": PRODUCTS["TEA-SAMPLER"],
-                                                "displayOrder": 0}]),
+        lambda b: b.set_display_order(target, [DisplayOrder(PRODUCTS["TEA-SAMPLER"], 0)]),
         lambda b: b.validate_promo(target, "FIVER"),
         lambda b: b.apply_promo(target, "SUMMER20"),
         lambda b: b.apply_promo(source, "HOME3FOR2"),
@@ -62,17 +75,18 @@ async def test_every_operation_gives_the_same_basket_both_ways(request):
         lambda b: b.set_shipping_method(target, "STD", "GB"),
         lambda b: b.apply_promo(target, "FREESHIP"),
         lambda b: b.set_delivery_plans(target, [plan]),
-        lambda b: b.set_line_delivery_plan(target, {**plan, "poolCode": "B"}),
+        lambda b: b.set_line_delivery_plan(target, replace(plan, pool_code="B")),
         lambda b: b.set_delivery_instruction(target, "Ring twice"),
-        lambda b: b.set_click_collect_store(target, {"id": STORES["EDI1"]["id"],
-                                                     "enableClickCollect": True}),
+        lambda b: b.set_click_collect_store(target, StoreChoice(
+            id=STORES["EDI1"]["id"], enable_click_collect=True)),
         lambda b: b.set_po(target, "PO-1"),
         lambda b: b.assign_user(target, user),
         lambda b: b.list_user_baskets(user),
-        lambda b: b.set_custom_info(target, {"customInfo3": "three"}),
-        lambda b: b.set_subscription(target, PRODUCTS["POLO-NAVY-L"], {
-            "subscriptionPlanId": "1a2e9e33-a675-4e23-8dc9-e6c24491b04d",
-            "userPricingType": 1}),
+        lambda b: b.set_custom_info(target, CustomInfo(
+            texts=CustomTexts(custom_info3="three"))),
+        lambda b: b.set_subscription(target, PRODUCTS["POLO-NAVY-L"], SubscriptionSettings(
+            subscription_plan_id="1a2e9e33-a675-4e23-8dc9-e6c24491b04d",
+            user_pricing_type=1)),
         lambda b: b.set_campaign(target, "C1"),
         lambda b: b.related_products(target),
         lambda b: b.remove_promo(target, "SUMMER20"),

@@ -12,6 +12,16 @@ import pytest
 
 from basketbench.backends.headers import SESSION_HEADERS, ZERO_GUID
 from basketbench.backends.http import HttpBackend
+from basketbench.model.requests import (
+    CustomInfo,
+    DeliveryCenterRef,
+    DeliveryPlanInput,
+    DisplayOrder,
+    GiftNote,
+    ItemInput,
+    StoreChoice,
+    SubscriptionSettings,
+)
 
 from .fault_server import BASKET_ID, FaultServer
 
@@ -20,9 +30,13 @@ PRODUCT = "c999d6f4-4bf1-5807-89fc-b546ac07bdda"
 SOURCE = "5a3c2bd0-0000-4000-8000-000000000002"
 USER = "44e89017-9e42-5967-bb54-b7307332190b"
 METHOD = "2b5a4ab6-91c4-5d3b-8bc1-1bf1f4d18d6e"
-STORE = {"id": "15524d41-949d-5b66-a9a5-db2d8877ad68", "name": "London Covent Garden",
-         "externalRefId": "LDN1", "address1": "12 Long Acre", "postCode": "WC2E 9LH",
-         "leadTimeMin": 1, "leadTimeMax": 2, "shippingPlanId": ZERO_GUID}
+# The store object in the order of its documented fields (wire/inputs.py ClickCollectStore).
+STORE = {"id": "15524d41-949d-5b66-a9a5-db2d8877ad68", "externalRefId": "LDN1",
+         "name": "London Covent Garden", "address1": "12 Long Acre", "postCode": "WC2E 9LH",
+         "shippingPlanId": ZERO_GUID, "leadTimeMin": 1, "leadTimeMax": 2}
+STORE_CHOICE = StoreChoice(id=STORE["id"], name=STORE["name"], external_ref_id="LDN1",
+                           address1=STORE["address1"], post_code=STORE["postCode"],
+                           lead_time_min=1, lead_time_max=2, shipping_plan_id=ZERO_GUID)
 STOREFRONT_HEADERS = {"Currency": "GBP", "Language": "en-GB", "Country": "GB",
                       **SESSION_HEADERS, "CompanyId": ZERO_GUID, "MicrositeId": "",
                       "DomainId": ""}
@@ -39,22 +53,23 @@ OPERATIONS = [
      None),
     ("set_campaign", (BASKET_ID, "SUMMER"), "PUT", f"{B}/campaign",
      {"campaignCode": "SUMMER"}, None, None),
-    ("set_custom_info", (BASKET_ID, {"customInfo1": {"message": "hi", "imageUrl": ""}}),
+    ("set_custom_info", (BASKET_ID, CustomInfo(note=GiftNote("hi", ""))),
      "PUT", f"{B}/custom-info", {}, {"customInfo1": {"message": "hi", "imageUrl": ""}}, JSON),
-    ("set_subscription", (BASKET_ID, PRODUCT, {"subscriptionPlanId": "p1"}), "PUT",
+    ("set_subscription", (BASKET_ID, PRODUCT, SubscriptionSettings(subscription_plan_id="p1")),
+     "PUT",
      f"{B}/subscription/{PRODUCT}", {}, "subscriptionPlanId=p1", FORM),
     ("set_po", (BASKET_ID, "PO-1"), "PUT", f"{B}/po", {"poReference": "PO-1"}, None, None),
     ("assign_user", (BASKET_ID, USER), "PUT", f"{B}/user", {"userId": USER},
      {"id": BASKET_ID, "userId": USER}, JSON),
     ("merge", (BASKET_ID, SOURCE), "PUT", f"{B}/merge", {"sourceBasketId": SOURCE}, None,
      None),
-    ("add_item", (BASKET_ID, {"productId": PRODUCT, "stockCode": "POLO-NAVY-L", "qty": 2}),
+    ("add_item", (BASKET_ID, ItemInput(product_id=PRODUCT, stock_code="POLO-NAVY-L", qty=2)),
      "PUT", f"{B}/items/add", {}, {"basketId": BASKET_ID, "productId": PRODUCT, "qty": 2,
                                    "stockCode": "POLO-NAVY-L", "isMembership": False}, JSON),
-    ("add_bulk", (BASKET_ID, [{"productId": PRODUCT, "qty": 1}]), "PUT",
+    ("add_bulk", (BASKET_ID, [ItemInput(product_id=PRODUCT, qty=1)]), "PUT",
      f"{B}/items/add-bulk", {}, [{"productId": PRODUCT, "qty": 1}], JSON),
-    ("set_display_order", (BASKET_ID, [{"productId": PRODUCT, "displayOrder": 1}]), "PUT",
-     f"{B}/items/display-order", {}, [{"productId": PRODUCT, "displayOrder": 1}], JSON),
+    ("set_display_order", (BASKET_ID, [DisplayOrder(PRODUCT, 1)]), "PUT",
+     f"{B}/items/display-order", {}, [{"id": PRODUCT, "displayOrder": 1}], JSON),
     ("remove_item", (BASKET_ID, PRODUCT), "DELETE", f"{B}/items/{PRODUCT}/remove", {}, None,
      None),
     ("set_qty", (BASKET_ID, PRODUCT, 3), "PUT", f"{B}/items/{PRODUCT}/3", {}, None, None),
@@ -65,13 +80,16 @@ OPERATIONS = [
      None),
     ("set_shipping_method", (BASKET_ID, METHOD, "GB"), "PUT", f"{B}/delivery/shipping-method",
      {"shippingMethodId": METHOD, "countryCode": "GB"}, None, None),
-    ("set_delivery_plans", (BASKET_ID, [{"deliveryCenter": {"id": "1"}}]), "PUT",
-     f"{B}/delivery/plan", {}, [{"deliveryCenter": {"id": "1"}}], JSON),
-    ("set_line_delivery_plan", (BASKET_ID, {"deliveryCenter": {"id": "1"}}), "PUT",
-     f"{B}/delivery/line-plan", {}, {"deliveryCenter": {"id": "1"}}, JSON),
+    ("set_delivery_plans", (BASKET_ID, [DeliveryPlanInput(
+        delivery_center=DeliveryCenterRef(code="1"))]), "PUT",
+     f"{B}/delivery/plan", {}, [{"deliveryCenter": {"code": "1"}}], JSON),
+    ("set_line_delivery_plan", (BASKET_ID, DeliveryPlanInput(
+        delivery_center=DeliveryCenterRef(code="1"))), "PUT",
+     f"{B}/delivery/line-plan", {}, {"deliveryCenter": {"code": "1"}}, JSON),
     ("set_delivery_instruction", (BASKET_ID, "Leave by the door"), "PUT",
      f"{B}/delivery/instructions", {}, "fieldValue=Leave+by+the+door", FORM),
-    ("set_click_collect_store", (BASKET_ID, STORE), "PUT", f"{B}/delivery/click-collect-store",
+    ("set_click_collect_store", (BASKET_ID, STORE_CHOICE), "PUT",
+     f"{B}/delivery/click-collect-store",
      {}, {**STORE, "deliveryOption": "orderIntoStore"}, JSON),
 ]
 NO_DOMAIN = {"apply_promo", "remove_promo"}  # the storefront leaves DomainId off these

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from basketbench.cli import cli
 from basketbench.engine import demo
 from basketbench.flows.diff import diff_baskets, render_diff
+from basketbench.model.requests import ItemInput
 from basketbench.wire import Basket
 
 
@@ -23,13 +24,13 @@ async def test_identical_baskets_are_the_same(backend):
 async def test_lines_added_removed_changed_and_totals(backend, ref):
     a_id, b_id = str(uuid.uuid4()), str(uuid.uuid4())
     for bid in (a_id, b_id):
-        await backend.add_item(bid, {"productId": ref.product("POLO-NAVY-L"), "qty": 2})
-        await backend.add_item(bid, {"productId": ref.product("WALLET-BRN"), "qty": 1})
-    await backend.add_item(a_id, {"productId": ref.product("LINEN-WHT-M"), "qty": 1})
-    await backend.add_item(a_id, {"productId": ref.product("ENGRAVE-TEXT"), "qty": 1,
-                                  "parentProductId": ref.product("WALLET-BRN")})
+        await backend.add_item(bid, ItemInput(product_id=ref.product("POLO-NAVY-L"), qty=2))
+        await backend.add_item(bid, ItemInput(product_id=ref.product("WALLET-BRN"), qty=1))
+    await backend.add_item(a_id, ItemInput(product_id=ref.product("LINEN-WHT-M"), qty=1))
+    await backend.add_item(a_id, ItemInput(product_id=ref.product("ENGRAVE-TEXT"), qty=1,
+                                           parent_product_id=ref.product("WALLET-BRN")))
     await backend.set_qty(b_id, ref.product("POLO-NAVY-L"), 3)
-    await backend.add_item(b_id, {"productId": ref.product("MUG-WHITE"), "qty": 3})
+    await backend.add_item(b_id, ItemInput(product_id=ref.product("MUG-WHITE"), qty=3))
     await backend.apply_promo(b_id, "SAVE10")
     a, b = await backend.get_basket(a_id), await backend.get_basket(b_id)
 

@@ -16,6 +16,7 @@ from basketbench.flows.format import load_flow
 from basketbench.flows.history_export import ExportError, export_history
 from basketbench.flows.report import render_report
 from basketbench.flows.runner import run_flow
+from basketbench.model.requests import CustomTexts, ItemInput
 from tests.support.sandbox import start_sandbox
 
 
@@ -43,21 +44,23 @@ async def busy_history(backend) -> str:
     wallet, engrave, gift, polo, mug, linen = [await _pid(backend, c) for c in (
         "WALLET-BRN", "ENGRAVE-TEXT", "GIFT-MSG", "POLO-NAVY-L", "MUG-WHITE", "LINEN-WHT-M")]
     bid, other = str(uuid.uuid4()), str(uuid.uuid4())
-    await backend.add_bulk(bid, [{"productId": wallet, "qty": 1},
-                                 {"productId": engrave, "qty": 1, "parentProductId": wallet,
-                                  "customInfo1": "A.S. 2026"}])
-    await backend.add_item(bid, {"productId": polo, "qty": 2, "customInfo1": "gift for Sam"})
-    await backend.add_item(bid, {"productId": mug, "qty": 3})
+    await backend.add_bulk(bid, [ItemInput(product_id=wallet, qty=1),
+                                 ItemInput(product_id=engrave, qty=1,
+                                           parent_product_id=wallet,
+                                           texts=CustomTexts("A.S. 2026"))])
+    await backend.add_item(bid, ItemInput(product_id=polo, qty=2,
+                                          texts=CustomTexts("gift for Sam")))
+    await backend.add_item(bid, ItemInput(product_id=mug, qty=3))
     await backend.set_qty(bid, polo, 4)  # v4
     await backend.remove_item(bid, mug)
     assert (await backend.apply_promo(bid, "SAVE10")).basket is not None
     await backend.set_shipping_method(bid, "NEXT", "GB")
     await backend.set_po(bid, "PO-77")
-    await backend.add_item(other, {"productId": linen, "qty": 2})
+    await backend.add_item(other, ItemInput(product_id=linen, qty=2))
     await backend.merge(bid, other)  # v9: no flow step; rebuilt
     await backend.restore(bid, 8)  # v10: no flow step; rebuilt (the merged lines go)
-    await backend.add_item(bid, {"productId": gift, "qty": 1, "parentProductId": wallet,
-                                 "customInfo1": "Happy birthday!"})
+    await backend.add_item(bid, ItemInput(product_id=gift, qty=1, parent_product_id=wallet,
+                                          texts=CustomTexts("Happy birthday!")))
     await backend.remove_promo(bid, "SAVE10")
     await backend.set_qty(bid, polo, 1)
     return bid
@@ -113,7 +116,7 @@ async def test_a_range_starts_from_the_basket_as_it_was(backend, tmp_path):
 async def test_a_deleted_basket_and_its_restore_replay(backend, tmp_path):
     polo = await _pid(backend, "POLO-NAVY-L")
     bid = str(uuid.uuid4())
-    await backend.add_item(bid, {"productId": polo, "qty": 2})
+    await backend.add_item(bid, ItemInput(product_id=polo, qty=2))
     await backend.delete_basket(bid)
     await backend.restore(bid, 1)
     _, result = await export_and_replay(backend, bid, tmp_path)
@@ -126,7 +129,7 @@ async def test_a_deleted_basket_and_its_restore_replay(backend, tmp_path):
 async def test_a_restore_no_step_can_rebuild_is_refused_naming_it(backend):
     polo = await _pid(backend, "POLO-NAVY-L")
     bid = str(uuid.uuid4())
-    await backend.add_item(bid, {"productId": polo, "qty": 2})
+    await backend.add_item(bid, ItemInput(product_id=polo, qty=2))
     await backend.set_shipping_method(bid, "NEXT", "GB")
     await backend.restore(bid, 1)  # no flow step takes a shipping method off
     with pytest.raises(ExportError, match="v3 restore: takes the shipping method off"):
@@ -138,7 +141,7 @@ async def test_a_restore_no_step_can_rebuild_is_refused_naming_it(backend):
 async def test_a_range_outside_the_history_is_refused_by_name(backend):
     polo = await _pid(backend, "POLO-NAVY-L")
     bid = str(uuid.uuid4())
-    await backend.add_item(bid, {"productId": polo, "qty": 2})
+    await backend.add_item(bid, ItemInput(product_id=polo, qty=2))
     with pytest.raises(ExportError, match=r"--to 9: basket .* has no version 9 \(versions 1-1"):
         await export_history(backend, bid, last=9)
     with pytest.raises(ExportError, match="has no history"):

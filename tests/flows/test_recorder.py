@@ -14,6 +14,7 @@ from basketbench.flows.format import load_flow, parse_flow
 from basketbench.flows.recorder import FlowRecorder
 from basketbench.flows.report import render_report
 from basketbench.flows.runner import run_flow
+from basketbench.model.requests import CustomTexts, ItemInput
 
 
 async def _replay_on_fresh_db(path, tmp_path, clock):
@@ -33,18 +34,19 @@ async def test_record_save_load_and_replay_on_a_fresh_database(backend, ref, tmp
     rec = FlowRecorder()
     rec.start("Recorded checkout", "made by the recorder test")
 
-    basket = await b.add_item(user, {"productId": wallet, "qty": 1})
+    basket = await b.add_item(user, ItemInput(product_id=wallet, qty=1))
     rec.record("add", {"basket": user, "product": wallet, "qty": 1}, basket)
-    basket = await b.add_item(user, {"productId": engrave, "qty": 1, "parentProductId": wallet,
-                                     "customInfo1": 'J. "Jo" Smith\n2026'})
+    basket = await b.add_item(user, ItemInput(
+        product_id=engrave, qty=1, parent_product_id=wallet,
+        texts=CustomTexts('J. "Jo" Smith\n2026')))
     rec.record("add", {"basket": user, "product": engrave, "qty": 1, "parent": wallet,
                        "custom_info": {"1": 'J. "Jo" Smith\n2026'}}, basket)
     basket = await b.assign_user(user, ref.users["alice"])
     rec.record("user", {"basket": user, "user": ref.users["alice"]}, basket)
 
-    basket = await b.add_item(guest, {"productId": polo, "qty": 2})
+    basket = await b.add_item(guest, ItemInput(product_id=polo, qty=2))
     rec.record("add", {"basket": guest, "product": polo, "qty": 2}, basket)
-    basket = await b.add_item(guest, {"productId": mug, "qty": 3})
+    basket = await b.add_item(guest, ItemInput(product_id=mug, qty=3))
     rec.record("add", {"basket": guest, "product": mug, "qty": 3}, basket)
     with pytest.raises(BackendError) as info:
         await b.set_qty(guest, mug, 1000)
@@ -95,7 +97,7 @@ async def test_recording_on_an_existing_basket_writes_setup_steps(backend, ref, 
     before = await backend.get_basket(bid)
     rec = FlowRecorder()
     rec.start("Alice adds a mug")
-    after = await backend.add_item(bid, {"productId": ref.product("MUG-WHITE"), "qty": 1})
+    after = await backend.add_item(bid, ItemInput(product_id=ref.product("MUG-WHITE"), qty=1))
     rec.record("add", {"basket": bid, "product": "MUG-WHITE", "qty": 1}, after, before=before)
     flow = rec.flow()
     ops = [s.op for s in flow.steps]

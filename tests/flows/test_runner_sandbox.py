@@ -14,6 +14,7 @@ from basketbench.flows.format import load_flow
 from basketbench.flows.recorder import FlowRecorder
 from basketbench.flows.report import render_report
 from basketbench.flows.runner import ERROR, PASSED, run_flow
+from basketbench.model.requests import ItemInput
 from tests.support.sandbox import start_sandbox
 
 from .conftest import EXAMPLE_FLOWS
@@ -72,7 +73,7 @@ async def test_a_recording_from_the_local_engine_replays_on_the_sandbox(backend,
     bid = str(uuid.uuid4())
     rec = FlowRecorder()
     rec.start("Local recording")
-    basket = await backend.add_item(bid, {"productId": ref.product("LINEN-WHT-M"), "qty": 2})
+    basket = await backend.add_item(bid, ItemInput(product_id=ref.product("LINEN-WHT-M"), qty=2))
     rec.record("add", {"basket": bid, "product": ref.product("LINEN-WHT-M"), "qty": 2}, basket)
     result = await backend.apply_promo(bid, "FIVER")
     rec.record("promo_apply", {"basket": bid, "code": "FIVER"}, result.basket, promo_valid=True)

@@ -7,10 +7,11 @@ customInfo1 alone (the engine by customInfo1..5): the second engraving hid the f
 
 from __future__ import annotations
 
+from basketbench.backends import engine_inputs
 from basketbench.engine import demo
 from basketbench.flows.diff import diff_baskets
+from basketbench.model.requests import ItemInput
 from basketbench.tui.diff import changed_lines, describe, lines_by_key
-from basketbench.tui.seen import line_body
 from basketbench.wire import Basket
 from tests.support.wire import wire
 
@@ -58,10 +59,10 @@ def test_basketbench_diff_sees_the_second_engraving_added(engine, ref):
 
 
 def test_plus_on_a_child_line_adds_to_that_line(engine, ref):
-    """The `+` key's body names the line by all its texts, so the units go to it."""
+    """The `+` key's request names the line by all its texts, so the units go to it."""
     bid = _engraved_twice(engine, ref)
     gold = next(ln for ln in _basket(engine, bid).line_items if ln.custom_info2 == "gold")
-    engine.add_item(bid, line_body(gold, 1))
+    engine.add_item(bid, engine_inputs.item(ItemInput.for_line(gold, 1)))
     lines = _basket(engine, bid).line_items
     assert len(lines) == 4  # no new, half-personalised line
     assert next(ln for ln in lines if ln.custom_info2 == "gold").qty == 2

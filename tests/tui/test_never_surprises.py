@@ -111,7 +111,7 @@ async def test_ten_plus_presses_add_ten_in_a_few_calls_without_busy_toasts(backe
         del slow.gates["add_item"]
         await settle(pilot)
         assert line_of(await stored(app, "alice-main"), "MUG-WHITE").qty == 13
-        adds = [c[1][1]["qty"] for c in slow.calls if c[0] == "add_item"]
+        adds = [c[1][1].qty for c in slow.calls if c[0] == "add_item"]
         assert adds == [1, 9]  # the press that went, then the nine that came meanwhile
         assert not [n for n in notices(app) if "busy" in n]
         assert "MUG-WHITE qty 4 -> 13" in app.status.plain

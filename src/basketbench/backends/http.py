@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
+from ..model.requests import (
+    CustomInfo,
+    DeliveryPlanInput,
+    DisplayOrder,
+    ItemInput,
+    NominatedDay,
+    StoreChoice,
+    SubscriptionSettings,
+)
 from ..model.summary import summary_from_row, summary_of
 from ..redact import redact_url
-from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
+from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult, dump_wire
+from ..wire import inputs as bodies
 from .auth import ClientCredentials, StaticToken
 from .base import MUTATIONS, BasketChange, BasketPage, Capabilities, PromoCheck
 from .deadline import budget
@@ -273,14 +284,17 @@ class HttpBackend:
             # The documented API answers with an Address (quirks §2): read the basket back.
             return await self.get_basket(basket_id)
 
-    async def set_custom_info(self, basket_id: str, info: dict) -> Basket:
+    async def set_custom_info(self, basket_id: str, info: CustomInfo) -> Basket:
         return await self._typed(Basket, "set_custom_info", "PUT",
-                                 self._b(basket_id, "custom-info"), json=info)
+                                 self._b(basket_id, "custom-info"),
+                                 json=dump_wire(bodies.CustomInfoRequest.from_request(info)))
 
-    async def set_subscription(self, basket_id: str, product_id: str, settings: dict) -> Basket:
+    async def set_subscription(self, basket_id: str, product_id: str,
+                               settings: SubscriptionSettings) -> Basket:
         # Endpoint 05 takes form fields on the live API (api.md §1, 05).
+        form = dump_wire(bodies.SubscriptionSettings.from_request(settings))
         return await self._typed(Basket, "set_subscription", "PUT",
-                                 self._b(basket_id, "subscription", product_id), form=settings)
+                                 self._b(basket_id, "subscription", product_id), form=form)
 
     async def set_po(self, basket_id: str, po_reference: str | None) -> RecordResult:
         return await self._typed(RecordResult, "set_po", "PUT", self._b(basket_id, "po"),
@@ -307,18 +321,19 @@ class HttpBackend:
         return await self._typed(Basket, "merge_preview" if dry_run else "merge", "PUT",
                                  self._b(target_id, "merge"), params=params)
 
-    async def add_item(self, basket_id: str, item: dict) -> Basket:
+    async def add_item(self, basket_id: str, item: ItemInput) -> Basket:
         return await self._typed(Basket, "add_item", "PUT", self._b(basket_id, "items", "add"),
                                  json=add_body(basket_id, item))
 
-    async def add_bulk(self, basket_id: str, items: list[dict]) -> Basket:
+    async def add_bulk(self, basket_id: str, items: list[ItemInput]) -> Basket:
         return await self._typed(Basket, "add_bulk", "PUT",
-                                 self._b(basket_id, "items", "add-bulk"), json=list(items))
+                                 self._b(basket_id, "items", "add-bulk"),
+                                 json=dump_wire(bodies.BulkLine.from_requests(items)))
 
-    async def set_display_order(self, basket_id: str, entries: list[dict]) -> bool:
-        result, _, reply = await self._call("set_display_order", "PUT",
-                                            self._b(basket_id, "items", "display-order"),
-                                            json=list(entries))
+    async def set_display_order(self, basket_id: str, entries: list[DisplayOrder]) -> bool:
+        result, _, reply = await self._call(
+            "set_display_order", "PUT", self._b(basket_id, "items", "display-order"),
+            json=dump_wire(bodies.DisplayOrderEntry.from_requests(entries)))
         return _bool(result, reply)
 
     async def remove_item(self, basket_id: str, product_id: str) -> Basket:
@@ -363,20 +378,27 @@ class HttpBackend:
                                                self.transport.scrub))
 
     async def set_shipping_method(self, basket_id: str, shipping_method_id: str,
-                                  country_code: str, nominated: dict | None = None) -> Basket:
+                                  country_code: str,
+                                  nominated: NominatedDay | None = None) -> Basket:
+        body = None if nominated is None else \
+            dump_wire(bodies.NominatedDelivery.from_request(nominated))
         return await self._typed(
             Basket, "set_shipping_method", "PUT",
             self._b(basket_id, "delivery", "shipping-method"),
             params={"shippingMethodId": shipping_method_id, "countryCode": country_code},
-            json=nominated)
+            json=body)
 
-    async def set_delivery_plans(self, basket_id: str, plans: list[dict]) -> RecordResult:
+    async def set_delivery_plans(self, basket_id: str,
+                                 plans: list[DeliveryPlanInput]) -> RecordResult:
         return await self._typed(RecordResult, "set_delivery_plans", "PUT",
-                                 self._b(basket_id, "delivery", "plan"), json=list(plans))
+                                 self._b(basket_id, "delivery", "plan"),
+                                 json=dump_wire(bodies.DeliveryPlanInput.from_requests(plans)))
 
-    async def set_line_delivery_plan(self, basket_id: str, plan: dict) -> RecordResult:
+    async def set_line_delivery_plan(self, basket_id: str,
+                                     plan: DeliveryPlanInput) -> RecordResult:
         return await self._typed(RecordResult, "set_line_delivery_plan", "PUT",
-                                 self._b(basket_id, "delivery", "line-plan"), json=plan)
+                                 self._b(basket_id, "delivery", "line-plan"),
+                                 json=dump_wire(bodies.DeliveryPlanInput.from_request(plan)))
 
     async def set_delivery_instruction(self, basket_id: str, text: str | None) -> RecordResult:
         # Endpoint 22 is a form field on the live API.
@@ -384,27 +406,29 @@ class HttpBackend:
                                  self._b(basket_id, "delivery", "instructions"),
                                  form={"fieldValue": text or ""})
 
-    async def set_click_collect_store(self, basket_id: str, store: dict) -> RecordResult:
+    async def set_click_collect_store(self, basket_id: str, store: StoreChoice) -> RecordResult:
         with self.operation():
             if self.capabilities.read_only:
                 raise read_only_error("set_click_collect_store", self.profile)
-            body = await self._store_object(store)
+            body = dump_wire(bodies.ClickCollectStore.from_request(
+                await self._store_object(store)))
             return await self._typed(RecordResult, "set_click_collect_store", "PUT",
                                      self._b(basket_id, "delivery", "click-collect-store"),
                                      json=body)
 
-    async def _store_object(self, store: dict) -> dict:
-        """The whole store object, as the storefront sends it: a bare `{id}` (or code) is
+    async def _store_object(self, store: StoreChoice) -> StoreChoice:
+        """The whole store object, as the storefront sends it: a bare id (or code) is
         completed from the sandbox's store listing when there is one."""
-        if "enableClickCollect" in store:
-            return dict(store)  # turning click & collect off: nothing to complete
-        full = dict(store)
-        key = str(store.get("id") or store.get("code") or "").lower()
-        if key and set(store) <= {"id", "code"} and self.capabilities.reference:
+        if store.enable_click_collect is not None:
+            return store  # turning click & collect off: nothing to complete
+        full = store
+        key = str(store.id or store.code or "").lower()
+        if key and store.only_named and self.capabilities.reference:
             for row in await self.list_stores():
                 if key in (str(row.get("id", "")).lower(), str(row.get("code", "")).lower()):
-                    full = {**row, **{k: v for k, v in store.items() if k != "code"}}
-                    full["id"] = row.get("id")
+                    listed = bodies.ClickCollectStore.model_validate(
+                        bodies.bind_keys(row, bodies.ClickCollectStore)).to_request()
+                    full = replace(listed, id=row.get("id"))
                     break
         return store_body(full)
 
@@ -414,10 +438,10 @@ PROMO_REFUSED = "PROMO_NOT_APPLICABLE"
 ADD_KEYS = ("basketId", "productId", "qty", "stockCode", "isMembership")
 
 
-def add_body(basket_id: str, item: dict) -> dict:
+def add_body(basket_id: str, item: ItemInput) -> dict:
     """Endpoint 11 as the storefront sends it: basketId, productId, qty, stockCode and
     isMembership (false unless given), then any other field the caller set."""
-    given = {k: v for k, v in item.items() if v is not None}
+    given = dump_wire(bodies.AddItemRequest.from_request(item))
     body: dict[str, Any] = {"basketId": basket_id}
     for key in ADD_KEYS[1:4]:
         if key in given:
@@ -427,14 +451,11 @@ def add_body(basket_id: str, item: dict) -> dict:
     return body
 
 
-def store_body(store: dict) -> dict:
+def store_body(store: StoreChoice) -> StoreChoice:
     """Endpoint 23 as the storefront sends it: the store object with its external reference
     and the delivery option it picks for a collection."""
-    body = dict(store)
-    if body.get("code") and "externalRefId" not in body:
-        body["externalRefId"] = body["code"]
-    body.setdefault("deliveryOption", "orderIntoStore")
-    return body
+    return replace(store, external_ref_id=store.external_ref_id or store.code or None,
+                   delivery_option=store.delivery_option or "orderIntoStore")
 
 
 def refused_promo(reason: str) -> PromoResult:

@@ -9,8 +9,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import jsonio
+from ..model.requests import (
+    CustomInfo,
+    DeliveryPlanInput,
+    DisplayOrder,
+    ItemInput,
+    NominatedDay,
+    StoreChoice,
+    SubscriptionSettings,
+)
 from ..model.summary import summary_from_row
 from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
+from . import engine_inputs
 from .base import MUTATIONS, BasketChange, BasketPage, Capabilities, PromoCheck
 from .errors import BackendError, read_only_error
 from .follow import OwnChanges, local_changes
@@ -196,13 +206,16 @@ class LocalBackend:
         return await self._basket("set_campaign", basket_id,
                                   lambda: self.writer.set_campaign(basket_id, campaign_code))
 
-    async def set_custom_info(self, basket_id: str, info: dict) -> Basket:
+    async def set_custom_info(self, basket_id: str, info: CustomInfo) -> Basket:
         return await self._basket("set_custom_info", basket_id,
-                                  lambda: self.writer.set_custom_info(basket_id, info))
+                                  lambda: self.writer.set_custom_info(
+                                      basket_id, engine_inputs.custom_info(info)))
 
-    async def set_subscription(self, basket_id: str, product_id: str, settings: dict) -> Basket:
+    async def set_subscription(self, basket_id: str, product_id: str,
+                               settings: SubscriptionSettings) -> Basket:
         return await self._basket("set_subscription", basket_id, lambda: self.writer
-                                  .set_subscription(basket_id, product_id, settings))
+                                  .set_subscription(basket_id, product_id,
+                                                    engine_inputs.subscription(settings)))
 
     async def set_po(self, basket_id: str, po_reference: str | None) -> RecordResult:
         return await self._record("set_po", basket_id,
@@ -219,17 +232,20 @@ class LocalBackend:
         return await self._basket(op, target_id, lambda: self.writer.merge(
             target_id, source_id, strategy=strategy, dry_run=dry_run))
 
-    async def add_item(self, basket_id: str, item: dict) -> Basket:
+    async def add_item(self, basket_id: str, item: ItemInput) -> Basket:
         return await self._basket("add_item", basket_id,
-                                  lambda: self.writer.add_item(basket_id, item))
+                                  lambda: self.writer.add_item(basket_id,
+                                                                engine_inputs.item(item)))
 
-    async def add_bulk(self, basket_id: str, items: list[dict]) -> Basket:
+    async def add_bulk(self, basket_id: str, items: list[ItemInput]) -> Basket:
         return await self._basket("add_bulk", basket_id,
-                                  lambda: self.writer.add_bulk(basket_id, items))
+                                  lambda: self.writer.add_bulk(basket_id,
+                                                                engine_inputs.items(items)))
 
-    async def set_display_order(self, basket_id: str, entries: list[dict]) -> bool:
+    async def set_display_order(self, basket_id: str, entries: list[DisplayOrder]) -> bool:
         return await self._call("set_display_order", basket_id,
-                                lambda: self.writer.set_display_order(basket_id, entries))
+                                lambda: self.writer.set_display_order(
+                                    basket_id, engine_inputs.display_order(entries)))
 
     async def remove_item(self, basket_id: str, product_id: str) -> Basket:
         return await self._basket("remove_item", basket_id,
@@ -248,26 +264,33 @@ class LocalBackend:
                                  lambda: self.writer.remove_promo(basket_id, code))
 
     async def set_shipping_method(self, basket_id: str, shipping_method_id: str,
-                                  country_code: str, nominated: dict | None = None) -> Basket:
+                                  country_code: str,
+                                  nominated: NominatedDay | None = None) -> Basket:
         return await self._basket("set_shipping_method", basket_id, lambda: self.writer
                                   .set_shipping_method(basket_id, shipping_method_id,
-                                                       country_code, nominated))
+                                                       country_code,
+                                                       engine_inputs.nominated(nominated)))
 
-    async def set_delivery_plans(self, basket_id: str, plans: list[dict]) -> RecordResult:
+    async def set_delivery_plans(self, basket_id: str,
+                                 plans: list[DeliveryPlanInput]) -> RecordResult:
         return await self._record("set_delivery_plans", basket_id,
-                                  lambda: self.writer.set_delivery_plans(basket_id, plans))
+                                  lambda: self.writer.set_delivery_plans(
+                                      basket_id, engine_inputs.plans(plans)))
 
-    async def set_line_delivery_plan(self, basket_id: str, plan: dict) -> RecordResult:
+    async def set_line_delivery_plan(self, basket_id: str,
+                                     plan: DeliveryPlanInput) -> RecordResult:
         return await self._record("set_line_delivery_plan", basket_id,
-                                  lambda: self.writer.set_line_delivery_plan(basket_id, plan))
+                                  lambda: self.writer.set_line_delivery_plan(
+                                      basket_id, engine_inputs.plan(plan)))
 
     async def set_delivery_instruction(self, basket_id: str, text: str | None) -> RecordResult:
         return await self._record("set_delivery_instruction", basket_id,
                                   lambda: self.writer.set_delivery_instruction(basket_id, text))
 
-    async def set_click_collect_store(self, basket_id: str, store: dict) -> RecordResult:
+    async def set_click_collect_store(self, basket_id: str, store: StoreChoice) -> RecordResult:
         return await self._record("set_click_collect_store", basket_id,
-                                  lambda: self.writer.set_click_collect_store(basket_id, store))
+                                  lambda: self.writer.set_click_collect_store(
+                                      basket_id, engine_inputs.store(store)))
 
     async def set_locked(self, basket_id: str, locked: bool) -> Basket:
         return await self._basket("set_locked", basket_id,

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from ..model.requests import ItemInput
 from .basket_ids import is_guid, is_short_id, resolve_basket_id
 from .failure import EXIT_PROMO_REFUSED, error_detail, fail
 
@@ -312,17 +313,17 @@ def get_cmd(ctx: click.Context, profile: str | None, api: str | None, db: str | 
     _basket_out(as_json, run_with(make, lambda b: b.get_basket(basket_id)))
 
 
-async def _product_item(backend: Any, product: str, qty: int) -> dict:
-    """An add-item body from a product id or a stock code (resolved through the catalogue
-    when the backend has one, else sent as `stockCode` for the API to resolve)."""
+async def _product_item(backend: Any, product: str, qty: int) -> ItemInput:
+    """An add-item request from a product id or a stock code (resolved through the catalogue
+    when the backend has one, else sent as a stock code for the API to resolve)."""
     if is_guid(product):
-        return {"productId": product, "qty": qty}
+        return ItemInput(product_id=product, qty=qty)
     if backend.capabilities.catalogue:
         found = await backend.search_products(product, limit=50)
         for p in found:
             if (p.stock_code or "").lower() == product.lower() and p.record_id:
-                return {"productId": str(p.record_id), "stockCode": p.stock_code, "qty": qty}
-    return {"stockCode": product, "qty": qty}
+                return ItemInput(product_id=str(p.record_id), stock_code=p.stock_code, qty=qty)
+    return ItemInput(stock_code=product, qty=qty)
 
 
 async def _line_product(backend: Any, basket_id: str, product: str) -> str:

@@ -3,17 +3,16 @@ method (endpoints 20-23)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
+from ..model.requests import COLLECT_OFF, StoreChoice
 from .basket_cmd import _record_out, basket_command, run_with
-from .json_arg import JsonArg
+from .json_arg import RequestArg
 
 
 @basket_command("delivery-plans")
 @click.argument("basket_id")
-@click.argument("plans", type=JsonArg(list))
+@click.argument("plans", type=RequestArg("plans", list))
 def delivery_plans_cmd(make, as_json, basket_id, plans) -> None:
     """Replace the basket's delivery plans (endpoint 20). PLANS is a JSON array (inline, @FILE
     or -) of plans: deliveryCenter, shippingMethodId, shippingCharge, items, ...
@@ -28,7 +27,7 @@ def delivery_plans_cmd(make, as_json, basket_id, plans) -> None:
 
 @basket_command("line-plan")
 @click.argument("basket_id")
-@click.argument("plan", type=JsonArg(dict))
+@click.argument("plan", type=RequestArg("plan", dict))
 def line_plan_cmd(make, as_json, basket_id, plan) -> None:
     """Add or replace one delivery plan (endpoint 21). PLAN is a JSON object (inline, @FILE
     or -); its recordId picks the plan to replace.
@@ -72,12 +71,12 @@ def collect_cmd(make, as_json, basket_id, store, off) -> None:
     """
     if off == (store is not None):
         raise click.UsageError("give a STORE or --off (one of them)")
-    body: dict[str, Any]
+    body: StoreChoice
     if off:
-        body = {"enableClickCollect": False}
+        body = COLLECT_OFF
     elif store.lstrip().startswith("{"):
-        body = JsonArg(dict).convert(store, None, click.get_current_context())
+        body = RequestArg("store", dict).convert(store, None, click.get_current_context())
     else:
-        body = {"id": store}
+        body = StoreChoice(id=store)
     record = run_with(make, lambda b: b.set_click_collect_store(basket_id, body))
     _record_out(as_json, f"click & collect {'off' if off else store} on {basket_id}", record)

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..model.requests import DisplayOrder
 from .basket_cmd import (
     _basket_out,
     _line_product,
@@ -16,12 +17,12 @@ from .basket_cmd import (
     print_json,
     run_with,
 )
-from .json_arg import JsonArg
+from .json_arg import RequestArg
 
 
 @basket_command("add-bulk")
 @click.argument("basket_id")
-@click.argument("items", type=JsonArg(list))
+@click.argument("items", type=RequestArg("items", list))
 def add_bulk_cmd(make, as_json, basket_id, items) -> None:
     """Add many lines at once, all or none (endpoint 12). ITEMS is a JSON array (inline,
     @FILE or - for stdin); a personalisation line names its parent with parentProductId.
@@ -53,7 +54,7 @@ def display_order_cmd(make, as_json, basket_id, products) -> None:
             (ln for ln in basket.line_items or [] if is_top_line(ln)),
             key=lambda ln: ln.display_order or 0) if str(ln.product_id) not in named]
         return await b.set_display_order(
-            basket_id, [{"id": pid, "displayOrder": n} for n, pid in enumerate(named + rest, 1)])
+            basket_id, [DisplayOrder(pid, n) for n, pid in enumerate(named + rest, 1)])
 
     done = run_with(make, go)
     if as_json:
@@ -65,7 +66,7 @@ def display_order_cmd(make, as_json, basket_id, products) -> None:
 
 @basket_command("custom-info")
 @click.argument("basket_id")
-@click.argument("info", type=JsonArg(dict))
+@click.argument("info", type=RequestArg("info", dict))
 def custom_info_cmd(make, as_json, basket_id, info) -> None:
     """Set the basket's custom info and its lines' (endpoint 04). INFO is a JSON object
     (inline, @FILE or -): customInfo1..5 and lineInfo, a list of {productId, customInfo1..5}.
@@ -81,7 +82,7 @@ def custom_info_cmd(make, as_json, basket_id, info) -> None:
 @basket_command("subscription")
 @click.argument("basket_id")
 @click.argument("product")
-@click.argument("settings", type=JsonArg(dict))
+@click.argument("settings", type=RequestArg("settings", dict))
 def subscription_cmd(make, as_json, basket_id, product, settings) -> None:
     """Set the subscription of PRODUCT's line (endpoint 05; product id or stock code in the
     basket). SETTINGS is a JSON object of the line's subscriptionUserSettings fields.

@@ -1,5 +1,6 @@
 """JSON given on the command line: inline text, `@FILE`, or `-` for standard input. Numbers
-are read as Decimal (jsonio), never float; a bad value is a usage error naming it."""
+are read as Decimal (jsonio), never float; a bad value is a usage error naming it.
+`RequestArg` reads a request body into the typed request the backend takes."""
 
 from __future__ import annotations
 
@@ -40,3 +41,23 @@ class JsonArg(click.ParamType):
                 self.shape if isinstance(self.shape, tuple) else (self.shape,)))
             self.fail(f"must be {want} (got {type(data).__name__})", param, ctx)
         return data
+
+
+class RequestArg(JsonArg):
+    """A request body given as JSON, read into the typed request (model/requests.py) that the
+    Backend parameter `parameter` takes (`item`, `items`, `info`, `settings`, `plans`,
+    `plan`, `store`): the one place the CLI turns a person's JSON into a request. Keys bind
+    case-insensitively, as the server binds them (wire/inputs.py)."""
+
+    def __init__(self, parameter: str, shape: type | tuple[type, ...] = (dict, list)) -> None:
+        super().__init__(shape)
+        self.parameter = parameter
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        data = super().convert(value, param, ctx)
+        from ..wire.inputs import request_of
+
+        try:
+            return request_of(self.parameter, data)
+        except ValueError as exc:  # names the field: "[0].qty: ..."
+            self.fail(str(exc), param, ctx)

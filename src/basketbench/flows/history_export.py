@@ -29,10 +29,11 @@ from typing import Any
 from ..backends.base import Backend
 from ..backends.errors import BackendError
 from ..model.ids import ZERO_GUID
-from ..model.lines import is_child, parent_key
+from ..model.lines import custom_texts, is_child, parent_key
+from ..model.requests import CustomTexts
 from ..wire import Basket, LineItem
 from .recorder import FlowRecorder
-from .steps import NotRecordable, flow_step, top_order
+from .steps import NotRecordable, flow_step, info_table, top_order, typed_args
 
 PAGE = 1000  # the history routes' largest page
 
@@ -144,10 +145,10 @@ async def _export_version(backend: Backend, recorder: FlowRecorder, bid: str, ro
         recorder.record("delete", {"basket": bid}, None, name=label)
         return None
     after = await backend.basket_version(bid, row.number)
-    args = {"basket_id": bid, **row.args}
     try:
         if row.op == "merge":  # the source is gone: its lines come back as a rebuild
             raise NotRecordable("a merge")
+        args = typed_args({"basket_id": bid, **row.args})
         op, step, _ = await flow_step(row.op, args, _VersionContext(backend, before, after))
     except NotRecordable:
         _write(recorder, rebuild_steps(bid, before, after, country, f"v{row.number} {row.op}"),
@@ -179,7 +180,8 @@ def _last_country(rows: list[_Version], lo: int) -> str:
 # -- from one basket to another, as steps ---------------------------------------------------------
 
 def _line_info(line: Any) -> dict[str, str]:
-    return {str(n): str(v) for n in range(1, 6) if (v := getattr(line, f"custom_info{n}", None))}
+    """A line's texts as a flow custom_info table (steps.py: one way to write it)."""
+    return {} if line is None else info_table(CustomTexts.of(custom_texts(line)))
 
 
 def _groups(basket: Basket | None) -> dict[str, tuple[LineItem, list[LineItem]]]:

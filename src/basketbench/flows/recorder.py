@@ -5,7 +5,7 @@ The workbench's `R` key drives it; anything else that performs basket operations
     recorder = FlowRecorder()
     recorder.start("Guest checkout")
     ...
-    basket = await backend.add_item(bid, {"productId": pid, "qty": 1})
+    basket = await backend.add_item(bid, ItemInput(product_id=pid, qty=1))
     recorder.record("add", {"basket": bid, "product": pid, "qty": 1}, basket)
     ...
     try:
@@ -49,9 +49,11 @@ from pydantic import ValidationError
 from ..backends.errors import BackendError
 from ..model.ids import ZERO_GUID
 from ..model.lines import is_child
+from ..model.requests import ItemInput
 from ..wire import Basket
 from .format import PROMO_OPS, STEP_ADAPTER, STEP_BY_OP, Expect, Flow, is_guid, parse_flow
 from .runner import applied_promotions, line_keys, money_of
+from .steps import item_args
 
 _BASKET_KEYS = ("basket", "target", "source")
 
@@ -158,14 +160,8 @@ class FlowRecorder:
         lines = before.line_items or []
         items = []
         for line in sorted(lines, key=lambda ln: is_child(ln.parent_product_id)):  # parents first
-            item: dict[str, Any] = {"product": line.product_id, "qty": line.qty or 1}
-            if is_child(line.parent_product_id):
-                item["parent"] = line.parent_product_id
-            info = {str(n): getattr(line, f"custom_info{n}") for n in range(1, 6)
-                    if getattr(line, f"custom_info{n}", None)}
-            if info:
-                item["custom_info"] = info
-            items.append(item)
+            # The line as the request that adds it again, in flow words (steps.py).
+            items.append(item_args(ItemInput.for_line(line, line.qty or 1, top_texts=True)))
         label = "setup: the basket as it was when recording started"
         if items:
             self._entries.append(_Entry("bulk_add", {"basket": bid, "items": items}, {}, label))

@@ -35,6 +35,15 @@ from ..backends.base import Backend, PromoCheck
 from ..backends.errors import BackendError
 from ..model.ids import ZERO_GUID
 from ..model.lines import is_child, parent_key
+from ..model.requests import (
+    CustomInfo,
+    CustomTexts,
+    DisplayOrder,
+    ItemInput,
+    LineInfo,
+    NominatedDay,
+    StoreChoice,
+)
 from ..wire import Basket, PromoResult
 from .format import PROMO_OPS, Expect, Flow, is_guid, is_symbol
 
@@ -252,11 +261,12 @@ class FlowRun:
         if op == "instructions":
             return await b.set_delivery_instruction(bid, step.text)
         if op == "click_collect":
-            return await b.set_click_collect_store(bid, {"id": await self._store_id(step.store)})
+            return await b.set_click_collect_store(
+                bid, StoreChoice(id=await self._store_id(step.store)))
         if op == "custom_info":
             return await b.set_custom_info(bid, await self._custom_info_body(bid, step))
         if op == "display_order":
-            entries = [{"id": await self._line_product(bid, ref), "displayOrder": n}
+            entries = [DisplayOrder(await self._line_product(bid, ref), n)
                        for n, ref in enumerate(step.order, 1)]
             return await b.set_display_order(bid, entries)
         if op in ("lock", "unlock"):
@@ -300,21 +310,11 @@ class FlowRun:
         return pid
 
     async def _item_body(self, bid: str, product: str, qty: int, parent: str | None,
-                         custom_info: dict | None) -> dict:
-        body: dict[str, Any] = {"qty": qty}
-        if is_guid(product):
-            body["productId"] = product.lower()
-        else:
-            pid = await self._catalogue_id(product)
-            if pid:
-                body["productId"] = pid
-            else:
-                body["stockCode"] = product
-        if parent:
-            body["parentProductId"] = await self._parent_id(bid, parent)
-        for n, text in sorted((custom_info or {}).items()):
-            body[f"customInfo{n}"] = text
-        return body
+                         custom_info: dict | None) -> ItemInput:
+        pid = product.lower() if is_guid(product) else await self._catalogue_id(product)
+        return ItemInput(product_id=pid or None, stock_code=None if pid else product, qty=qty,
+                         parent_product_id=await self._parent_id(bid, parent) if parent
+                         else None, texts=info_texts(custom_info))
 
     async def _parent_id(self, bid: str, parent: str) -> str:
         if is_guid(parent):
@@ -325,22 +325,15 @@ class FlowRun:
                             "it as a product GUID or add the parent line in an earlier step")
         return pid
 
-    async def _custom_info_body(self, bid: str, step: Any) -> dict:
-        body: dict[str, Any] = {f"customInfo{n}": text for n, text in sorted(step.info.items())}
+    async def _custom_info_body(self, bid: str, step: Any) -> CustomInfo:
         lines = []
         for entry in step.lines:
-            line: dict[str, Any] = {"productId": await self._line_product(bid, entry.product),
-                                    "parentProductId": ZERO_GUID}
-            if entry.parent:
-                line["parentProductId"] = await self._parent_id(bid, entry.parent)
-            for n, text in sorted(entry.info.items()):
-                line[f"customInfo{n}"] = text
-            if entry.additional_charge is not None:
-                line["additionalCharge"] = entry.additional_charge
-            lines.append(line)
-        if lines:
-            body["lineInfo"] = lines
-        return body
+            lines.append(LineInfo(
+                product_id=await self._line_product(bid, entry.product),
+                parent_product_id=await self._parent_id(bid, entry.parent) if entry.parent
+                else ZERO_GUID,
+                texts=info_texts(entry.info), additional_charge=entry.additional_charge))
+        return CustomInfo(texts=info_texts(step.info), lines=tuple(lines))
 
     async def _user_id(self, user: str) -> str:
         if is_guid(user):
@@ -467,17 +460,15 @@ def _needs_basket(expect: Expect) -> bool:
         "promotions"))
 
 
-def _nominated_body(day: Any) -> dict:
-    body: dict[str, Any] = {"deliveryDate": day.date}
-    if day.day_text is not None:
-        body["dayText"] = day.day_text
-    if day.day_no is not None:
-        body["dayNo"] = day.day_no
-    if day.carrier is not None:
-        body["carrierCode"] = day.carrier
-    if day.price is not None:
-        body["price"] = {"raw": {"withTax": day.price}}
-    return body
+def _nominated_body(day: Any) -> NominatedDay:
+    return NominatedDay(delivery_date=day.date, day_text=day.day_text, day_no=day.day_no,
+                        carrier_code=day.carrier, price=day.price)
+
+
+def info_texts(info: dict | None) -> CustomTexts:
+    """A flow's custom_info table ({"1": text, ...}) as the five texts."""
+    table = {str(k): v for k, v in (info or {}).items()}
+    return CustomTexts.of([table.get(str(n)) for n in range(1, 6)])
 
 
 def _amount(value: Decimal | None) -> str:

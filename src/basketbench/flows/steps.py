@@ -3,8 +3,9 @@
 versions kept by the engine or the sandbox).
 
 A call is named as the Backend method (`add_item`, `set_qty`, ...) with its arguments by the
-method's parameter names (`item`, `product_id`, `qty`, ...); a basket version records exactly
-that (the engine's public operations use the same names). `flow_step` answers the step in the
+method's parameter names (`item`, `product_id`, `qty`, ...), requests typed as the Backend
+takes them (model/requests.py). A basket version records the same names with the engine's
+JSON bodies: `typed_args` reads those into typed requests first. `flow_step` answers the step in the
 flow vocabulary (`format.py`: add, qty, remove, bulk_add, promo_apply, ship, ...), or raises
 NotRecordable with what the flow format cannot express.
 
@@ -21,8 +22,10 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..backends.base import Backend
+from ..model.lines import is_child
+from ..model.requests import CustomInfo, CustomTexts, DisplayOrder, ItemInput, NominatedDay
 from ..wire import Basket
-from .runner import ZERO_GUID
+from ..wire.inputs import BODY_OF_PARAMETER, request_of
 
 
 class NotRecordable(Exception):
@@ -49,26 +52,36 @@ def named_args(name: str, args: tuple, kwargs: Mapping[str, Any]) -> dict[str, A
     return out
 
 
-def _top(parent: Any) -> bool:
-    return not parent or str(parent).lower() == ZERO_GUID
+def typed_args(args: Mapping[str, Any]) -> dict[str, Any]:
+    """A call's arguments as kept in basket history (JSON bodies) with every body read into
+    the typed request its parameter takes (wire/inputs.py); NotRecordable for one that does
+    not read."""
+    out = dict(args)
+    for key, value in args.items():
+        if key in BODY_OF_PARAMETER:
+            try:
+                out[key] = request_of(key, value)
+            except ValueError as exc:
+                raise NotRecordable(f"its {key} does not read as a request ({exc})") from None
+    return out
 
 
-def info_table(source: Mapping[str, Any], prefix: str = "customInfo") -> dict[str, str]:
-    """customInfo1..5 of a request body as a flow custom_info table (empty values dropped: the
-    endpoints replace custom info, so an absent field is a cleared one)."""
-    return {str(n): str(source[f"{prefix}{n}"]) for n in range(1, 6)
-            if source.get(f"{prefix}{n}") not in (None, "")}
+def info_table(texts: CustomTexts) -> dict[str, str]:
+    """customInfo1..5 as a flow custom_info table (empty values dropped: the endpoints
+    replace custom info, so an absent field is a cleared one)."""
+    return {str(n): str(text) for n, text in enumerate(texts.texts, start=1)
+            if text not in (None, "")}
 
 
-def item_args(item: Mapping[str, Any]) -> dict[str, Any]:
-    """An add-item request body as flow arguments (product, qty, parent, custom_info)."""
-    product = item.get("productId") or item.get("stockCode")
+def item_args(item: ItemInput) -> dict[str, Any]:
+    """An add-item request as flow arguments (product, qty, parent, custom_info)."""
+    product = item.product_id or item.stock_code
     if not product:
         raise NotRecordable("an item with neither productId nor stockCode")
-    args: dict[str, Any] = {"product": str(product), "qty": int(item.get("qty", 1))}
-    if not _top(item.get("parentProductId")):
-        args["parent"] = str(item["parentProductId"])
-    info = info_table(item)
+    args: dict[str, Any] = {"product": str(product), "qty": int(item.qty)}
+    if is_child(item.parent_product_id):
+        args["parent"] = str(item.parent_product_id)
+    info = info_table(item.texts)
     if info:
         args["custom_info"] = info
     return args
@@ -118,11 +131,11 @@ async def flow_step(name: str, args: Mapping[str, Any], ctx: StepContext
     if name == "assign_user":
         return "user", {"basket": bid, "user": str(args["user_id"])}, bid
     if name == "set_click_collect_store":
-        store = args.get("store") or {}
-        if not store.get("id"):
+        store = args.get("store")
+        if store is None or not store.id:
             raise NotRecordable("turning click & collect off has no flow step")
         return "click_collect", {"basket": bid, "store": await ctx.code(
-            "store", str(store["id"]))}, bid
+            "store", str(store.id))}, bid
     if name == "set_custom_info":
         return "custom_info", custom_info_args(bid, args["info"]), bid
     if name == "set_locked":
@@ -134,27 +147,32 @@ async def flow_step(name: str, args: Mapping[str, Any], ctx: StepContext
     raise NotRecordable("the flow format has no step for it")
 
 
-def custom_info_args(bid: str, body: Mapping[str, Any]) -> dict[str, Any]:
-    args: dict[str, Any] = {"basket": bid, "info": info_table(body)}
+def custom_info_args(bid: str, info: CustomInfo) -> dict[str, Any]:
+    if info.note is not None:
+        raise NotRecordable("a gift note object has no flow step")
+    args: dict[str, Any] = {"basket": bid, "info": info_table(info.texts)}
     lines = []
-    for entry in body.get("lineInfo") or []:
-        line: dict[str, Any] = {"product": str(entry["productId"]), "info": info_table(entry)}
-        if not _top(entry.get("parentProductId")):
-            line["parent"] = str(entry["parentProductId"])
-        charge = entry.get("additionalCharge")
-        if charge not in (None, ""):
-            line["additional_charge"] = Decimal(str(charge))
+    for entry in info.lines:
+        if not entry.product_id:
+            raise NotRecordable("a line named only by its line id has no flow step")
+        line: dict[str, Any] = {"product": str(entry.product_id),
+                                "info": info_table(entry.texts)}
+        if is_child(entry.parent_product_id):
+            line["parent"] = str(entry.parent_product_id)
+        if entry.additional_charge is not None:
+            line["additional_charge"] = Decimal(entry.additional_charge)
         lines.append(line)
     if lines:
         args["lines"] = lines
     return args
 
 
-async def _display_order(bid: str, entries: list, ctx: StepContext) -> dict[str, Any]:
+async def _display_order(bid: str, entries: list[DisplayOrder], ctx: StepContext
+                         ) -> dict[str, Any]:
     """The flow writes the resulting order of the top-level lines (1, 2, 3...)."""
     before = ctx.before.line_items or [] if ctx.before is not None else []
-    moved = {str(e.get("id", "")).lower() for e in entries}
-    if any((ln.id or "").lower() in moved and not _top(ln.parent_product_id)
+    moved = {e.line.lower() for e in entries}
+    if any((ln.id or "").lower() in moved and is_child(ln.parent_product_id)
            for ln in before):
         raise NotRecordable("moving a child line has no flow step (only top-level lines "
                             "can be ordered)")
@@ -167,25 +185,23 @@ async def _display_order(bid: str, entries: list, ctx: StepContext) -> dict[str,
 def top_order(basket: Basket | None) -> list[str]:
     """Product ids of a basket's top-level lines in display order."""
     tops = [ln for ln in (basket.line_items or [] if basket else [])
-            if _top(ln.parent_product_id) and ln.product_id]
+            if not is_child(ln.parent_product_id) and ln.product_id]
     tops.sort(key=lambda ln: ln.display_order or 0)
     return [str(ln.product_id) for ln in tops]
 
 
-def nominated_args(body: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"date": str(body.get("deliveryDate", ""))}
-    if body.get("dayText") is not None:
-        out["day_text"] = str(body["dayText"])
-    if body.get("dayNo") is not None:
-        out["day_no"] = int(body["dayNo"])
-    if body.get("carrierCode") is not None:
-        out["carrier"] = str(body["carrierCode"])
-    price = (body.get("price") or {}).get("raw", {}).get("withTax") \
-        if isinstance(body.get("price"), dict) else None
-    if price is not None:
-        out["price"] = Decimal(str(price))
+def nominated_args(day: NominatedDay) -> dict[str, Any]:
+    out: dict[str, Any] = {"date": str(day.delivery_date or "")}
+    if day.day_text is not None:
+        out["day_text"] = str(day.day_text)
+    if day.day_no is not None:
+        out["day_no"] = int(day.day_no)
+    if day.carrier_code is not None:
+        out["carrier"] = str(day.carrier_code)
+    if day.price is not None:
+        out["price"] = Decimal(day.price)
     return out
 
 
 __all__ = ["NotRecordable", "StepContext", "custom_info_args", "flow_step", "info_table",
-           "item_args", "named_args", "nominated_args", "top_order"]
+           "item_args", "named_args", "nominated_args", "top_order", "typed_args"]

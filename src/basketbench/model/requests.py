@@ -9,8 +9,11 @@ the server, `HttpBackend` and the OpenAPI document share). Money is `Decimal`; N
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import Any
+
+from .lines import custom_texts, is_child
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,27 +64,56 @@ class ItemInput:
     gift_wrap_id: str | None = None
     is_gift_wrap_applied: bool | None = None
     is_membership: bool | None = None
+    price_match_req_id: str | None = None
     product_name: str | None = None  # sent by the bulk example; informational
+    formatted: CustomTexts = NO_TEXTS  # customInfo1..5Formatted (bulk lines)
+
+    @classmethod
+    def for_line(cls, line: Any, qty: int, *, top_texts: bool = False) -> ItemInput:
+        """`qty` units more (or fewer) of a basket line (attributes product_id,
+        parent_product_id, custom_info1..5). A child line is named by its parent and all
+        its texts (its line key, model/lines.py), so the units go to that very line;
+        `top_texts`: a top-level line's texts are sent too (re-adding a removed line)."""
+        child = is_child(line.parent_product_id)
+        texts = CustomTexts.of([t or None for t in custom_texts(line)]) \
+            if child or top_texts else NO_TEXTS
+        return cls(product_id=line.product_id, qty=qty,
+                   parent_product_id=line.parent_product_id if child else None, texts=texts)
 
 
 @dataclass(frozen=True, slots=True)
 class LineInfo:
-    """Custom info for one line (endpoint 04 `lineInfo`)."""
+    """Custom info for one line (endpoint 04 `lineInfo`): found by `line_id`, else by product
+    and parent. The endpoint replaces the line's texts and its additional charge."""
 
     product_id: str | None = None
     parent_product_id: str | None = None
     line_id: str | None = None
     texts: CustomTexts = NO_TEXTS
+    formatted: CustomTexts = NO_TEXTS  # customInfo1..5Formatted
     qty: int | None = None
     additional_charge: Decimal | None = None
+    service_type: str | None = None
+    length_mm: Decimal | None = None
+    additional_service_cost: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GiftNote:
+    """The storefront's gift note: it sends the basket's customInfo1 as this object."""
+
+    message: str = ""
+    image_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class CustomInfo:
-    """Endpoint 04: the basket's custom fields, and per-line ones."""
+    """Endpoint 04: the basket's custom fields, and per-line ones. `note`, when set, is sent
+    as customInfo1 (in place of `texts.custom_info1`)."""
 
     texts: CustomTexts = NO_TEXTS
     lines: tuple[LineInfo, ...] = ()
+    note: GiftNote | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +137,7 @@ class DisplayOrder:
 
 @dataclass(frozen=True, slots=True)
 class NominatedDay:
-    """Endpoint 19's optional body: a nominated delivery day and its price."""
+    """Endpoint 19's optional body: a nominated delivery day and its price (with tax)."""
 
     delivery_date: str | None = None
     day_text: str | None = None
@@ -117,50 +149,126 @@ class NominatedDay:
 
 @dataclass(frozen=True, slots=True)
 class PlanItem:
-    product_id: str | None = None
-    basket_line_id: str | None = None
-    stock_code: str | None = None
+    """A line of a delivery plan (endpoints 20 and 21 `items`)."""
+
+    record_id: str | None = None
+    basket_line_id: int | str | None = None
     parent_product_id: str | None = None
+    order_line_record_id: str | None = None
+    stock_code: str | None = None
+    product_id: str | None = None
     qty: int | None = None
+    fulfilment_channel: int | None = None
+    created: str | None = None
+    lead_time: int | None = None
+    lead_time_uom: int | None = None
+    delivery_type: int | None = None
+    inventory_type: int | None = None
+    pool_code: str | None = None
+    line_delivery_center_code: str | None = None
+    line_delivery_center_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryCenterRef:
+    """The delivery centre a plan names."""
+
+    record_id: str | None = None
+    code: str | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class DeliveryPlanInput:
-    """Endpoints 20 (several) and 21 (one)."""
+    """Endpoints 20 (several) and 21 (one); `record_id` picks the plan 21 replaces."""
 
     record_id: str | None = None
-    shipping_method_id: str | None = None
-    shipping_charge: Decimal | None = None
     delivery_type: int | None = None
     fulfilment_channel: int | None = None
     shipping_type: int | None = None
+    shipping_method_id: str | None = None
+    shipping_charge: Decimal | None = None
     pickup_store_id: str | None = None
+    ref_store_id: str | None = None
     pickup_store_code: str | None = None
-    delivery_center_code: str | None = None
+    delivery_center: DeliveryCenterRef | None = None
     lead_time: int | None = None
-    items: tuple[PlanItem, ...] = ()
+    lead_time_uom: int | None = None
+    pool_code: str | None = None
+    items: tuple[PlanItem, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSlot:
+    slot: str | None = None
+    slot_message: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class StoreChoice:
-    """Endpoint 23: the click & collect store, by id or code, and the slot chosen."""
+    """Endpoint 23: the click & collect store, found by `id` or `code`. The storefront sends
+    the whole store object it listed, so every field of it is here; `COLLECT_OFF` turns
+    click & collect off."""
 
     id: str | None = None
     code: str | None = None
+    external_ref_id: str | None = None
     name: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    post_code: str | None = None
+    country_code: str | None = None
+    your_id: str | None = None
+    distance_from_post_code: Decimal | None = None
+    distance_unit: str | None = None
+    shipping_plan_id: str | None = None
+    type: str | None = None
+    lead_time_unit: str | None = None
+    lead_time_min: int | None = None
+    lead_time_max: int | None = None
+    delivery_option: str | None = None
+    shipping_address_id: str | None = None
+    opening_hours: str | None = None
+    slots: tuple[StoreSlot, ...] | None = None
+    why_delay_msg1: str | None = None
+    why_delay_msg2: str | None = None
+    why_delay_msg3: str | None = None
     selected_slot: str | None = None
+    phone_no: str | None = None
+    timeslot_actual: str | None = None
+    latitude: str | None = None
+    longitude: str | None = None
+    image: str | None = None
+    country: str | None = None
+    hdn_code: str | None = None
+    enable_click_collect: bool | None = None
+
+    @property
+    def only_named(self) -> bool:
+        """Only `id` and/or `code` given: a bare choice, not a whole store object."""
+        return all(getattr(self, f.name) is None for f in fields(self)
+                   if f.name not in ("id", "code"))
+
+
+COLLECT_OFF = StoreChoice(enable_click_collect=False)
 
 
 __all__ = [
+    "COLLECT_OFF",
     "NO_TEXTS",
     "CustomInfo",
     "CustomTexts",
+    "DeliveryCenterRef",
     "DeliveryPlanInput",
     "DisplayOrder",
+    "GiftNote",
     "ItemInput",
     "LineInfo",
     "NominatedDay",
     "PlanItem",
     "StoreChoice",
+    "StoreSlot",
     "SubscriptionSettings",
 ]

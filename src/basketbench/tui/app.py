@@ -38,7 +38,16 @@ from .. import jsonio
 from ..backends import Backend, BackendError, BasketPage
 from ..backends.precondition import expecting_version
 from ..model.ids import ZERO_GUID
-from ..model.lines import is_child, parent_key
+from ..model.lines import custom_texts, is_child, parent_key
+from ..model.requests import (
+    COLLECT_OFF,
+    CustomInfo,
+    CustomTexts,
+    DisplayOrder,
+    ItemInput,
+    LineInfo,
+    StoreChoice,
+)
 from ..model.summary import summary_of
 from ..redact import redact_text
 from . import actions, diff
@@ -87,7 +96,7 @@ from .screens import (
 )
 from .screens.add_item import GUID
 from .screens.promo import promo_ok
-from .seen import Seen, line_body, seen_of
+from .seen import Seen, seen_of
 from .themes import ThemePersistence, choose_theme, register_themes
 from .too_small import TooSmall, too_small
 
@@ -1033,34 +1042,33 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
     def action_custom_info(self) -> None:
         basket = self.basket
         assert basket is not None
-        basket_values = {f"customInfo{n}": getattr(basket, f"custom_info{n}") or ""
-                         for n in range(1, 6)}
+        basket_values = CustomTexts.of([text or "" for text in custom_texts(basket)])
         line = self.lines_pane.selected() if self.focused is self.lines_pane.table else None
         seen = self.seen(line)
         if line is None:
-            def saved(values: dict | None) -> None:
+            def saved(values: CustomTexts | None) -> None:
                 if values is not None:
+                    info = CustomInfo(texts=values)
                     self.mutate("basket custom info",
-                                lambda b, bid: b.set_custom_info(bid, dict(values)), seen)
+                                lambda b, bid: b.set_custom_info(bid, info), seen)
 
             self.push_screen(CustomInfoScreen("Custom info of the basket", basket_values),
                              saved)
             return
-        line_values = {f"customInfo{n}": getattr(line, f"custom_info{n}") or ""
-                       for n in range(1, 6)}
+        line_values = CustomTexts.of(custom_texts(line))
 
-        def saved_line(values: dict | None) -> None:
+        def saved_line(values: CustomTexts | None) -> None:
             if values is None:
                 return
-            entry = {"lineId": line.id, "productId": line.product_id,
-                     "parentProductId": line.parent_product_id or ZERO_GUID, **values}
-            charge = raw(line.additional_charge)
-            if charge:  # the endpoint replaces the line's additional charge: keep it
-                entry["additionalCharge"] = charge
+            # The endpoint replaces the line's additional charge: keep it.
+            charge = raw(line.additional_charge) or None
+            entry = LineInfo(line_id=line.id, product_id=line.product_id,
+                             parent_product_id=line.parent_product_id or ZERO_GUID,
+                             texts=values, additional_charge=charge)
             # ...and replaces the basket's own custom info: send it unchanged.
-            body = {**basket_values, "lineInfo": [entry]}
+            info = CustomInfo(texts=basket_values, lines=(entry,))
             self.mutate(f"custom info {line.stock_code}",
-                        lambda b, bid: b.set_custom_info(bid, body), seen)
+                        lambda b, bid: b.set_custom_info(bid, info), seen)
 
         self.push_screen(CustomInfoScreen(f"Custom info of line {line.stock_code} "
                                           f"({line.name})", line_values), saved_line)
@@ -1125,7 +1133,7 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
     def _send_delta(self, seen: Seen, delta: int) -> None:
         line = seen.line
         assert line is not None  # a quantity change is bound to the line it was pressed on
-        body = line_body(line, delta)
+        body = ItemInput.for_line(line, delta)
         self.mutate(f"qty {delta:+d} {line.stock_code}", lambda b, bid: b.add_item(bid, body),
                     seen)
 
@@ -1151,7 +1159,7 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
             if not is_child(line.parent_product_id):
                 call = lambda b, bid: b.set_qty(bid, line.product_id, qty)  # noqa: E731
             else:  # child lines have no absolute endpoint: send the difference
-                body = line_body(line, qty - current)
+                body = ItemInput.for_line(line, qty - current)
                 call = lambda b, bid: b.add_item(bid, body)  # noqa: E731
             self.mutate(f"qty {current} -> {qty} {line.stock_code}", call, seen)
 
@@ -1171,7 +1179,7 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
             call = lambda b, bid: b.remove_item(bid, line.product_id)  # noqa: E731
             children = self._children_of(line)
         else:
-            body = line_body(line, -(line.qty or 0))
+            body = ItemInput.for_line(line, -(line.qty or 0))
             call = lambda b, bid: b.add_item(bid, body)  # noqa: E731
             children = []
         what = f"Remove {line.stock_code} ({line.name}, qty {line.qty}) from basket " \
@@ -1193,9 +1201,9 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
         def chosen(answer: dict | None) -> None:
             if not answer:
                 return
-            label = answer.pop("label", "item")
-            self.mutate(f"add {answer['qty']} {label}", lambda b, bid: b.add_item(bid, answer),
-                        seen)
+            item: ItemInput = answer["item"]
+            self.mutate(f"add {item.qty} {answer['label']}",
+                        lambda b, bid: b.add_item(bid, item), seen)
 
         self.push_screen(AddItemScreen(self.backend, currency), chosen)
 
@@ -1233,10 +1241,9 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
         other = siblings[index + step]
         mine, theirs = line.display_order or 0, other.display_order or 0
         if mine == theirs:  # equal orders: push this line just past the other
-            entries = [{"id": line.id, "displayOrder": max(0, theirs + step)}]
+            entries = [DisplayOrder(line.id or "", max(0, theirs + step))]
         else:
-            entries = [{"id": line.id, "displayOrder": theirs},
-                       {"id": other.id, "displayOrder": mine}]
+            entries = [DisplayOrder(line.id or "", theirs), DisplayOrder(other.id or "", mine)]
         self.mutate(f"move {line.stock_code} {'up' if step < 0 else 'down'}",
                     lambda b, bid: b.set_display_order(bid, entries), self.seen(line))
 
@@ -1320,11 +1327,11 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
         def chosen(picked: Picked | None) -> None:
             if picked is None:
                 return
-            body: dict[str, object]
+            body: StoreChoice
             if picked.value == "__off__":
-                body, label = {"enableClickCollect": False}, "click & collect off"
+                body, label = COLLECT_OFF, "click & collect off"
             else:
-                body = {"id": str(picked.value)}
+                body = StoreChoice(id=str(picked.value))
                 label = f"click & collect {picked.value if picked.typed else 'store set'}"
             self.mutate(label, lambda b, bid: b.set_click_collect_store(bid, body), seen)
 

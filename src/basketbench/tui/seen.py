@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..model.lines import custom_texts, is_child
-
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
     from ..wire import Basket, LineItem
 
@@ -28,16 +26,3 @@ def seen_of(basket: Basket, line: LineItem | None = None) -> Seen:
     # A basket not saved yet has no version to hold the change to.
     version = None if basket.is_new else basket.version
     return Seen((basket.id or "").lower(), version, line)
-
-
-def line_body(line: LineItem, qty: int) -> dict:
-    """An add-item body that changes `line` by `qty` units. A child line is named by its
-    parent and all its texts too (model/lines.py: the line key), so the same engraving gets
-    the units, not a new line or another engraving that shares its first text."""
-    body: dict = {"productId": line.product_id, "qty": qty}
-    if is_child(line.parent_product_id):
-        body["parentProductId"] = line.parent_product_id
-        for n, text in enumerate(custom_texts(line), start=1):
-            if text:
-                body[f"customInfo{n}"] = text
-    return body

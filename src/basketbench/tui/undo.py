@@ -27,13 +27,14 @@ after it (elsewhere, or before a refresh), and the history view (`h`) is the too
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..backends import Backend
 from ..flows.steps import named_args
 from ..model.ids import is_none_id
-from ..model.lines import custom_texts, is_child, parent_key
+from ..model.lines import is_child, parent_key
+from ..model.requests import DisplayOrder, ItemInput
 from ..wire import Basket, LineItem
 from .format import short_id
 from .recording import MUTATIONS
@@ -214,14 +215,9 @@ def _top_line(basket: Basket | None, product: Any) -> LineItem | None:
     return None
 
 
-def _item(line: LineItem) -> dict[str, Any]:
-    body: dict[str, Any] = {"productId": line.product_id, "qty": line.qty or 1}
-    if is_child(line.parent_product_id):
-        body["parentProductId"] = line.parent_product_id
-    for n, text in enumerate(custom_texts(line), start=1):
-        if text:
-            body[f"customInfo{n}"] = text
-    return body
+def _item(line: LineItem) -> ItemInput:
+    """A removed line again, with its texts (a top-level line's too)."""
+    return ItemInput.for_line(line, line.qty or 1, top_texts=True)
 
 
 def inverse(change: Change) -> tuple[str, Call]:
@@ -229,9 +225,9 @@ def inverse(change: Change) -> tuple[str, Call]:
     name, args, before = change.name, change.args, change.before
     what = change.label
     if name == "add_item":
-        item = dict(args["item"])
-        item["qty"] = -int(item.get("qty", 1))  # an add is a delta: the same units out
-        return f"{-item['qty']} unit(s) taken out again", _send("add_item", {"item": item})
+        item: ItemInput = args["item"]
+        out = replace(item, qty=-item.qty)  # an add is a delta: the same units out
+        return f"{item.qty} unit(s) taken out again", _send("add_item", {"item": out})
     if name == "set_qty":
         line = _top_line(before, args["product_id"])
         if line is None or not line.qty:
@@ -272,7 +268,7 @@ def inverse(change: Change) -> tuple[str, Call]:
         return ("unlocked" if args["locked"] else "locked"), _send(
             "set_locked", {"locked": not args["locked"]})
     if name == "set_display_order":
-        entries = [{"id": ln.id, "displayOrder": ln.display_order}
+        entries = [DisplayOrder(ln.id or "", ln.display_order or 0)
                    for ln in (before.line_items or [] if before is not None else [])]
         if not entries:
             raise CannotUndo(f"{what}: the order before it is not known")

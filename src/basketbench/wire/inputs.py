@@ -7,16 +7,18 @@ reports missing values as its own validation errors. Form bodies (05, 22) arrive
 
 from __future__ import annotations
 
+from dataclasses import fields
 from functools import cache
-from typing import Annotated, Any, ClassVar, get_args
+from typing import Annotated, Any, ClassVar, Self, get_args
 
-from pydantic import BaseModel, WithJsonSchema
+from pydantic import BaseModel, ValidationError, WithJsonSchema
 
+from basketbench.model import requests as typed
 from basketbench.model.line_input import first_set
 from basketbench.wire.base import WireModel
 from basketbench.wire.delivery import DeliveryCenterRef
 from basketbench.wire.line import SubscriptionUserSettings
-from basketbench.wire.price import Price
+from basketbench.wire.price import Price, RawAmounts
 from basketbench.wire.types import DateText, Guid, IntOrStr, Money, WireDecimal
 
 
@@ -72,9 +74,94 @@ ProductRef = Annotated[str, WithJsonSchema({"anyOf": [
 
 class RequestModel(WireModel):
     """Writes back only the fields that were given, so a body forwarded to a live API carries
-    no nulls the caller never sent."""
+    no nulls the caller never sent.
+
+    `from_request` makes the body of a typed request (model/requests.py), `to_request` reads
+    one back: `HttpBackend` writes every request through these, and the CLI and the history
+    exporter read JSON bodies into typed requests with them."""
 
     omit_unset: ClassVar[bool] = True
+    # The typed request this body carries; fields named alike map to each other.
+    request_type: ClassVar[Any] = None
+    # typed field -> this model's field, where their names differ
+    renamed: ClassVar[dict[str, str]] = {}
+    # typed fields written by `special_out` and read by `special_in` instead
+    special: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def from_request(cls, request: Any) -> Self:
+        return cls.model_validate(_field_values(request, cls))
+
+    @classmethod
+    def from_requests(cls, requests: Any) -> list[Self]:
+        return [cls.from_request(r) for r in requests]
+
+    def to_request(self) -> Any:
+        assert self.request_type is not None, f"{type(self).__name__} carries no request"
+        return self.request_type(**_request_values(self, self.request_type))
+
+
+def _field_values(request: Any, model: type[BaseModel]) -> dict[str, Any]:
+    """A typed request as `model`'s field values (by field name, None left out); texts
+    become custom_info1..5 (and `formatted` custom_info1..5_formatted). A value the model
+    has no field for is a bug, not something to drop silently."""
+    renamed = getattr(model, "renamed", {})
+    special: frozenset[str] = getattr(model, "special", frozenset())
+    out: dict[str, Any] = {}
+    for f in fields(request):
+        value = getattr(request, f.name)
+        if value is None or f.name in special or (value == () and f.default == ()):
+            continue  # not given (an empty tuple that is the default: none given)
+        if isinstance(value, typed.CustomTexts):
+            suffix = "_formatted" if f.name == "formatted" else ""
+            out.update({f"custom_info{n}{suffix}": text for n, text in
+                        enumerate(value.texts, start=1) if text is not None})
+            continue
+        name = renamed.get(f.name, f.name)
+        if name not in model.model_fields:
+            raise ValueError(f"{model.__name__} has no field for {type(request).__name__}."
+                             f"{f.name}")
+        nested = _nested_model(model.model_fields[name].annotation)
+        if isinstance(value, tuple):
+            out[name] = [_field_values(v, nested) if nested else v for v in value]
+        elif nested is not None and not isinstance(value, (str, int, bool)):
+            out[name] = _field_values(value, nested)
+        else:
+            out[name] = value
+    for key, value in getattr(model, "special_out", lambda r: {})(request).items():
+        out[key] = value
+    return out
+
+
+def _typed_value(value: Any) -> Any:
+    """A nested body as its typed request; a plain value as it is."""
+    to_request = getattr(value, "to_request", None) if isinstance(value, BaseModel) else None
+    return to_request() if to_request is not None else value
+
+
+def _request_values(body: BaseModel, request_type: type) -> dict[str, Any]:
+    """The inverse of `_field_values`: this body's given values as the typed request's."""
+    renamed = getattr(body, "renamed", {})
+    special: frozenset[str] = getattr(body, "special", frozenset())
+    out: dict[str, Any] = {}
+    for f in fields(request_type):
+        name = renamed.get(f.name, f.name)
+        if f.name in special:
+            continue
+        if f.name in ("texts", "formatted"):
+            suffix = "_formatted" if f.name == "formatted" else ""
+            texts = [getattr(body, f"custom_info{n}{suffix}", None) for n in range(1, 6)]
+            if any(t is not None for t in texts):
+                out[f.name] = typed.CustomTexts.of([t if isinstance(t, str) else None
+                                                    for t in texts])
+            continue
+        value = getattr(body, name, None)
+        if isinstance(value, list):
+            out[f.name] = tuple(_typed_value(v) for v in value)
+        elif value is not None:
+            out[f.name] = _typed_value(value)
+    out.update(getattr(body, "special_in", lambda: {})())
+    return out
 
 
 class AddItemRequest(RequestModel):
@@ -109,6 +196,8 @@ class AddItemRequest(RequestModel):
     subscription_json: str | None = None
     authorization_amount: Money | None = None
 
+    request_type: ClassVar[Any] = typed.ItemInput
+
     @property
     def effective_item_type(self) -> int | None:
         return first_set(self.item_type, self.line_item_type)
@@ -116,6 +205,16 @@ class AddItemRequest(RequestModel):
     @property
     def effective_user_pricing_type(self) -> int | None:
         return first_set(self.user_pricing_type, self.user_subscription_pricing)
+
+    def special_in(self) -> dict[str, Any]:
+        return _effective_types(self)
+
+
+def _effective_types(body: AddItemRequest | BulkLine) -> dict[str, Any]:
+    """Of the two names of each renamed field, the value that counts (model/line_input.py)."""
+    values = {"item_type": body.effective_item_type,
+              "user_pricing_type": body.effective_user_pricing_type}
+    return {k: v for k, v in values.items() if v is not None}
 
 
 class BulkLine(RequestModel):
@@ -148,6 +247,8 @@ class BulkLine(RequestModel):
     additional_charge: Money | None = None
     user_pricing_type: int | None = None
 
+    request_type: ClassVar[Any] = typed.ItemInput
+
     @property
     def effective_item_type(self) -> int | None:
         return first_set(self.item_type, self.line_item_type)
@@ -156,12 +257,18 @@ class BulkLine(RequestModel):
     def effective_user_pricing_type(self) -> int | None:
         return first_set(self.user_pricing_type, self.user_subscription_pricing)
 
+    def special_in(self) -> dict[str, Any]:
+        return _effective_types(self)
+
 
 class DisplayOrderEntry(RequestModel):
     """Endpoint 13 element: `id` is a line id or a product id."""
 
     id: str | None = None
     display_order: int | None = None
+
+    request_type: ClassVar[Any] = typed.DisplayOrder
+    renamed: ClassVar[dict[str, str]] = {"line": "id"}
 
 
 class LineInfo(RequestModel):
@@ -184,23 +291,68 @@ class LineInfo(RequestModel):
     length_mm: WireDecimal | None = None
     additional_service_cost: Money | None = None
 
+    request_type: ClassVar[Any] = typed.LineInfo
+
+
+class GiftNote(RequestModel):
+    """The storefront's gift note, sent as the basket's customInfo1 object."""
+
+    message: str | None = None
+    image_url: str | None = None
+
+    request_type: ClassVar[Any] = typed.GiftNote
+
 
 class CustomInfoRequest(RequestModel):
-    """Endpoint 04 `info`."""
+    """Endpoint 04 `info`. The storefront sends customInfo1 as its gift note object."""
 
     basket_id: str | None = None
-    custom_info1: str | None = None
+    custom_info1: str | GiftNote | None = None
     custom_info2: str | None = None
     custom_info3: str | None = None
     custom_info4: str | None = None
     custom_info5: str | None = None
     line_info: list[LineInfo] | None = None
 
+    request_type: ClassVar[Any] = typed.CustomInfo
+    renamed: ClassVar[dict[str, str]] = {"lines": "line_info"}
+    special: ClassVar[frozenset[str]] = frozenset({"note"})
+
+    @staticmethod
+    def special_out(request: typed.CustomInfo) -> dict[str, Any]:
+        if request.note is None:
+            return {}
+        return {"custom_info1": {"message": request.note.message,
+                                 "image_url": request.note.image_url}}
+
+    def special_in(self) -> dict[str, Any]:
+        note = self.custom_info1
+        return {"note": note.to_request()} if isinstance(note, GiftNote) else {}
+
 
 class SubscriptionSettings(SubscriptionUserSettings):
     """Endpoint 05 `userSetting`: the same fields as a line's subscriptionUserSettings."""
 
     omit_unset: ClassVar[bool] = True
+
+    @classmethod
+    def from_request(cls, request: typed.SubscriptionSettings) -> SubscriptionSettings:
+        return cls.model_validate(_field_values(request, cls))
+
+    def to_request(self) -> typed.SubscriptionSettings:
+        return typed.SubscriptionSettings(**_request_values(self, typed.SubscriptionSettings))
+
+
+class NominatedRawPrice(RawAmounts):
+    omit_unset: ClassVar[bool] = True
+
+
+class NominatedPrice(Price):
+    """The nominated day's price, documented as a whole Price; only `raw.withTax` is read,
+    and a request written from a typed one carries only that."""
+
+    omit_unset: ClassVar[bool] = True
+    raw: NominatedRawPrice | None = None
 
 
 class NominatedDelivery(RequestModel):
@@ -209,9 +361,20 @@ class NominatedDelivery(RequestModel):
     day_text: str | None = None
     day_no: int | None = None
     cut_off_time: int | None = None
-    price: Price | None = None
+    price: NominatedPrice | None = None
     carrier_code: str | None = None
     delivery_date: DateText | None = None
+
+    request_type: ClassVar[Any] = typed.NominatedDay
+    special: ClassVar[frozenset[str]] = frozenset({"price"})
+
+    @staticmethod
+    def special_out(request: typed.NominatedDay) -> dict[str, Any]:
+        return {} if request.price is None else {"price": {"raw": {"with_tax": request.price}}}
+
+    def special_in(self) -> dict[str, Any]:
+        raw = self.price.raw if self.price is not None else None
+        return {} if raw is None or raw.with_tax is None else {"price": raw.with_tax}
 
 
 class DeliveryPlanItemInput(RequestModel):
@@ -232,6 +395,17 @@ class DeliveryPlanItemInput(RequestModel):
     line_delivery_center_code: str | None = None
     line_delivery_center_id: Guid | None = None
 
+    request_type: ClassVar[Any] = typed.PlanItem
+
+
+class DeliveryCenterInput(DeliveryCenterRef):
+    """The delivery centre a plan names, written with only the fields given."""
+
+    omit_unset: ClassVar[bool] = True
+
+    def to_request(self) -> typed.DeliveryCenterRef:
+        return typed.DeliveryCenterRef(**_request_values(self, typed.DeliveryCenterRef))
+
 
 class DeliveryPlanInput(RequestModel):
     """Endpoint 20 (array of these) and 21 (one). `shippingCharge` becomes the plan's `cost`."""
@@ -245,11 +419,13 @@ class DeliveryPlanInput(RequestModel):
     pickup_store_id: Guid | None = None
     ref_store_id: str | None = None
     pickup_store_code: str | None = None
-    delivery_center: DeliveryCenterRef | None = None
+    delivery_center: DeliveryCenterInput | None = None
     lead_time: int | None = None
     lead_time_uom: int | None = None
     pool_code: str | None = None
     items: list[DeliveryPlanItemInput] | None = None
+
+    request_type: ClassVar[Any] = typed.DeliveryPlanInput
 
 
 class DeliveryInstruction(RequestModel):
@@ -261,6 +437,8 @@ class DeliveryInstruction(RequestModel):
 class StoreSlot(RequestModel):
     slot: str | None = None
     slot_message: str | None = None
+
+    request_type: ClassVar[Any] = typed.StoreSlot
 
 
 class ClickCollectStore(RequestModel):
@@ -300,3 +478,42 @@ class ClickCollectStore(RequestModel):
     country: str | None = None
     hdn_code: str | None = None
     enable_click_collect: bool | None = None
+    country_code: str | None = None  # the sandbox's store listing has it
+
+    request_type: ClassVar[Any] = typed.StoreChoice
+
+
+# The body model of each Backend parameter that carries a request (`many`: an array of them).
+BODY_OF_PARAMETER: dict[str, tuple[type[RequestModel] | type[SubscriptionSettings], bool]] = {
+    "item": (AddItemRequest, False), "items": (BulkLine, True),
+    "info": (CustomInfoRequest, False), "settings": (SubscriptionSettings, False),
+    "entries": (DisplayOrderEntry, True), "nominated": (NominatedDelivery, False),
+    "plans": (DeliveryPlanInput, True), "plan": (DeliveryPlanInput, False),
+    "store": (ClickCollectStore, False),
+}
+
+
+def request_of(parameter: str, value: Any) -> Any:
+    """A JSON body (keys bound as the server binds them) as the typed request that the
+    Backend parameter `parameter` takes: the one way a body given by a person (the CLI) or
+    kept in basket history (flow export) becomes a typed request. Raises ValueError naming
+    the first value the model cannot read ("[1].qty: ..."); None stays None."""
+    model, many = BODY_OF_PARAMETER[parameter]
+    if value is None:
+        return None
+    bound = bind_keys(value, model)
+    if not many:
+        return _read(model, bound, "")
+    if not isinstance(bound, list):
+        raise ValueError(f"{parameter}: must be a JSON array")
+    return [_read(model, v, f"[{i}].") for i, v in enumerate(bound)]
+
+
+def _read(model: Any, value: Any, where: str) -> Any:
+    try:
+        return model.model_validate(value).to_request()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        path = where + ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"{path.rstrip('.') or 'body'}: {first['msg']} "
+                         f"(got {first.get('input')!r})") from None

@@ -4,6 +4,7 @@ type a product id or stock code; and the personalisation child line of a selecte
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...backends import Backend, BackendError
+from ...model.requests import CustomTexts, ItemInput
 from ..format import amount, extra, literal, price
 from .base import Dialog
 
@@ -49,10 +51,18 @@ def product_label(p: Product, currency: str | None = None) -> str:
     return "  ".join(parts)
 
 
-def typed_product(text: str) -> dict:
-    """What a typed value names: a GUID is a productId, anything else a stockCode."""
+def typed_product(text: str, qty: int = 1) -> ItemInput:
+    """What a typed value names: a GUID is a product id, anything else a stock code."""
     text = text.strip()
-    return {"productId": text} if GUID.match(text) else {"stockCode": text}
+    return ItemInput(product_id=text, qty=qty) if GUID.match(text) \
+        else ItemInput(stock_code=text, qty=qty)
+
+
+def chosen_product(p: Product, qty: int = 1) -> ItemInput:
+    """A catalogue product: by its product id, else by its stock code."""
+    pid = product_id(p)
+    return ItemInput(product_id=pid, qty=qty) if pid \
+        else ItemInput(stock_code=p.stock_code, qty=qty)
 
 
 def parse_qty(text: str) -> int | None:
@@ -61,7 +71,7 @@ def parse_qty(text: str) -> int | None:
 
 
 class AddItemScreen(Dialog[dict]):
-    """Answers {"productId" | "stockCode": ..., "qty": n, "label": "..."}."""
+    """Answers {"item": ItemInput (product id or stock code, qty), "label": "..."}."""
 
     def __init__(self, backend: Backend, currency: str | None = None) -> None:
         super().__init__()
@@ -161,7 +171,7 @@ class AddItemScreen(Dialog[dict]):
                 text and GUID.match(text)):
             self.choose(self.results[options.highlighted])
         elif text:
-            self.finish({**typed_product(text), "label": text})
+            self.finish(typed_product(text), text)
         else:
             self.say("type a name, stock code or product id", kind="error")
 
@@ -171,11 +181,10 @@ class AddItemScreen(Dialog[dict]):
         self.choose(self.results[event.option_index])
 
     def choose(self, p: Product) -> None:
-        pid = product_id(p)
-        body = {"productId": pid} if pid else {"stockCode": p.stock_code}
-        self.finish({**body, "label": p.stock_code or p.name or pid})
+        self.finish(chosen_product(p), p.stock_code or p.name or product_id(p) or "item")
 
-    def finish(self, body: dict) -> None:
+    def finish(self, item: ItemInput, label: str) -> None:
+        """Answers {"item": ItemInput, "label": what to call it}."""
         typed = self.query_one("#qty", Input).value
         qty = parse_qty(typed)
         if qty is None:
@@ -183,7 +192,7 @@ class AddItemScreen(Dialog[dict]):
                      kind="error")
             self.query_one("#qty", Input).focus()
             return
-        self.dismiss({**body, "qty": qty})
+        self.dismiss({"item": replace(item, qty=qty), "label": label})
 
 
 class ChildLineScreen(Dialog[dict]):
@@ -285,16 +294,14 @@ class ChildLineScreen(Dialog[dict]):
             return
         chosen = self.chosen()
         if chosen is not None:
-            pid = product_id(chosen)
-            body = {"productId": pid} if pid else {"stockCode": chosen.stock_code}
+            item = chosen_product(chosen, qty)
             label = chosen.stock_code or chosen.name
         elif ":" in text:
             code, text = (part.strip() for part in text.split(":", 1))
-            body, label = typed_product(code), code
+            item, label = typed_product(code, qty), code
         else:
             self.say("choose a product (or type 'CODE: text')", kind="error")
             return
-        element = {**body, "qty": qty, "parentProductId": self.parent_line.product_id}
-        if text.strip():
-            element["customInfo1"] = text.strip()
+        element = replace(item, parent_product_id=self.parent_line.product_id,
+                          texts=CustomTexts(text.strip() or None))
         self.dismiss({"item": element, "label": label})

@@ -7,28 +7,28 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
+from ...model.requests import CustomTexts
 from ..format import literal
 from .base import Dialog
 
-FIELDS = tuple(f"customInfo{n}" for n in range(1, 6))
 MAX_LENGTH = 2000
 
 
-class CustomInfoScreen(Dialog[dict]):
-    """Answers {"customInfo1": ..., ..., "customInfo5": ...} (empty strings for blanks)."""
+class CustomInfoScreen(Dialog[CustomTexts]):
+    """Answers the five texts (empty strings for blanks: the endpoint replaces them all)."""
 
-    def __init__(self, title: str, values: dict[str, str | None]) -> None:
+    def __init__(self, title: str, values: CustomTexts) -> None:
         super().__init__()
         self.title_text = title
-        self.values = {k: values.get(k) or "" for k in FIELDS}
+        self.values = [text or "" for text in values.texts]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
             yield self.title_line(self.title_text)
-            for n, key in enumerate(FIELDS, 1):
+            for n, value in enumerate(self.values, 1):
                 with Horizontal(classes="dialog-row"):
                     yield Static(literal(f"Info {n}:"), markup=False, classes="dialog-label")
-                    yield Input(self.values[key], id=f"info{n}", max_length=MAX_LENGTH)
+                    yield Input(value, id=f"info{n}", max_length=MAX_LENGTH)
             yield self.message_line()
             yield self.hint_line("tab: next field · enter: save all · esc: cancel")
 
@@ -37,5 +37,5 @@ class CustomInfoScreen(Dialog[dict]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss({key: self.query_one(f"#info{n}", Input).value
-                      for n, key in enumerate(FIELDS, 1)})
+        self.dismiss(CustomTexts.of([self.query_one(f"#info{n}", Input).value
+                                     for n in range(1, 6)]))

@@ -13,6 +13,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...backends import Backend, BackendError
+from ...model.requests import NominatedDay
 from ..format import amount, day, literal, price
 from ..panes.delivery import country_of
 from .base import Dialog
@@ -54,18 +55,19 @@ def methods_of_listing(rows: list[dict], currency: str | None) -> list[MethodRow
     return out
 
 
-def nominated_body(value: str) -> dict:
-    """The nominatedDelivery body for a YYYY-MM-DD day; ValueError names a bad value."""
+def nominated_body(value: str) -> NominatedDay:
+    """The nominated delivery of a YYYY-MM-DD day; ValueError names a bad value."""
     try:
         chosen = date.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f"the day must be YYYY-MM-DD (got {value.strip()!r})") from None
-    return {"deliveryDate": f"{chosen.isoformat()}T00:00:00.000Z",
-            "dayText": chosen.strftime("%A"), "dayNo": chosen.isoweekday()}
+    return NominatedDay(delivery_date=f"{chosen.isoformat()}T00:00:00.000Z",
+                        day_text=chosen.strftime("%A"), day_no=chosen.isoweekday())
 
 
 class ShippingScreen(Dialog[dict]):
-    """Answers {"method": id, "country": XX, "nominated": dict | None, "label": name}."""
+    """Answers {"method": id, "country": XX, "nominated": NominatedDay | None,
+    "label": name}."""
 
     def __init__(self, backend: Backend, basket: Basket) -> None:
         super().__init__()
