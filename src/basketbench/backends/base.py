@@ -1,24 +1,25 @@
 """The Backend protocol: the one seam the workbench, the CLI and flows talk through.
 
 Operations mirror the 23 BetterCommerce basket operations (plus listings where a backend
-offers them). Bodies are wire-shaped dicts (camelCase keys, as in api.md); results are
-`wire` models. Every failure is a `BackendError`.
+offers them). Bodies are wire-shaped dicts (camelCase keys, as in api.md); results are the
+domain objects of `model/` (plain Python: the workbench never imports pydantic). Every
+failure is a `BackendError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
+from ..model.basket import Basket
+from ..model.product import Product
+from ..model.results import BasketShort, PromoResult, RecordResult
 from ..model.summary import BasketSummary
 from .request_log import RequestLog
 
 __all__ = ["MUTATIONS", "Backend", "BasketChange", "BasketPage", "BasketSummary",
            "Capabilities", "PromoCheck"]
-
-if TYPE_CHECKING:  # annotations only: the workbench paints before pydantic is imported
-    from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 
 
 @dataclass(frozen=True)

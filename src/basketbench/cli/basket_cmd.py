@@ -118,9 +118,9 @@ def run_with(make: Callable[[], Any], action: Callable[[Any], Awaitable[Any]]) -
 
 def print_json(value: Any) -> None:
     from .. import jsonio
-    from ..wire import dump_wire
+    from ..wirejson.to_wire import to_wire
 
-    click.echo(jsonio.dumps(dump_wire(value), indent=2))
+    click.echo(jsonio.dumps(to_wire(value), indent=2))
 
 
 # -- human-readable rendering -------------------------------------------------------------------
@@ -131,9 +131,9 @@ def _money(price: Any) -> str:
     if not price:
         return "-"
     if not isinstance(price, dict):
-        from ..wire import dump_wire
+        from ..wirejson.to_wire import to_wire
 
-        price = dump_wire(price)
+        price = to_wire(price)
     formatted, raw = price.get("formatted") or {}, price.get("raw") or {}
     if formatted.get("withTax"):
         return formatted["withTax"]
@@ -157,9 +157,9 @@ def render_basket(basket: Any) -> str:
     if isinstance(basket, dict):
         b = basket
     else:
-        from ..wire import dump_wire
+        from ..wirejson.to_wire import to_wire
 
-        b = dump_wire(basket)
+        b = to_wire(basket)
     flags = [f for f, on in (("locked", b.get("isLocked")), ("quote", b.get("isQuote")),
                              ("new, not saved", b.get("isNew"))) if on]
     head = f"Basket {b.get('id')}" + (f"  [{', '.join(flags)}]" if flags else "")

@@ -33,9 +33,10 @@ from typing import Any
 from ..actor import acting_as
 from ..backends.base import Backend, PromoCheck
 from ..backends.errors import BackendError
+from ..model.basket import Basket
 from ..model.ids import ZERO_GUID
 from ..model.lines import is_child, parent_key
-from ..wire import Basket, PromoResult
+from ..model.results import PromoResult
 from .format import PROMO_OPS, Expect, Flow, is_guid, is_symbol
 
 PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
@@ -274,7 +275,7 @@ class FlowRun:
             return None
         for product in await self.backend.search_products(code.strip(), limit=50):
             if (product.stock_code or "").upper() == key:
-                pid = product.record_id or (product.model_extra or {}).get("productId")
+                pid = product.product_id
                 if pid:
                     self._products[key] = str(pid).lower()
                     return self._products[key]
@@ -409,9 +410,9 @@ def check_basket(expect: Expect, basket: Basket, checks: list[Check]) -> None:
 
 def money_of(basket: Basket, name: str) -> Decimal | None:
     price = getattr(basket, name, None)
-    if price is None or price.raw is None:
+    if price is None:
         return None
-    return price.raw.with_tax
+    return price.with_tax
 
 
 def applied_promotions(basket: Basket) -> list[str]:
@@ -426,7 +427,7 @@ def applied_promotions(basket: Basket) -> list[str]:
 
 def line_keys(basket: Basket) -> list[tuple[str, str, int]]:
     """(stock-code key, product-id key, qty) per line; a child is keyed PARENT/CHILD."""
-    lines = basket.line_items or []
+    lines = basket.line_items or ()
     code_of = {(ln.product_id or "").lower(): (ln.stock_code or ln.product_id or "")
                for ln in lines if not is_child(ln.parent_product_id)}
     out = []

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..backends.base import Backend
-from ..wire import Basket
+from ..model.basket import Basket
 from .runner import ZERO_GUID
 
 
@@ -152,7 +152,7 @@ def custom_info_args(bid: str, body: Mapping[str, Any]) -> dict[str, Any]:
 
 async def _display_order(bid: str, entries: list, ctx: StepContext) -> dict[str, Any]:
     """The flow writes the resulting order of the top-level lines (1, 2, 3...)."""
-    before = ctx.before.line_items or [] if ctx.before is not None else []
+    before = ctx.before.line_items or () if ctx.before is not None else ()
     moved = {str(e.get("id", "")).lower() for e in entries}
     if any((ln.id or "").lower() in moved and not _top(ln.parent_product_id)
            for ln in before):

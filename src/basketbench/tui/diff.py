@@ -16,7 +16,8 @@ TOTAL_FIELDS = (
 )
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ..wire import Basket, LineItem
+    from ..model.basket import Basket
+    from ..model.basket import Line as LineItem
 
 
 def line_key(line: LineItem) -> str:

@@ -14,7 +14,7 @@ from .messages import BasketAudited, BasketExplained
 from .screens.explain import ExplainScreen
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ..wire import Basket
+    from ..model.basket import Basket
 
 AUDIT_DELAY = 0.4  # seconds a basket stands still before its numbers are audited
 AUDIT_MAX_LINES = 500  # the API's line limit: larger (scale-test) baskets on `w` only

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from ..model.lines import custom_texts, is_child
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ..wire import Basket, LineItem
+    from ..model.basket import Basket
+    from ..model.basket import Line as LineItem
 
 
 @dataclass(frozen=True)

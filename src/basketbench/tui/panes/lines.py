@@ -17,7 +17,8 @@ from ..format import custom_info, literal, negated, plural, price, short_id
 from .table import BenchTable
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ...wire import Basket, LineItem
+    from ...model.basket import Basket
+    from ...model.basket import Line as LineItem
 
 COLUMNS = (("product", "product"), ("stock code", "code"), ("qty", "qty"),
            ("unit price", "unit"), ("discount", "discount"), ("line total", "total"),

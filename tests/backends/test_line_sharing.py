@@ -1,5 +1,5 @@
-"""The local backend validates only the lines a change touched (backends/line_reuse.py): the
-models it returns must equal a whole-basket validation, unchanged lines must be the very same
+"""The local backend reads only the lines a change touched (wirejson.parse.Reader): the
+objects it returns must equal a whole-basket read, unchanged lines must be the very same
 objects as in the previous version, and changed ones must not be."""
 
 from __future__ import annotations
@@ -7,30 +7,33 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from basketbench.backends.line_reuse import SMALL
 from basketbench.backends.local import LocalBackend
 from basketbench.engine import demo
-from basketbench.wire import Basket, dump_wire
+from basketbench.model.basket import Basket
+from basketbench.wirejson import parse
+from basketbench.wirejson.to_wire import to_wire
+
+LINES = 25
 
 
 def _fill(engine) -> str:
-    """A fresh basket of SMALL + 5 lines (the reuse starts at SMALL lines) and a promotion."""
-    return demo.generate_big_basket(engine, SMALL + 5, name=f"reuse-{uuid.uuid4()}")
+    """A fresh basket of 25 lines and a promotion."""
+    return demo.generate_big_basket(engine, LINES, name=f"reuse-{uuid.uuid4()}")
 
 
-def test_unchanged_lines_are_reused_and_the_result_equals_full_validation(tmp_path):
+def test_unchanged_lines_are_reused_and_the_result_equals_a_full_read(tmp_path):
     backend = LocalBackend(tmp_path / "reuse.db")
     try:
         bid = _fill(backend.engine)
         first = asyncio.run(backend.get_basket(bid))
         target = first.line_items[3]
         second = asyncio.run(backend.add_item(bid, {"productId": target.product_id, "qty": 2}))
-        whole = Basket.model_validate(backend.engine.get_basket(bid))
-        assert dump_wire(second) == dump_wire(whole)
-        assert second.model_fields_set == whole.model_fields_set
-        assert [ln.model_fields_set for ln in second.line_items] == \
-            [ln.model_fields_set for ln in whole.line_items]
-        # Equal nested values are one object (memory), and still what validation gives.
+        whole = parse.basket(backend.engine.get_basket(bid))
+        assert to_wire(second) == to_wire(whole)
+        assert second == whole
+        assert [to_wire(ln) for ln in second.line_items] == \
+            [to_wire(ln) for ln in whole.line_items]
+        # Equal nested values are one object (memory), and still what a read gives.
         a, b = second.line_items[0], second.line_items[1]
         assert a.company_discount is b.company_discount
         assert a.subscription_user_settings is b.subscription_user_settings
@@ -42,8 +45,8 @@ def test_unchanged_lines_are_reused_and_the_result_equals_full_validation(tmp_pa
             else:
                 assert line is old[line.product_id], line.stock_code
         promo = asyncio.run(backend.apply_promo(bid, "SAVE10"))
-        whole = Basket.model_validate(backend.engine.get_basket(bid))
+        whole = parse.basket(backend.engine.get_basket(bid))
         assert isinstance(promo.basket, Basket)
-        assert dump_wire(promo.basket) == dump_wire(whole)
+        assert to_wire(promo.basket) == to_wire(whole)
     finally:
         asyncio.run(backend.close())

@@ -1,0 +1,108 @@
+"""A domain object written back as wire data (camelCase dict, Decimals kept): the `--json`
+output, the `y` copy, a Nexudus session's JsonContents.
+
+Interim and generic (issue #14): field by field from the dataclasses, with what a backend
+sent in `extra` written back, so an object read by `wirejson.parse` is written as it came.
+`wirejson.render` (the engine's renderer of api.md §2 shapes) takes over where it exists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from ..model.basket import Basket, Price, PriceText, Promotion
+from ..model.product import Product
+from ..model.results import PromoResult
+from .parse import camel
+
+# Extensions written only when set, so a documented shape stays as documented.
+_OMIT_WHEN_DEFAULT: dict[type, frozenset[str]] = {
+    Basket: frozenset({"version", "is_new", "campaign_code", "country_code", "store_id",
+                       "click_collect_store", "nominated_delivery"}),
+    Promotion: frozenset({"is_applicable", "reason"}),
+    Product: frozenset({"max_text_length"}),
+}
+
+# Endpoint 01's short basket (api.md §2.2): its keys, in its order.
+SHORT_BASKET = (
+    "id", "currencySymbol", "currencyCode", "userId", "userEmail", "shippingMethodId",
+    "subTotal", "shippingCharge", "discount", "additionalCharge", "grandTotal", "lineItems",
+    "isLocked", "createdByAdmin", "poNumber", "isQuote", "quoteStatus", "postCode",
+    "hasMembership", "exchangeRate", "baseCurrency", "microSiteId", "baseCurrencyTotal",
+    "membershipDiscount", "created", "lastUpdated")
+SHORT_LINE = (
+    "id", "stockCode", "name", "slug", "shortDescription", "productId", "productIid",
+    "parentProductId", "price", "listPrice", "subTotal", "discount", "additionalCharge",
+    "totalPrice", "image", "qty", "displayOrder", "isSubscription", "isMembership")
+
+
+def to_wire(value: Any) -> Any:
+    """A domain object (or a list, tuple or dict of them) as plain wire data."""
+    if isinstance(value, Price):
+        return _price(value)
+    if isinstance(value, PromoResult):
+        return _promo(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _object(value)
+    if isinstance(value, (list, tuple)):
+        return [to_wire(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: to_wire(v) for k, v in value.items()}
+    return value
+
+
+def short_basket(basket: Basket) -> dict[str, Any]:
+    """A basket in endpoint 01's short shape (only its keys, in its order; extras after)."""
+    full = to_wire(basket)
+    out = _only(full, SHORT_BASKET, basket.extra)
+    out["lineItems"] = [_only(to_wire(ln), SHORT_LINE, ln.extra) for ln in basket.line_items]
+    return out
+
+
+def _only(full: dict[str, Any], keys: tuple[str, ...], extra: Mapping[str, Any]
+          ) -> dict[str, Any]:
+    out = {k: full.get(k) for k in keys}
+    out.update({k: to_wire(v) for k, v in extra.items() if k not in out})
+    return out
+
+
+def _object(value: Any) -> dict[str, Any]:
+    omit = _OMIT_WHEN_DEFAULT.get(type(value), frozenset())
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(value):
+        if f.name == "extra":
+            continue
+        item = getattr(value, f.name)
+        if f.name in omit and item == f.default:
+            continue
+        out[camel(f.name)] = to_wire(item)
+    extra = getattr(value, "extra", None) or {}
+    out.update({k: to_wire(v) for k, v in extra.items() if k not in out})
+    return out
+
+
+def _price(p: Price) -> dict[str, Any]:
+    # A PriceEx's own keys and the currency symbol were kept in `extra`, in the order sent,
+    # and come before `formatted` and `raw` on the wire.
+    out: dict[str, Any] = {k: to_wire(v) for k, v in p.extra.items()}
+    out["formatted"] = _text(p.formatted)
+    out["raw"] = {"withTax": p.with_tax, "withoutTax": p.without_tax, "tax": p.tax}
+    return out
+
+
+def _text(t: PriceText | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {"withTax": t.with_tax, "withoutTax": t.without_tax, "tax": t.tax}
+
+
+def _promo(r: PromoResult) -> dict[str, Any]:
+    out: dict[str, Any] = {"isVaild": r.is_valid, "isValid": r.is_valid, "message": r.message}
+    if r.basket is not None:
+        out["basket"] = to_wire(r.basket)
+    out.update({k: to_wire(v) for k, v in r.extra.items()})
+    out.setdefault("basket", None)
+    return out
+
