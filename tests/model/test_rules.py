@@ -79,7 +79,7 @@ def test_a_short_basket_summary_keeps_the_formatted_total_and_the_version():
                                         "version": 7})
     s = summary_of(short)
     assert s.line_count == len(short.line_items)
-    assert s.grand_total == short.grand_total.raw.with_tax
+    assert s.grand_total == short.grand_total.with_tax
     assert s.grand_total_formatted == short.grand_total.formatted.with_tax
     assert s.version == 7
 

@@ -1,7 +1,8 @@
 """A basket's row in a list: id, user, line count, grand total, flags, version.
 
 Made from a domain basket, whole or short (endpoint 01), by `summary_of`, and from the
-listing extension's camelCase row (the engine's `list_baskets`, the sandbox's `GET /basket/all`) by `summary_from_row`.
+listing extension's camelCase row (the engine's `list_baskets`, the sandbox's
+`GET /basket/all`) by `summary_from_row`.
 """
 
 from __future__ import annotations
