@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from basketbench.cli import cli
 from basketbench.engine import demo
 from basketbench.flows.diff import diff_baskets, render_diff
-from basketbench.wire import Basket
+from basketbench.model.basket import Basket
 
 
 async def test_identical_baskets_are_the_same(backend):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from basketbench.engine import demo
 from basketbench.flows.diff import diff_baskets
+from basketbench.model.basket import Basket
 from basketbench.tui.diff import changed_lines, describe, lines_by_key
 from basketbench.tui.seen import line_body
-from basketbench.wire import Basket
+from basketbench.wirejson import parse
 
 
 def _engraved_twice(engine, ref) -> str:
@@ -24,7 +25,7 @@ def _engraved_twice(engine, ref) -> str:
 
 
 def _basket(engine, bid: str) -> Basket:
-    return Basket.model_validate(engine.get_basket(bid))
+    return parse.basket(engine.get_basket(bid))
 
 
 def test_the_workbench_diff_keeps_both_engravings(engine, ref):

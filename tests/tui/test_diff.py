@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from basketbench.engine import demo
+from basketbench.model.basket import Basket
 from basketbench.tui.diff import changed_lines, changed_totals, describe
-from basketbench.wire import Basket
+from basketbench.wirejson import parse
 
 
 def basket(engine, name: str) -> Basket:
-    return Basket.model_validate(engine.get_basket(demo.basket_id(name)))
+    return parse.basket(engine.get_basket(demo.basket_id(name)))
 
 
 def test_describe_names_quantities_totals_lines_and_fields(engine, ref):

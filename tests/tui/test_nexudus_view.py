@@ -11,6 +11,7 @@ from textual.app import App
 from basketbench import jsonio
 from basketbench.backends.nexudus import NexudusClient, basket_contents
 from basketbench.engine import BasketEngine, demo
+from basketbench.model.basket import Basket
 from basketbench.tui.nexudus_view import (
     NexudusSessionsScreen,
     SendBasketScreen,
@@ -18,7 +19,7 @@ from basketbench.tui.nexudus_view import (
     open_sessions_view,
     parse_business_id,
 )
-from basketbench.wire import Basket
+from basketbench.wirejson import parse
 from tests.support.sandbox import start_sandbox
 
 BUSINESS = 7
@@ -29,7 +30,7 @@ def baskets(tmp_path_factory) -> dict[str, Basket]:
     engine = BasketEngine(tmp_path_factory.mktemp("nexudus-baskets") / "b.db")
     demo.reset(engine)
     try:
-        return {name: Basket.model_validate(engine.get_basket(demo.basket_id(name)))
+        return {name: parse.basket(engine.get_basket(demo.basket_id(name)))
                 for name in ("alice-main", "carol-account")}
     finally:
         engine.close()

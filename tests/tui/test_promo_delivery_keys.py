@@ -102,7 +102,7 @@ async def test_s_chooses_a_method_then_a_nominated_day(make_app, ref):
         await settle(pilot)
         after = await stored(app, "alice-main")
         assert after.shipping_method_id == ref.method("NOM")
-        assert after.model_extra["nominatedDelivery"]["deliveryDate"].startswith("2026-11-28")
+        assert after.nominated_delivery["deliveryDate"].startswith("2026-11-28")
         assert "Saturday 2026-11-28" in app.delivery_pane.plain
 
 
@@ -119,7 +119,7 @@ async def test_s_changes_the_country(make_app, ref):
         await pilot.press("enter")
         await settle(pilot)
         after = await stored(app, "guest-3")
-        assert after.model_extra["countryCode"] == "IE"
+        assert after.country_code == "IE"
         assert after.shipping_method_id in (ref.method("INTL-IE"), ref.method("IE-EXP"))
         assert "IE" in app.delivery_pane.plain
 
@@ -134,14 +134,14 @@ async def test_c_chooses_and_clears_the_click_and_collect_store(make_app):
         await pilot.press("enter")
         await settle(pilot)
         after = await stored(app, "carol-account")
-        assert after.model_extra["clickCollectStore"]["code"] == "MAN1"
+        assert after.click_collect_store["code"] == "MAN1"
         assert "Manchester Arndale (MAN1)" in app.delivery_pane.plain
         await pilot.press("c")
         await settle(pilot)
         await type_text(pilot, "(none)")
         await pilot.press("enter")
         await settle(pilot)
-        assert (await stored(app, "carol-account")).model_extra["clickCollectStore"] is None
+        assert (await stored(app, "carol-account")).click_collect_store is None
 
 
 async def test_i_o_t_set_instruction_po_and_campaign(make_app):

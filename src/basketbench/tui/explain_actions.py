@@ -40,8 +40,9 @@ class ExplainActions:
         backend = self.backend
         if not getattr(backend.capabilities, "explain", False):
             from .. import audit
+            from ..wirejson.to_wire import to_wire
 
-            findings = audit.audit(basket)
+            findings = audit.audit(to_wire(basket))
             text = "\n".join([f"{backend.label} cannot explain its rules; the audit of the "
                               f"basket's own numbers: {audit.summary(findings)}", ""]
                              + [f"{f.severity}: {f.path}: {f.message}" for f in findings])
@@ -86,9 +87,10 @@ class ExplainActions:
 
         def work() -> None:
             from .. import audit
+            from ..wirejson.to_wire import to_wire
 
             try:
-                findings = audit.audit(basket)
+                findings = audit.audit(to_wire(basket))
             finally:
                 self._auditing = False
             self.post_message(BasketAudited((basket.id or "").lower(), basket.version,
