@@ -200,7 +200,7 @@ class FlowRun:
         if isinstance(outcome, PromoCheck):
             valid, message = outcome.valid, outcome.message
         else:
-            valid = bool(outcome.is_vaild if outcome.is_vaild is not None else outcome.is_valid)
+            valid = bool(outcome.is_valid)
             message = outcome.message or ""
         if expect.promo_valid is not None:
             result.checks.append(Check("promo_valid", _bool(expect.promo_valid), _bool(valid),
