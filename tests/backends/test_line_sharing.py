@@ -50,3 +50,34 @@ def test_unchanged_lines_are_reused_and_the_result_equals_a_full_read(tmp_path):
         assert to_wire(promo.basket) == to_wire(whole)
     finally:
         asyncio.run(backend.close())
+
+
+def test_the_local_backend_never_imports_pydantic_or_the_wire_models(tmp_path):
+    """Issue 14: the local path reads the engine's baskets into the domain model in plain
+    Python (wirejson.parse), so neither pydantic nor basketbench.wire is ever imported."""
+    import subprocess
+    import sys
+
+    code = f"""
+import asyncio, sys
+from basketbench.backends.local import LocalBackend
+from basketbench.engine import demo
+
+async def main():
+    b = LocalBackend({str(tmp_path / "plain.db")!r})
+    bid = demo.basket_id("alice-main")
+    basket = await b.get_basket(bid)
+    await b.add_item(bid, {{"productId": basket.line_items[0].product_id, "qty": 1}})
+    await b.apply_promo(bid, "SAVE10")
+    await b.set_po(bid, "PO-1")
+    await b.search_products("polo")
+    await b.list_user_baskets(basket.user_id)
+    await b.close()
+
+asyncio.run(main())
+print(",".join(m for m in sys.modules if m.split(".")[0] == "pydantic"
+               or m == "basketbench.wire" or m.startswith("basketbench.wire.")))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "", out.stdout

@@ -80,6 +80,13 @@ class HttpBackend:
         self.follow_interval = follow_interval
         self.own = OwnChanges()
         self.reader = parse.Reader()  # unchanged lines stay the same objects (wirejson.parse)
+        # What each kind of result is read with (wirejson.parse: plain Python, no pydantic).
+        self.readers: dict[str, Callable[[Any], Any]] = {
+            "Basket": self.reader.basket, "RecordResult": parse.record_result,
+            "PromoResult": self.reader.promo_result,
+            "list[Product]": lambda data: list(parse.products(data)),
+            "list[BasketShort]": lambda data: [
+                parse.basket(b, f"[{i}]") for i, b in enumerate(_listed(data))]}
 
     async def close(self) -> None:
         await self.transport.close()
@@ -127,14 +134,7 @@ class HttpBackend:
         return self._read(tp, result, reply)
 
     def _read(self, tp: str, result: Any, reply: Reply) -> Any:
-        return read_result(self._readers()[tp], tp, result, reply, self.transport.scrub)
-
-    def _readers(self) -> dict[str, Callable[[Any], Any]]:
-        return {"Basket": self.reader.basket, "RecordResult": parse.record_result,
-                "PromoResult": self.reader.promo_result,
-                "list[Product]": lambda data: list(parse.products(data)),
-                "list[BasketShort]": lambda data: [
-                    parse.basket(b, f"[{i}]") for i, b in enumerate(_listed(data))]}
+        return read_result(self.readers[tp], tp, result, reply, self.transport.scrub)
 
     def _need_extensions(self, op: str) -> None:
         if not self.extensions:
