@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual.css.query import NoMatches
+
 from .. import explanation
 from .format import short_id
 from .messages import BasketAudited, BasketExplained
@@ -103,4 +105,8 @@ class ExplainActions:
         if shown is None or (shown.id or "").lower() != message.basket_id or \
                 shown.version != message.version:
             return  # the basket moved on since
-        self.totals_pane.set_audit(shown.id, shown.version, message.findings)
+        try:
+            pane = self.totals_pane
+        except NoMatches:  # it landed as the app closes: nothing left to show it on
+            return
+        pane.set_audit(shown.id, shown.version, message.findings)
