@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from ..model.basket import Basket, Price, PriceText, Promotion
@@ -40,10 +42,13 @@ SHORT_LINE = (
 
 def to_wire(value: Any) -> Any:
     """A domain object (or a list, tuple or dict of them) as plain wire data."""
-    if isinstance(value, Price):
+    kind = type(value)
+    if kind is Price:
         return _price(value)
-    if isinstance(value, PromoResult):
+    if kind is PromoResult:
         return _promo(value)
+    if kind in _SCALARS or value is None:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return _object(value)
     if isinstance(value, (list, tuple)):
@@ -51,6 +56,9 @@ def to_wire(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: to_wire(v) for k, v in value.items()}
     return value
+
+
+_SCALARS = frozenset({str, int, bool, Decimal, float})
 
 
 def short_basket(basket: Basket) -> dict[str, Any]:
@@ -69,24 +77,30 @@ def _only(full: dict[str, Any], keys: tuple[str, ...], extra: Mapping[str, Any]
 
 
 def _object(value: Any) -> dict[str, Any]:
-    omit = _OMIT_WHEN_DEFAULT.get(type(value), frozenset())
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(value):
-        if f.name == "extra":
+    for name, key, omit, default in _fields(type(value)):
+        item = getattr(value, name)
+        if omit and item == default:
             continue
-        item = getattr(value, f.name)
-        if f.name in omit and item == f.default:
-            continue
-        out[camel(f.name)] = to_wire(item)
-    extra = getattr(value, "extra", None) or {}
-    out.update({k: to_wire(v) for k, v in extra.items() if k not in out})
+        out[key] = item if item is None or type(item) in _SCALARS else to_wire(item)
+    extra = getattr(value, "extra", None)
+    if extra:
+        out.update({k: to_wire(v) for k, v in extra.items() if k not in out})
     return out
+
+
+@cache
+def _fields(cls: type) -> tuple[tuple[str, str, bool, Any], ...]:
+    """(name, wire key, omitted when default, default) of each field but `extra`."""
+    omit = _OMIT_WHEN_DEFAULT.get(cls, frozenset())
+    return tuple((f.name, camel(f.name), f.name in omit, f.default)
+                 for f in dataclasses.fields(cls) if f.name != "extra")
 
 
 def _price(p: Price) -> dict[str, Any]:
     # A PriceEx's own keys and the currency symbol were kept in `extra`, in the order sent,
     # and come before `formatted` and `raw` on the wire.
-    out: dict[str, Any] = {k: to_wire(v) for k, v in p.extra.items()}
+    out: dict[str, Any] = {k: to_wire(v) for k, v in p.extra.items()} if p.extra else {}
     out["formatted"] = _text(p.formatted)
     out["raw"] = {"withTax": p.with_tax, "withoutTax": p.without_tax, "tax": p.tax}
     return out
