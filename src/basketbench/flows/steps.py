@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from ..backends.base import Backend
 from ..model.basket import Basket
-from .runner import ZERO_GUID
+from ..model.ids import ZERO_GUID
 
 
 class NotRecordable(Exception):
