@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from ..model.basket import Basket, Price, PriceText, Promotion
@@ -89,12 +88,17 @@ def _object(value: Any) -> dict[str, Any]:
     return out
 
 
-@cache
+_FIELDS: dict[type, tuple[tuple[str, str, bool, Any], ...]] = {}
+
+
 def _fields(cls: type) -> tuple[tuple[str, str, bool, Any], ...]:
     """(name, wire key, omitted when default, default) of each field but `extra`."""
-    omit = _OMIT_WHEN_DEFAULT.get(cls, frozenset())
-    return tuple((f.name, camel(f.name), f.name in omit, f.default)
-                 for f in dataclasses.fields(cls) if f.name != "extra")
+    found = _FIELDS.get(cls)
+    if found is None:
+        omit = _OMIT_WHEN_DEFAULT.get(cls, frozenset())
+        found = _FIELDS[cls] = tuple((f.name, camel(f.name), f.name in omit, f.default)
+                                     for f in dataclasses.fields(cls) if f.name != "extra")
+    return found
 
 
 def _price(p: Price) -> dict[str, Any]:
