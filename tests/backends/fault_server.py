@@ -178,6 +178,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, envelope(None, success=False, status=404, code="NOT_FOUND",
                                      message="Product 123 not found",
                                      errors=["productId: product 123 not found"]))
+        elif mode == "malformed":  # an envelope whose basket has a line qty of "three"
+            bad = {**OK_BASKET, "lineItems": [{"productId": "p1", "qty": "three"}]}
+            self._send(200, envelope(bad))
         elif mode == "not-json":
             self._send(200, json.dumps([1, 2, 3]))
         elif mode == "drop":

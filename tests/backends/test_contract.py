@@ -11,6 +11,8 @@ from decimal import Decimal
 import pytest
 
 from basketbench.backends import BackendError
+from basketbench.model.basket import Basket
+from basketbench.model.product import Product
 from basketbench.model.requests import (
     CustomInfo,
     CustomTexts,
@@ -24,7 +26,7 @@ from basketbench.model.requests import (
     StoreChoice,
     SubscriptionSettings,
 )
-from basketbench.wire import Basket, BasketShort, Product, PromoResult, RecordResult
+from basketbench.model.results import BasketShort, PromoResult, RecordResult
 
 from .conftest import METHODS, PRODUCTS, STORES, ZERO, new_id
 
@@ -33,7 +35,7 @@ WALLET, ENGRAVE = PRODUCTS["WALLET-BRN"], PRODUCTS["ENGRAVE-TEXT"]
 
 
 def raw(price) -> tuple[Decimal, Decimal, Decimal]:
-    return price.raw.with_tax, price.raw.without_tax, price.raw.tax
+    return price.with_tax, price.without_tax, price.tax
 
 
 def lines(basket: Basket) -> list[tuple[str, int]]:
@@ -54,7 +56,7 @@ async def test_unknown_basket_is_new_and_empty(backend):
     basket = await backend.get_basket(bid)
     assert isinstance(basket, Basket)
     assert basket.id == bid and basket.is_new is True
-    assert basket.line_items == []
+    assert basket.line_items == ()
     assert raw(basket.grand_total) == (Decimal("0.00"), Decimal("0.00"), Decimal("0.00"))
 
 
@@ -91,7 +93,7 @@ async def test_add_bulk_with_a_child_line(backend):
     assert lines(basket) == [("WALLET-BRN", 1), ("ENGRAVE-TEXT", 1)]
     child = basket.line_items[1]
     assert child.parent_product_id == WALLET and child.custom_info1 == "A.B."
-    assert basket.grand_total.raw.with_tax == Decimal("53.49")
+    assert basket.grand_total.with_tax == Decimal("53.49")
 
 
 async def test_add_bulk_is_atomic_and_names_the_element(backend):
@@ -110,7 +112,7 @@ async def test_set_qty_and_remove(backend):
     bid = await basket_with(backend, (POLO, 1), (MUG, 1))
     basket = await backend.set_qty(bid, MUG, 5)
     assert lines(basket) == [("POLO-NAVY-L", 1), ("MUG-WHITE", 5)]
-    assert basket.sub_total.raw.with_tax == Decimal("40.65")
+    assert basket.sub_total.with_tax == Decimal("40.65")
     basket = await backend.remove_item(bid, POLO)
     assert lines(basket) == [("MUG-WHITE", 5)]
     basket = await backend.remove_item(bid, POLO)  # idempotent
@@ -164,21 +166,21 @@ async def test_validate_apply_remove_promo(backend):
     assert check.valid is False and "not found" in check.message.lower()
     check = await backend.validate_promo(bid, "save10")
     assert check.valid is True
-    assert (await backend.get_basket(bid)).promotions_applied == []  # validate never mutates
+    assert (await backend.get_basket(bid)).promotions_applied == ()  # validate never mutates
 
     result = await backend.apply_promo(bid, "SAVE10")
     assert isinstance(result, PromoResult) and result.is_vaild is True
-    assert result.basket.discount.raw.with_tax == Decimal("5.80")
-    assert result.basket.grand_total.raw.with_tax == Decimal("52.19")
+    assert result.basket.discount.with_tax == Decimal("5.80")
+    assert result.basket.grand_total.with_tax == Decimal("52.19")
     assert [p.promo_code for p in result.basket.promotions_applied] == ["SAVE10"]
 
     refused = await backend.apply_promo(bid, "XMAS2020")
     assert refused.is_vaild is False and "expired" in refused.message.lower()
-    assert refused.basket.grand_total.raw.with_tax == Decimal("52.19")
+    assert refused.basket.grand_total.with_tax == Decimal("52.19")
 
     removed = await backend.remove_promo(bid, "SAVE10")
     assert removed.is_vaild is True
-    assert removed.basket.grand_total.raw.with_tax == Decimal("57.99")
+    assert removed.basket.grand_total.with_tax == Decimal("57.99")
     again = await backend.remove_promo(bid, "SAVE10")
     assert again.is_vaild is False
 
@@ -195,10 +197,10 @@ async def test_shipping_method(backend):
     bid = await basket_with(backend, (POLO, 1))
     basket = await backend.set_shipping_method(bid, METHODS["NEXT"], "GB")
     assert basket.shipping_method_id.lower() == METHODS["NEXT"]
-    assert basket.shipping_charge.raw.with_tax == Decimal("7.99")
-    assert basket.grand_total.raw.with_tax == Decimal("31.99")
+    assert basket.shipping_charge.with_tax == Decimal("7.99")
+    assert basket.grand_total.with_tax == Decimal("31.99")
     basket = await backend.set_shipping_method(bid, "STD", "UK")  # code and UK both accepted
-    assert basket.shipping_charge.raw.with_tax == Decimal("3.99")
+    assert basket.shipping_charge.with_tax == Decimal("3.99")
     with pytest.raises(BackendError) as err:
         await backend.set_shipping_method(bid, "INTL-US", "GB")
     assert (err.value.status, err.value.code) == (400, "VALIDATION")
@@ -212,7 +214,7 @@ async def test_nominated_delivery(backend):
         delivery_date=(datetime.now(UTC) + timedelta(days=3)).strftime(
             "%Y-%m-%dT00:00:00Z"),
         price=Decimal("12.5")))
-    assert basket.shipping_charge.raw.with_tax == Decimal("12.50")
+    assert basket.shipping_charge.with_tax == Decimal("12.50")
 
 
 async def test_delivery_plans_instruction_and_store(backend):
@@ -259,7 +261,7 @@ async def test_po_user_custom_info_subscription_campaign(backend):
     assert basket.user_id == user
     mine = await backend.list_user_baskets(user)
     assert [b.id for b in mine] == [bid] and isinstance(mine[0], BasketShort)
-    assert mine[0].grand_total.raw.with_tax == Decimal("24.00")
+    assert mine[0].grand_total.with_tax == Decimal("24.00")
 
     basket = await backend.set_custom_info(bid, CustomInfo(
         texts=CustomTexts("gift"),
@@ -298,7 +300,7 @@ async def test_merge_sum_and_preview_and_max(backend):
 
     merged = await backend.merge(target, source)
     assert lines(merged) == lines(preview)
-    assert merged.grand_total.raw.with_tax == preview.grand_total.raw.with_tax
+    assert merged.grand_total.with_tax == preview.grand_total.with_tax
     assert (await backend.get_basket(source)).is_new is True  # the source is gone
     with pytest.raises(BackendError) as err:
         await backend.merge(target, target)

@@ -114,6 +114,17 @@ async def test_json_that_is_not_an_envelope(srv):
     await b.close()
 
 
+async def test_a_result_that_is_not_a_basket_names_the_field_and_value(srv):
+    srv.mode = "malformed"
+    b = backend(srv)
+    err = await failure(b.get_basket(BASKET_ID))
+    assert (err.status, err.code) == (200, "BAD_RESPONSE")
+    assert "returned a result that is not a Basket" in err.message
+    assert "lineItems[0].qty: 'three' is not an integer" in err.message
+    assert err.where == f"GET {srv.base_url}{GET}"
+    await b.close()
+
+
 async def test_success_false_on_http_200_is_an_error(srv):
     srv.mode = "refused"
     b = backend(srv)

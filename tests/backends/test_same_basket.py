@@ -19,7 +19,7 @@ from basketbench.model.requests import (
     StoreChoice,
     SubscriptionSettings,
 )
-from basketbench.wire import dump_wire
+from basketbench.wirejson.to_wire import to_wire
 
 from .conftest import METHODS, PRODUCTS, STORES, ZERO, make_backend, new_id
 
@@ -104,7 +104,7 @@ async def test_every_operation_gives_the_same_basket_both_ways(request):
                 result = await op(backend)
                 if hasattr(result, "valid"):  # PromoCheck
                     result = {"valid": result.valid, "message": result.message}
-                got.append(normalised(dump_wire(result), known, {}))
+                got.append(normalised(to_wire(result), known, {}))
             assert got[0] == got[1], f"step {step} differs"
             if step == 2:  # the script really built something worth comparing
                 assert len(got[0]["lineItems"]) == 4

@@ -13,7 +13,7 @@ from pathlib import Path
 from basketbench import jsonio
 from basketbench.backends.local import LocalBackend
 from basketbench.engine import demo
-from basketbench.wire import dump_wire
+from basketbench.wirejson.to_wire import to_wire
 
 from .conftest import PRODUCTS
 
@@ -54,7 +54,7 @@ def test_json_is_the_exact_wire_json(local_db):
         finally:
             await backend.close()
 
-    expected = jsonio.dumps(dump_wire(asyncio.run(read())), indent=2)
+    expected = jsonio.dumps(to_wire(asyncio.run(read())), indent=2)
     strip = lambda text: [ln for ln in text.splitlines() if '"lastUpdated"' not in ln]  # noqa
     assert strip(out) == strip(expected)
 

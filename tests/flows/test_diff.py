@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from basketbench.cli import cli
 from basketbench.engine import demo
 from basketbench.flows.diff import diff_baskets, render_diff
+from basketbench.model.basket import Basket
 from basketbench.model.requests import ItemInput
-from basketbench.wire import Basket
 
 
 async def test_identical_baskets_are_the_same(backend):

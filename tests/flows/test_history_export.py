@@ -74,7 +74,7 @@ async def export_and_replay(backend, bid: str, tmp_path, **kw):
 
 
 def _grand(basket) -> Decimal:
-    return basket.grand_total.raw.with_tax
+    return basket.grand_total.with_tax
 
 
 async def test_an_exported_history_replays_to_the_same_totals_locally(backend, tmp_path):

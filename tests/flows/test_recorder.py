@@ -114,7 +114,7 @@ async def test_recording_on_an_existing_basket_writes_setup_steps(backend, ref, 
 
 
 def test_symbols_follow_the_user_seen_last():
-    from basketbench.wire import Basket
+    from basketbench.model.basket import Basket
 
     rec = FlowRecorder()
     rec.start("names")

@@ -10,10 +10,9 @@ from __future__ import annotations
 from basketbench.backends import engine_inputs
 from basketbench.engine import demo
 from basketbench.flows.diff import diff_baskets
+from basketbench.model.basket import Basket
 from basketbench.model.requests import ItemInput
 from basketbench.tui.diff import changed_lines, describe, lines_by_key
-from basketbench.wire import Basket
-from tests.support.wire import wire
 
 
 def _engraved_twice(engine, ref) -> str:
@@ -26,7 +25,7 @@ def _engraved_twice(engine, ref) -> str:
 
 
 def _basket(engine, bid: str) -> Basket:
-    return Basket.model_validate(wire(engine.get_basket(bid)))
+    return engine.get_basket(bid)
 
 
 def test_the_workbench_diff_keeps_both_engravings(engine, ref):

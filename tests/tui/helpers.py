@@ -10,8 +10,9 @@ from textual import events
 from textual.pilot import Pilot
 
 from basketbench.engine import demo
+from basketbench.model.basket import Basket
+from basketbench.model.basket import Line as LineItem
 from basketbench.tui.app import BasketBench
-from basketbench.wire import Basket, LineItem
 
 SIZE = (160, 50)
 

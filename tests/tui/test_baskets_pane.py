@@ -8,7 +8,7 @@ from basketbench import jsonio
 from basketbench.engine import demo
 from basketbench.tui.panes import BenchTable, DeliveryPane, TotalsPane
 from basketbench.tui.screens import ConfirmScreen, HelpScreen
-from basketbench.wire import dump_wire
+from basketbench.wirejson.to_wire import to_wire
 
 from .helpers import SIZE, notices, open_basket, settle, stored, type_text
 
@@ -153,7 +153,7 @@ async def test_y_copies_the_exact_wire_json(make_app):
     async with app.run_test(size=SIZE) as pilot:
         basket = await open_basket(pilot, "alice-main")
         await pilot.press("y")
-        assert app.clipboard == jsonio.dumps(dump_wire(basket), indent=2)
+        assert app.clipboard == jsonio.dumps(to_wire(basket), indent=2)
         assert json.loads(app.clipboard)["id"] == basket.id
         assert '"withTax": 105.29' in app.clipboard  # Decimal written as an exact number
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from basketbench.engine import demo
+from basketbench.model.basket import Basket
 from basketbench.tui.diff import changed_lines, changed_totals, describe
-from basketbench.wire import Basket
-from tests.support.wire import wire
 
 
 def basket(engine, name: str) -> Basket:
-    return Basket.model_validate(wire(engine.get_basket(demo.basket_id(name))))
+    return engine.get_basket(demo.basket_id(name))
 
 
 def test_describe_names_quantities_totals_lines_and_fields(engine, ref):

@@ -135,3 +135,20 @@ async def test_a_live_basket_that_does_not_foot_is_flagged_and_w_shows_the_audit
     finally:
         await backend.close()
         server.close()
+
+
+
+async def test_an_audit_that_lands_after_the_panes_are_gone_is_dropped(make_app):
+    """The audit runs off the event loop; its verdict may land while the app closes, when the
+    totals pane is already removed: it is then dropped, not a crash (NoMatches) at exit."""
+    from basketbench.tui.messages import BasketAudited
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-main")
+        await verdict(pilot)
+        basket = app.basket
+        await app.totals_pane.remove()  # as at shutdown
+        app.post_message(BasketAudited((basket.id or "").lower(), basket.version, []))
+        await settle(pilot)
+        assert app.is_running and app.basket is basket

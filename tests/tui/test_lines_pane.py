@@ -104,7 +104,7 @@ async def test_x_removes_the_selected_line_and_its_children(make_app):
         select_line(app, "WALLET-BRN")
         await pilot.press("x", "y")
         await settle(pilot)
-        assert (await stored(app, "alice-engraved")).line_items == []
+        assert (await stored(app, "alice-engraved")).line_items == ()
         assert app.lines_pane.table.row_count == 0
         assert "removed WALLET-BRN" in app.status.plain
 

@@ -3,16 +3,18 @@
 Operations mirror the 23 BetterCommerce basket operations (plus listings where a backend
 offers them). Arguments are typed requests (model/requests.py), never wire-shaped dicts: each
 backend writes them in its own way (LocalBackend: backends/engine_inputs.py; HttpBackend: the
-endpoint's request model in wire/inputs.py). Results are `wire` models. Every failure is a
-`BackendError`.
+endpoint's request model in wire/inputs.py). Results are the domain objects of `model/`
+(plain Python: the workbench never imports pydantic). Every failure is a `BackendError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
+from ..model.basket import Basket
+from ..model.product import Product
 from ..model.requests import (
     CustomInfo,
     DeliveryPlanInput,
@@ -22,14 +24,12 @@ from ..model.requests import (
     StoreChoice,
     SubscriptionSettings,
 )
+from ..model.results import BasketShort, PromoResult, RecordResult
 from ..model.summary import BasketSummary
 from .request_log import RequestLog
 
 __all__ = ["MUTATIONS", "Backend", "BasketChange", "BasketPage", "BasketSummary",
            "Capabilities", "PromoCheck"]
-
-if TYPE_CHECKING:  # annotations only: the workbench paints before pydantic is imported
-    from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
 
 
 @dataclass(frozen=True)

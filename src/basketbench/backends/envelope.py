@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import ValidationError
-
 from .. import jsonio
-from ..wire import parse_wire
+from ..wirejson.parse import WireError
 from .errors import BackendError
 from .transport import Reply, code_for_status, snippet, undecodable
 
@@ -78,8 +76,25 @@ def _etag_version(reply: Reply) -> int | None:
     return int(tag) if tag.isdigit() else None
 
 
+def read_result(read: Callable[[Any], Any], what: str, result: Any, reply: Reply,
+                scrub: Callable[[str], str]) -> Any:
+    """`result` read into domain objects by `read` (wirejson.parse); a shape it cannot read
+    is BAD_RESPONSE naming the field and the value, not a traceback."""
+    try:
+        return read(result)
+    except WireError as exc:
+        raise BackendError(reply.status, "BAD_RESPONSE", scrub(
+            f"{reply.where} returned a result that is not a {what} (first problem at "
+            f"{exc})"), where=reply.where) from None
+
+
 def parse_result(tp: Any, result: Any, reply: Reply, scrub: Callable[[str], str]) -> Any:
-    """Validate `result` as `tp`; a shape we cannot read is BAD_RESPONSE, not a traceback."""
+    """Validate `result` as the pydantic model `tp` (the Nexudus client's sessions); a shape
+    we cannot read is BAD_RESPONSE, not a traceback."""
+    from pydantic import ValidationError
+
+    from ..wire import parse_wire
+
     try:
         return parse_wire(tp, result)
     except ValidationError as exc:

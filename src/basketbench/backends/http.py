@@ -8,10 +8,13 @@ routes (lock, catalogue, paged listings, merge strategies and preview) are used 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import dataclasses
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from typing import Any
 
+from ..model.basket import Basket
+from ..model.product import Product
 from ..model.requests import (
     CustomInfo,
     DeliveryPlanInput,
@@ -21,14 +24,16 @@ from ..model.requests import (
     StoreChoice,
     SubscriptionSettings,
 )
+from ..model.results import BasketShort, PromoResult, RecordResult
 from ..model.summary import summary_from_row, summary_of
 from ..redact import redact_url
-from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult, dump_wire
+from ..wire import dump_wire
 from ..wire import inputs as bodies
+from ..wirejson import parse
 from .auth import ClientCredentials, StaticToken
 from .base import MUTATIONS, BasketChange, BasketPage, Capabilities, PromoCheck
 from .deadline import budget
-from .envelope import parse_result, read_envelope
+from .envelope import read_envelope, read_result
 from .errors import BackendError, read_only_error, unsupported
 from .follow import OwnChanges, polled_changes, stream_changes
 from .headers import storefront_headers, without_domain
@@ -86,6 +91,14 @@ class HttpBackend:
             follow="stream" if extensions else ("poll" if follow_interval > 0 else None))
         self.follow_interval = follow_interval
         self.own = OwnChanges()
+        self.reader = parse.Reader()  # unchanged lines stay the same objects (wirejson.parse)
+        # What each kind of result is read with (wirejson.parse: plain Python, no pydantic).
+        self.readers: dict[str, Callable[[Any], Any]] = {
+            "Basket": self.reader.basket, "RecordResult": parse.record_result,
+            "PromoResult": self.reader.promo_result,
+            "list[Product]": lambda data: list(parse.products(data)),
+            "list[BasketShort]": lambda data: [
+                parse.basket(b, f"[{i}]") for i, b in enumerate(_listed(data))]}
 
     async def close(self) -> None:
         await self.transport.close()
@@ -127,9 +140,13 @@ class HttpBackend:
         CLI command), counted from `started` if it began before (the extension probe)."""
         return budget(self.transport.timeout, started)
 
-    async def _typed(self, tp: Any, op: str, method: str, path: str, **kw: Any) -> Any:
+    async def _typed(self, tp: str, op: str, method: str, path: str, **kw: Any) -> Any:
+        """The call's result read into domain objects: `tp` names what it must be."""
         result, _, reply = await self._call(op, method, path, **kw)
-        return parse_result(tp, result, reply, self.transport.scrub)
+        return self._read(tp, result, reply)
+
+    def _read(self, tp: str, result: Any, reply: Reply) -> Any:
+        return read_result(self.readers[tp], tp, result, reply, self.transport.scrub)
 
     def _need_extensions(self, op: str) -> None:
         if not self.extensions:
@@ -142,17 +159,17 @@ class HttpBackend:
     # -- reads ------------------------------------------------------------------------------
 
     async def list_user_baskets(self, user_id: str) -> list[BasketShort]:
-        return await self._typed(list[BasketShort], "list_user_baskets", "GET",
+        return await self._typed("list[BasketShort]", "list_user_baskets", "GET",
                                  f"{BASKET}/user/{segment(user_id)}/all",
                                  json={"userId": user_id})
 
     async def get_basket(self, basket_id: str) -> Basket:
         # The storefront repeats the id in a JSON body, even on a GET.
-        return await self._typed(Basket, "get_basket", "GET", self._b(basket_id),
+        return await self._typed("Basket", "get_basket", "GET", self._b(basket_id),
                                  json={"basketId": basket_id})
 
     async def related_products(self, basket_id: str) -> list[Product]:
-        return await self._typed(list[Product], "related_products", "GET",
+        return await self._typed("list[Product]", "related_products", "GET",
                                  self._b(basket_id, "related-products"))
 
     async def validate_promo(self, basket_id: str, code: str) -> PromoCheck:
@@ -196,7 +213,7 @@ class HttpBackend:
 
     async def search_products(self, query: str = "", *, limit: int = 50) -> list[Product]:
         self._need_extensions("search_products")
-        return await self._typed(list[Product], "search_products", "GET",
+        return await self._typed("list[Product]", "search_products", "GET",
                                  f"{BASKET}/catalogue/products",
                                  params={"q": query, "limit": limit})
 
@@ -251,19 +268,19 @@ class HttpBackend:
 
     async def basket_version(self, basket_id: str, version: int) -> Basket:
         self._need_extensions("basket_version")
-        return await self._typed(Basket, "basket_version", "GET",
+        return await self._typed("Basket", "basket_version", "GET",
                                  self._b(basket_id, "history", version))
 
     async def restore(self, basket_id: str, version: int) -> Basket:
         self._need_extensions("restore")
-        return await self._typed(Basket, "restore", "PUT",
+        return await self._typed("Basket", "restore", "PUT",
                                  self._b(basket_id, "history", version, "restore"))
 
     async def set_locked(self, basket_id: str, locked: bool) -> Basket:
         if self.capabilities.read_only:
             raise read_only_error("set_locked", self.profile)
         self._need_extensions("set_locked")
-        return await self._typed(Basket, "set_locked", "PUT",
+        return await self._typed("Basket", "set_locked", "PUT",
                                  self._b(basket_id, "lock" if locked else "unlock"))
 
     # -- mutations --------------------------------------------------------------------------
@@ -280,12 +297,12 @@ class HttpBackend:
                                                 self._b(basket_id, "campaign"),
                                                 params={"campaignCode": campaign_code or ""})
             if isinstance(result, dict) and ("lineItems" in result or "grandTotal" in result):
-                return parse_result(Basket, result, reply, self.transport.scrub)
+                return self._read("Basket", result, reply)
             # The documented API answers with an Address (quirks §2): read the basket back.
             return await self.get_basket(basket_id)
 
     async def set_custom_info(self, basket_id: str, info: CustomInfo) -> Basket:
-        return await self._typed(Basket, "set_custom_info", "PUT",
+        return await self._typed("Basket", "set_custom_info", "PUT",
                                  self._b(basket_id, "custom-info"),
                                  json=dump_wire(bodies.CustomInfoRequest.from_request(info)))
 
@@ -293,15 +310,15 @@ class HttpBackend:
                                settings: SubscriptionSettings) -> Basket:
         # Endpoint 05 takes form fields on the live API (api.md §1, 05).
         form = dump_wire(bodies.SubscriptionSettings.from_request(settings))
-        return await self._typed(Basket, "set_subscription", "PUT",
+        return await self._typed("Basket", "set_subscription", "PUT",
                                  self._b(basket_id, "subscription", product_id), form=form)
 
     async def set_po(self, basket_id: str, po_reference: str | None) -> RecordResult:
-        return await self._typed(RecordResult, "set_po", "PUT", self._b(basket_id, "po"),
+        return await self._typed("RecordResult", "set_po", "PUT", self._b(basket_id, "po"),
                                  params={"poReference": po_reference or ""})
 
     async def assign_user(self, basket_id: str, user_id: str) -> Basket:
-        return await self._typed(Basket, "assign_user", "PUT", self._b(basket_id, "user"),
+        return await self._typed("Basket", "assign_user", "PUT", self._b(basket_id, "user"),
                                  params={"userId": user_id},
                                  json={"id": basket_id, "userId": user_id})
 
@@ -318,15 +335,15 @@ class HttpBackend:
                 raise unsupported("merge preview", f"API at {self.label}")
             params["dryRun"] = "true"
         # A preview changes nothing, so read-only profiles may use it.
-        return await self._typed(Basket, "merge_preview" if dry_run else "merge", "PUT",
+        return await self._typed("Basket", "merge_preview" if dry_run else "merge", "PUT",
                                  self._b(target_id, "merge"), params=params)
 
     async def add_item(self, basket_id: str, item: ItemInput) -> Basket:
-        return await self._typed(Basket, "add_item", "PUT", self._b(basket_id, "items", "add"),
+        return await self._typed("Basket", "add_item", "PUT", self._b(basket_id, "items", "add"),
                                  json=add_body(basket_id, item))
 
     async def add_bulk(self, basket_id: str, items: list[ItemInput]) -> Basket:
-        return await self._typed(Basket, "add_bulk", "PUT",
+        return await self._typed("Basket", "add_bulk", "PUT",
                                  self._b(basket_id, "items", "add-bulk"),
                                  json=dump_wire(bodies.BulkLine.from_requests(items)))
 
@@ -337,11 +354,11 @@ class HttpBackend:
         return _bool(result, reply)
 
     async def remove_item(self, basket_id: str, product_id: str) -> Basket:
-        return await self._typed(Basket, "remove_item", "DELETE",
+        return await self._typed("Basket", "remove_item", "DELETE",
                                  self._b(basket_id, "items", product_id, "remove"))
 
     async def set_qty(self, basket_id: str, product_id: str, qty: int) -> Basket:
-        return await self._typed(Basket, "set_qty", "PUT",
+        return await self._typed("Basket", "set_qty", "PUT",
                                  self._b(basket_id, "items", product_id, qty))
 
     async def apply_promo(self, basket_id: str, code: str) -> PromoResult:
@@ -372,10 +389,11 @@ class HttpBackend:
                 refused = refused_promo(reason)
                 # The unchanged basket, as the local backend gives it; not essential.
                 with contextlib.suppress(BackendError):
-                    refused.basket = await self.get_basket(basket_id)
+                    refused = dataclasses.replace(refused,
+                                                  basket=await self.get_basket(basket_id))
                 return refused
-            return both_spellings(parse_result(PromoResult, camel_keys(result), reply,
-                                               self.transport.scrub))
+            # Either spelling of isVaild/isValid, in either case (parse.promo_result).
+            return self._read("PromoResult", result, reply)
 
     async def set_shipping_method(self, basket_id: str, shipping_method_id: str,
                                   country_code: str,
@@ -383,26 +401,26 @@ class HttpBackend:
         body = None if nominated is None else \
             dump_wire(bodies.NominatedDelivery.from_request(nominated))
         return await self._typed(
-            Basket, "set_shipping_method", "PUT",
+            "Basket", "set_shipping_method", "PUT",
             self._b(basket_id, "delivery", "shipping-method"),
             params={"shippingMethodId": shipping_method_id, "countryCode": country_code},
             json=body)
 
     async def set_delivery_plans(self, basket_id: str,
                                  plans: list[DeliveryPlanInput]) -> RecordResult:
-        return await self._typed(RecordResult, "set_delivery_plans", "PUT",
+        return await self._typed("RecordResult", "set_delivery_plans", "PUT",
                                  self._b(basket_id, "delivery", "plan"),
                                  json=dump_wire(bodies.DeliveryPlanInput.from_requests(plans)))
 
     async def set_line_delivery_plan(self, basket_id: str,
                                      plan: DeliveryPlanInput) -> RecordResult:
-        return await self._typed(RecordResult, "set_line_delivery_plan", "PUT",
+        return await self._typed("RecordResult", "set_line_delivery_plan", "PUT",
                                  self._b(basket_id, "delivery", "line-plan"),
                                  json=dump_wire(bodies.DeliveryPlanInput.from_request(plan)))
 
     async def set_delivery_instruction(self, basket_id: str, text: str | None) -> RecordResult:
         # Endpoint 22 is a form field on the live API.
-        return await self._typed(RecordResult, "set_delivery_instruction", "PUT",
+        return await self._typed("RecordResult", "set_delivery_instruction", "PUT",
                                  self._b(basket_id, "delivery", "instructions"),
                                  form={"fieldValue": text or ""})
 
@@ -412,7 +430,7 @@ class HttpBackend:
                 raise read_only_error("set_click_collect_store", self.profile)
             body = dump_wire(bodies.ClickCollectStore.from_request(
                 await self._store_object(store)))
-            return await self._typed(RecordResult, "set_click_collect_store", "PUT",
+            return await self._typed("RecordResult", "set_click_collect_store", "PUT",
                                      self._b(basket_id, "delivery", "click-collect-store"),
                                      json=body)
 
@@ -459,21 +477,13 @@ def store_body(store: StoreChoice) -> StoreChoice:
 
 
 def refused_promo(reason: str) -> PromoResult:
-    return PromoResult(is_vaild=False, is_valid=False, message=reason)
+    return PromoResult(is_valid=False, message=reason)
 
 
-def camel_keys(data: Any) -> Any:
-    """`IsVaild`, `Message`, `Basket` -> camelCase: ASP.NET may answer in either case."""
-    if not isinstance(data, dict):
-        return data
-    return {(k[:1].lower() + k[1:]) if isinstance(k, str) else k: v for k, v in data.items()}
-
-
-def both_spellings(result: PromoResult) -> PromoResult:
-    """`isVaild` (documented, misspelt) and `isValid`: whichever came, both are set."""
-    value = result.is_vaild if result.is_vaild is not None else result.is_valid
-    result.is_vaild = result.is_valid = value
-    return result
+def _listed(data: Any) -> list:
+    if not isinstance(data, list):
+        raise parse.WireError("", data, "an array")
+    return data
 
 
 def _bool(result: Any, reply: Reply) -> bool:

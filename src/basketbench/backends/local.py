@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import jsonio
+from ..model.basket import Basket
+from ..model.product import Product
 from ..model.requests import (
     CustomInfo,
     DeliveryPlanInput,
@@ -18,13 +20,13 @@ from ..model.requests import (
     StoreChoice,
     SubscriptionSettings,
 )
+from ..model.results import BasketShort, PromoResult, RecordResult
 from ..model.summary import summary_from_row
-from ..wire import Basket, BasketShort, Product, PromoResult, RecordResult
+from ..wirejson import parse
 from . import engine_inputs
 from .base import MUTATIONS, BasketChange, BasketPage, Capabilities, PromoCheck
 from .errors import BackendError, read_only_error
 from .follow import OwnChanges, local_changes
-from .line_reuse import LineReuse
 from .precondition import ExpectedVersionEngine
 from .request_log import RequestLog
 
@@ -58,7 +60,6 @@ class LocalBackend:
         self.log = RequestLog()
         self.own = OwnChanges()  # which versions this backend wrote (watch)
         self._feed: Any = None
-        self.models = LineReuse()  # unchanged lines keep their models (line_reuse.py)
 
     async def close(self) -> None:
         if self._feed is not None:
@@ -125,8 +126,10 @@ class LocalBackend:
                                   lambda: self.engine.get_basket(basket_id))
 
     async def list_user_baskets(self, user_id: str) -> list[BasketShort]:
-        return await self._call("list_user_baskets", user_id, lambda: [
-            BasketShort.model_validate(b) for b in self.engine.list_user_baskets(user_id)])
+        # The engine's own baskets, whole: a short basket is a Basket with fewer fields set,
+        # and a local read has them all at no extra cost.
+        return await self._call("list_user_baskets", user_id,
+                                lambda: self.engine.list_user_baskets(user_id))
 
     async def explain(self, basket_id: str) -> dict:
         return await self._call("explain", basket_id, lambda: self.engine.explain(basket_id))
@@ -144,8 +147,8 @@ class LocalBackend:
                                   lambda: self.writer.restore(basket_id, version))
 
     async def related_products(self, basket_id: str) -> list[Product]:
-        return await self._call("related_products", basket_id, lambda: [
-            Product.model_validate(p) for p in self.engine.related_products(basket_id)])
+        return await self._call("related_products", basket_id, lambda: list(
+            parse.products(self.engine.related_products(basket_id))))
 
     async def list_baskets(self, *, user_id: str | None = None, query: str | None = None,
                            offset: int = 0, limit: int = 100) -> BasketPage:
@@ -155,8 +158,8 @@ class LocalBackend:
                           rows=[summary_from_row(r) for r in data["rows"]])
 
     async def search_products(self, query: str = "", *, limit: int = 50) -> list[Product]:
-        return await self._call("search_products", query, lambda: [
-            Product.model_validate(p) for p in self.engine.search_products(query, limit=limit)])
+        return await self._call("search_products", query, lambda: list(
+            parse.products(self.engine.search_products(query, limit=limit))))
 
     async def list_promotions(self) -> list[dict]:
         return await self._call("list_promotions", "*", self.engine.list_promotions)
@@ -178,27 +181,18 @@ class LocalBackend:
 
     # -- mutations --------------------------------------------------------------------------
 
-    # Models are made in the worker thread too, and only the lines that changed are validated
-    # (line_reuse.py): the event loop must stay free for the UI.
-    async def _basket(self, op: str, basket_id: str, fn: Callable[[], dict]) -> Basket:
-        return await self._call(op, basket_id, lambda: self.models.basket(fn()))
+    # The engine hands back the domain basket itself (engine/domain.py): an unchanged line
+    # is the same `Line` object as in the version before, and nothing is parsed.
+    async def _basket(self, op: str, basket_id: str, fn: Callable[[], Basket]) -> Basket:
+        return await self._call(op, basket_id, fn)
 
     async def _record(self, op: str, basket_id: str, fn: Callable[[], dict]) -> RecordResult:
-        return await self._call(op, basket_id, lambda: RecordResult.model_validate(fn()))
+        return await self._call(op, basket_id, lambda: parse.record_result(fn()))
 
     async def _promo(self, op: str, basket_id: str, fn: Callable[[], dict]) -> PromoResult:
-        return await self._call(op, basket_id, lambda: self._promo_result(fn()))
-
-    def _promo_result(self, data: dict) -> PromoResult:
-        basket = data.get("basket") if isinstance(data, dict) else None
-        if not isinstance(basket, dict):
-            return PromoResult.model_validate(data)
-        result = PromoResult.model_validate({**data, "basket": None})
-        result.basket = self.models.basket(basket)
-        return result
+        return await self._call(op, basket_id, lambda: _promo_result(fn()))
 
     async def delete_basket(self, basket_id: str) -> bool:
-        self.models.forget(basket_id)
         return await self._call("delete_basket", basket_id,
                                 lambda: self.writer.delete_basket(basket_id))
 
@@ -298,7 +292,14 @@ class LocalBackend:
 
 
 def basket_json(basket: Basket) -> str:
-    """The exact wire JSON of a basket (for `y` copy, `--json` output, exports)."""
-    from ..wire import dump_wire
+    """The wire JSON of a basket (for `y` copy, `--json` output, exports)."""
+    from ..wirejson.to_wire import to_wire
 
-    return jsonio.dumps(dump_wire(basket), indent=2)
+    return jsonio.dumps(to_wire(basket), indent=2)
+
+
+def _promo_result(data: dict) -> PromoResult:
+    """The engine's promo outcome ({isVaild, isValid, message, basket: Basket}) as the
+    seam's result; the basket is the engine's domain basket as it is."""
+    valid = data.get("isValid", data.get("isVaild"))
+    return PromoResult(is_valid=valid, message=data.get("message"), basket=data.get("basket"))

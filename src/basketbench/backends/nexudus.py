@@ -11,8 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import jsonio
+from ..model.basket import Basket
 from ..redact import redact_url
-from ..wire import Basket, BasketSession, BasketSessionPage, dump_wire, parse_wire
+from ..wire import BasketSession, BasketSessionPage, dump_wire
+from ..wirejson import parse
+from ..wirejson.to_wire import to_wire
 from .auth import PasswordGrant, StaticToken
 from .deadline import budget
 from .envelope import parse_result
@@ -144,7 +147,7 @@ class NexudusClient:
 
 
 def basket_contents(basket: Basket) -> str:
-    return jsonio.dumps(dump_wire(basket))
+    return jsonio.dumps(to_wire(basket))
 
 
 def session_basket(session: BasketSession) -> Basket:
@@ -165,10 +168,10 @@ def session_basket(session: BasketSession) -> Basket:
                            f"({snippet(session.json_contents, 60)!r})",
                            where=where)
     try:
-        return parse_wire(Basket, data)
-    except Exception as exc:  # noqa: BLE001 - pydantic's ValidationError, or any shape error
+        return parse.basket(data)
+    except parse.WireError as exc:
         raise BackendError(422, "BAD_RESPONSE", f"{where}: JsonContents is not a basket "
-                           f"({type(exc).__name__})", where=where) from None
+                           f"({exc})", where=where) from None
 
 
 def _value(data: Any) -> Any:

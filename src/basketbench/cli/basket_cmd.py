@@ -119,9 +119,9 @@ def run_with(make: Callable[[], Any], action: Callable[[Any], Awaitable[Any]]) -
 
 def print_json(value: Any) -> None:
     from .. import jsonio
-    from ..wire import dump_wire
+    from ..wirejson.to_wire import to_wire
 
-    click.echo(jsonio.dumps(dump_wire(value), indent=2))
+    click.echo(jsonio.dumps(to_wire(value), indent=2))
 
 
 # -- human-readable rendering -------------------------------------------------------------------
@@ -132,9 +132,9 @@ def _money(price: Any) -> str:
     if not price:
         return "-"
     if not isinstance(price, dict):
-        from ..wire import dump_wire
+        from ..wirejson.to_wire import to_wire
 
-        price = dump_wire(price)
+        price = to_wire(price)
     formatted, raw = price.get("formatted") or {}, price.get("raw") or {}
     if formatted.get("withTax"):
         return formatted["withTax"]
@@ -158,9 +158,9 @@ def render_basket(basket: Any) -> str:
     if isinstance(basket, dict):
         b = basket
     else:
-        from ..wire import dump_wire
+        from ..wirejson.to_wire import to_wire
 
-        b = dump_wire(basket)
+        b = to_wire(basket)
     flags = [f for f, on in (("locked", b.get("isLocked")), ("quote", b.get("isQuote")),
                              ("new, not saved", b.get("isNew"))) if on]
     head = f"Basket {b.get('id')}" + (f"  [{', '.join(flags)}]" if flags else "")
@@ -261,7 +261,9 @@ def list_cmd(make, as_json, user_id, query, offset, limit) -> None:
     if user_id and not query:
         shorts = run_with(make, lambda b: b.list_user_baskets(user_id))
         if as_json:
-            print_json(shorts)
+            from ..wirejson.to_wire import short_basket
+
+            print_json([short_basket(s) for s in shorts])  # endpoint 01's own shape
             return
         rows = [["Basket", "Lines", "Total", "Updated"]] + [
             [str(s.id), str(len(s.line_items or [])), _money(s.grand_total),
@@ -333,14 +335,10 @@ async def _line_product(backend: Any, basket_id: str, product: str) -> str:
     return line_product_in(await backend.get_basket(basket_id), product)
 
 
-def is_top_line(line: Any) -> bool:
-    return not line.parent_product_id or line.parent_product_id == ZERO_GUID
-
-
 def line_product_in(basket: Any, product: str) -> str:
     """The product id of the (top-level) line named by a product id or stock code."""
     for ln in basket.line_items or []:
-        if is_top_line(ln) and product.lower() in (
+        if not ln.is_child and product.lower() in (
                 (ln.stock_code or "").lower(), str(ln.product_id).lower()):
             return str(ln.product_id)
     from ..backends.errors import BackendError
@@ -404,7 +402,7 @@ def promo() -> None:
 
 
 def _promo_out(as_json: bool, result: Any) -> None:
-    ok = result.is_vaild if result.is_vaild is not None else result.is_valid
+    ok = result.is_valid
     if as_json:
         print_json(result)
     else:

@@ -12,7 +12,6 @@ from .basket_cmd import (
     _basket_out,
     _line_product,
     basket_command,
-    is_top_line,
     line_product_in,
     print_json,
     run_with,
@@ -51,7 +50,7 @@ def display_order_cmd(make, as_json, basket_id, products) -> None:
         basket = await b.get_basket(basket_id)
         named = [line_product_in(basket, p) for p in products]
         rest = [str(ln.product_id) for ln in sorted(
-            (ln for ln in basket.line_items or [] if is_top_line(ln)),
+            (ln for ln in basket.line_items or [] if not ln.is_child),
             key=lambda ln: ln.display_order or 0) if str(ln.product_id) not in named]
         return await b.set_display_order(
             basket_id, [DisplayOrder(pid, n) for n, pid in enumerate(named + rest, 1)])

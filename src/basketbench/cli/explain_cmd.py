@@ -58,9 +58,10 @@ def audit_cmd(make, as_json, basket_id) -> None:
       basketbench --profile staging basket audit 3f9c2a7e-...
     """
     from .. import audit, jsonio
+    from ..wirejson.to_wire import to_wire
 
     basket = run_with(make, lambda b: b.get_basket(basket_id))
-    findings = audit.audit(basket)
+    findings = audit.audit(to_wire(basket))  # it checks the wire JSON
     if as_json:
         click.echo(jsonio.dumps({"basketId": basket_id, "summary": audit.summary(findings),
                                  "findings": [f.as_dict() for f in findings]}, indent=2))

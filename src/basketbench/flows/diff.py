@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..model.basket import Basket, Price
+from ..model.basket import Line as LineItem
 from ..model.diff import diff_lines
 from ..model.ids import ZERO_GUID
 from ..model.lines import LineKey, custom_texts, is_child, line_key, parent_key
-from ..wire import Basket, LineItem, Price
 from .format import is_guid
 from .runner import applied_promotions
 
@@ -177,7 +178,7 @@ def _keyed(basket: Basket) -> dict[LineKey, tuple[str, LineItem]]:
 
 
 def _raw(price: Price | None) -> Decimal | None:
-    return price.raw.with_tax if price is not None and price.raw is not None else None
+    return price.with_tax if price is not None else None
 
 
 def _plain(value: Any) -> str:
@@ -197,7 +198,8 @@ def money_text(price: Price | None) -> str:
     if price.formatted is not None and price.formatted.with_tax:
         return price.formatted.with_tax
     raw = _raw(price)
-    return "-" if raw is None else f"{price.currency_symbol or ''}{format(raw, 'f')}"
+    symbol = price.extra.get("currencySymbol") or ""
+    return "-" if raw is None else f"{symbol}{format(raw, 'f')}"
 
 
 def _line_text(line: LineItem | None) -> str:

@@ -28,10 +28,11 @@ from typing import Any
 
 from ..backends.base import Backend
 from ..backends.errors import BackendError
+from ..model.basket import Basket
+from ..model.basket import Line as LineItem
 from ..model.ids import ZERO_GUID
 from ..model.lines import custom_texts, is_child, parent_key
 from ..model.requests import CustomTexts
-from ..wire import Basket, LineItem
 from .recorder import FlowRecorder
 from .steps import NotRecordable, flow_step, info_table, top_order, typed_args
 
@@ -186,7 +187,7 @@ def _line_info(line: Any) -> dict[str, str]:
 
 def _groups(basket: Basket | None) -> dict[str, tuple[LineItem, list[LineItem]]]:
     """Top-level product id -> (its line, its child lines)."""
-    lines = basket.line_items or [] if basket else []
+    lines = basket.line_items or () if basket else ()
     out: dict[str, tuple[LineItem, list[LineItem]]] = {
         (ln.product_id or "").lower(): (ln, []) for ln in lines
         if not is_child(ln.parent_product_id)}

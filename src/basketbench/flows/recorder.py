@@ -47,10 +47,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..backends.errors import BackendError
+from ..model.basket import Basket
 from ..model.ids import ZERO_GUID
 from ..model.lines import is_child
 from ..model.requests import ItemInput
-from ..wire import Basket
 from .format import PROMO_OPS, STEP_ADAPTER, STEP_BY_OP, Expect, Flow, is_guid, parse_flow
 from .runner import applied_promotions, line_keys, money_of
 from .steps import item_args
@@ -157,7 +157,7 @@ class FlowRecorder:
         """Steps that rebuild a basket that had content before recording began."""
         self._baskets[bid] = _SeenBasket()
         self._learn(before)
-        lines = before.line_items or []
+        lines = before.line_items or ()
         items = []
         for line in sorted(lines, key=lambda ln: is_child(ln.parent_product_id)):  # parents first
             # The line as the request that adds it again, in flow words (steps.py).

@@ -33,6 +33,7 @@ from typing import Any
 from ..actor import acting_as
 from ..backends.base import Backend, PromoCheck
 from ..backends.errors import BackendError
+from ..model.basket import Basket
 from ..model.ids import ZERO_GUID
 from ..model.lines import is_child, parent_key
 from ..model.requests import (
@@ -44,7 +45,7 @@ from ..model.requests import (
     NominatedDay,
     StoreChoice,
 )
-from ..wire import Basket, PromoResult
+from ..model.results import PromoResult
 from .format import PROMO_OPS, Expect, Flow, is_guid, is_symbol
 
 PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
@@ -208,7 +209,7 @@ class FlowRun:
         if isinstance(outcome, PromoCheck):
             valid, message = outcome.valid, outcome.message
         else:
-            valid = bool(outcome.is_vaild if outcome.is_vaild is not None else outcome.is_valid)
+            valid = bool(outcome.is_valid)
             message = outcome.message or ""
         if expect.promo_valid is not None:
             result.checks.append(Check("promo_valid", _bool(expect.promo_valid), _bool(valid),
@@ -284,7 +285,7 @@ class FlowRun:
             return None
         for product in await self.backend.search_products(code.strip(), limit=50):
             if (product.stock_code or "").upper() == key:
-                pid = product.record_id or (product.model_extra or {}).get("productId")
+                pid = product.product_id
                 if pid:
                     self._products[key] = str(pid).lower()
                     return self._products[key]
@@ -402,9 +403,9 @@ def check_basket(expect: Expect, basket: Basket, checks: list[Check]) -> None:
 
 def money_of(basket: Basket, name: str) -> Decimal | None:
     price = getattr(basket, name, None)
-    if price is None or price.raw is None:
+    if price is None:
         return None
-    return price.raw.with_tax
+    return price.with_tax
 
 
 def applied_promotions(basket: Basket) -> list[str]:
@@ -419,7 +420,7 @@ def applied_promotions(basket: Basket) -> list[str]:
 
 def line_keys(basket: Basket) -> list[tuple[str, str, int]]:
     """(stock-code key, product-id key, qty) per line; a child is keyed PARENT/CHILD."""
-    lines = basket.line_items or []
+    lines = basket.line_items or ()
     code_of = {(ln.product_id or "").lower(): (ln.stock_code or ln.product_id or "")
                for ln in lines if not is_child(ln.parent_product_id)}
     out = []

@@ -22,10 +22,9 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..backends.base import Backend
+from ..model.basket import Basket
 from ..model.lines import is_child
 from ..model.requests import CustomInfo, CustomTexts, DisplayOrder, ItemInput, NominatedDay
-from ..wire import Basket
-from ..wire.inputs import BODY_OF_PARAMETER, request_of
 
 
 class NotRecordable(Exception):
@@ -56,6 +55,10 @@ def typed_args(args: Mapping[str, Any]) -> dict[str, Any]:
     """A call's arguments as kept in basket history (JSON bodies) with every body read into
     the typed request its parameter takes (wire/inputs.py); NotRecordable for one that does
     not read."""
+    # pydantic's wire models only here: the undo watcher imports this module on the
+    # workbench's keypress path, which stays free of them.
+    from ..wire.inputs import BODY_OF_PARAMETER, request_of
+
     out = dict(args)
     for key, value in args.items():
         if key in BODY_OF_PARAMETER:
@@ -170,7 +173,7 @@ def custom_info_args(bid: str, info: CustomInfo) -> dict[str, Any]:
 async def _display_order(bid: str, entries: list[DisplayOrder], ctx: StepContext
                          ) -> dict[str, Any]:
     """The flow writes the resulting order of the top-level lines (1, 2, 3...)."""
-    before = ctx.before.line_items or [] if ctx.before is not None else []
+    before = ctx.before.line_items or () if ctx.before is not None else ()
     moved = {e.line.lower() for e in entries}
     if any((ln.id or "").lower() in moved and is_child(ln.parent_product_id)
            for ln in before):

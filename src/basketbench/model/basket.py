@@ -101,6 +101,7 @@ class Category:
     category_name: str | None = None
     parent_category_id: str | None = None
     parent_category_name: str | None = None
+    extra: Mapping[str, Any] = NO_EXTRA
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,7 @@ class Subscription:
     user_pricing_type: int | None = None
     subscription_json: str | None = None
     authorization_amount: Decimal | None = None
+    extra: Mapping[str, Any] = NO_EXTRA
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +218,7 @@ class DeliveryCenter:
     post_code: str | None = None
     latitude: str | None = None
     longitude: str | None = None
+    extra: Mapping[str, Any] = NO_EXTRA
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ The workbench's highlight and status sentence (tui/diff.py) and `basketbench dif
 (flows/diff.py) both match lines this way; what counts as "changed" is theirs to say (the
 `same` function). A line that is the same object in both versions is unchanged without
 asking (the local backend hands back the very same line models for untouched lines:
-backends/line_reuse.py), so a 2,000-line basket with one change compares one line.
+wirejson/parse.py), so a 2,000-line basket with one change compares one line.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """A basket's row in a list: id, user, line count, grand total, flags, version.
 
-Made from a whole basket or endpoint 01's short basket (any object with the wire models'
-attribute names) by `summary_of`, and from the listing extension's camelCase row (the
-engine's `list_baskets`, the sandbox's `GET /basket/all`) by `summary_from_row`.
+Made from a domain basket, whole or short (endpoint 01), by `summary_of`, and from the
+listing extension's camelCase row (the engine's `list_baskets`, the sandbox's
+`GET /basket/all`) by `summary_from_row`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..money import CURRENCIES, format_amount, parse_decimal, to_minor
+from .basket import Basket, Price
 
 
 @dataclass
@@ -45,29 +46,25 @@ def amount_text(raw: Decimal | None, code: str | None, symbol: str | None = None
     return f"{prefix}{raw}"
 
 
-def _total(price: Any, code: str | None) -> tuple[Decimal | None, str]:
-    """(raw with tax, text) of a wire Price: the backend's own text when it sent one."""
+def _total(price: Price | None, code: str | None, symbol: str | None
+           ) -> tuple[Decimal | None, str]:
+    """(amount with tax, text) of a Price: the backend's own text when it sent one."""
     if price is None:
         return None, ""
-    raw = getattr(getattr(price, "raw", None), "with_tax", None)
-    raw = raw if isinstance(raw, Decimal) else None
-    text = getattr(getattr(price, "formatted", None), "with_tax", None)
-    return raw, text or amount_text(raw, code, getattr(price, "currency_symbol", None))
+    text = price.formatted.with_tax if price.formatted is not None else None
+    symbol = price.extra.get("currencySymbol") or symbol
+    return price.with_tax, text or amount_text(price.with_tax, code, symbol)
 
 
-def _version(basket: Any) -> int | None:
-    """The basket's version; endpoint 01's short basket has none in the documented model,
-    but the sandbox sends one (kept among the model's extra fields)."""
-    version = getattr(basket, "version", None)
-    if version is None:
-        version = (getattr(basket, "model_extra", None) or {}).get("version")
+def _version(basket: Basket) -> int | None:
+    version = basket.version
     return version if isinstance(version, int) and not isinstance(version, bool) else None
 
 
-def summary_of(basket: Any) -> BasketSummary:
-    """The list row of a wire basket, whole or short."""
+def summary_of(basket: Basket) -> BasketSummary:
+    """The list row of a basket, whole or short."""
     code = basket.currency_code or ""
-    raw, text = _total(basket.grand_total, code)
+    raw, text = _total(basket.grand_total, code, basket.currency_symbol)
     return BasketSummary(
         id=str(basket.id or ""), user_id=basket.user_id, user_email=basket.user_email,
         currency_code=code, line_count=len(basket.line_items or []), grand_total=raw,

@@ -101,7 +101,7 @@ from .themes import ThemePersistence, choose_theme, register_themes
 from .too_small import TooSmall, too_small
 
 if TYPE_CHECKING:  # imported on first use: the Nexudus view is not needed to start
-    from ..wire import Basket  # and the wire models (pydantic) come after the first paint
+    from ..model.basket import Basket
     from .nexudus_view import SessionBasketOpened
 
 HIGHLIGHT_SECONDS = 2.0  # how long changed lines and totals stay highlighted
@@ -146,7 +146,8 @@ def guard_handlers(cls: type) -> type:
 
 def basket_in(result: Any) -> Basket | None:
     """The basket a mutation returned, if it returned one (PromoResult carries one)."""
-    from ..wire import Basket, PromoResult
+    from ..model.basket import Basket
+    from ..model.results import PromoResult
 
     if isinstance(result, Basket):
         return result
@@ -633,7 +634,7 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
             self.held = []
 
     def on_basket_changed(self, message: BasketChanged) -> None:
-        from ..wire import PromoResult
+        from ..model.results import PromoResult
 
         basket = message.basket
         bid = (basket.id or "").lower()
@@ -1087,9 +1088,9 @@ class BasketBench(FollowMode, HistoryActions, ExplainActions, App):
         if self.basket is None:
             self.notify("Open a basket first.", severity="warning", markup=False)
             return
-        from ..wire import dump_wire
+        from ..wirejson.to_wire import to_wire
 
-        text = jsonio.dumps(dump_wire(self.basket), indent=2)
+        text = jsonio.dumps(to_wire(self.basket), indent=2)
         self.copy_to_clipboard(text)
         self.status.say(f"copied basket {short_id(self.basket.id)} JSON ({len(text)} chars)")
         self.notify(f"Copied the basket's JSON ({len(text)} characters).", markup=False)

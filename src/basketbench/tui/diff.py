@@ -16,7 +16,8 @@ TOTAL_FIELDS = (
 )
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ..wire import Basket, LineItem
+    from ..model.basket import Basket
+    from ..model.basket import Line as LineItem
 
 
 def line_key(line: LineItem) -> str:
@@ -55,7 +56,7 @@ def _same_line(a: LineItem, b: LineItem) -> bool:
 
 def changed_lines(before: Basket | None, after: Basket) -> set[str]:
     """Keys of lines that are new or differ in quantity, money, order or custom info (a line
-    that is the same object in both is unchanged: backends/line_reuse.py)."""
+    that is the same object in both is unchanged: wirejson/parse.py)."""
     d = diff_lines(lines_by_key(before), lines_by_key(after), _same_line)
     return {*d.added, *d.changed}
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual.css.query import NoMatches
+
 from .. import explanation
 from .format import short_id
 from .messages import BasketAudited, BasketExplained
 from .screens.explain import ExplainScreen
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ..wire import Basket
+    from ..model.basket import Basket
 
 AUDIT_DELAY = 0.4  # seconds a basket stands still before its numbers are audited
 AUDIT_MAX_LINES = 500  # the API's line limit: larger (scale-test) baskets on `w` only
@@ -40,8 +42,9 @@ class ExplainActions:
         backend = self.backend
         if not getattr(backend.capabilities, "explain", False):
             from .. import audit
+            from ..wirejson.to_wire import to_wire
 
-            findings = audit.audit(basket)
+            findings = audit.audit(to_wire(basket))
             text = "\n".join([f"{backend.label} cannot explain its rules; the audit of the "
                               f"basket's own numbers: {audit.summary(findings)}", ""]
                              + [f"{f.severity}: {f.path}: {f.message}" for f in findings])
@@ -86,9 +89,10 @@ class ExplainActions:
 
         def work() -> None:
             from .. import audit
+            from ..wirejson.to_wire import to_wire
 
             try:
-                findings = audit.audit(basket)
+                findings = audit.audit(to_wire(basket))
             finally:
                 self._auditing = False
             self.post_message(BasketAudited((basket.id or "").lower(), basket.version,
@@ -101,4 +105,8 @@ class ExplainActions:
         if shown is None or (shown.id or "").lower() != message.basket_id or \
                 shown.version != message.version:
             return  # the basket moved on since
-        self.totals_pane.set_audit(shown.id, shown.version, message.findings)
+        try:
+            pane = self.totals_pane
+        except NoMatches:  # it landed as the app closes: nothing left to show it on
+            return
+        pane.set_audit(shown.id, shown.version, message.findings)

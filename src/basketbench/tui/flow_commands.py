@@ -26,7 +26,7 @@ from .format import short_id, user_label
 from .screens import Choice, ChoiceScreen, ErrorScreen, Picked
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..wire import Basket
+    from ..model.basket import Basket
     from .panes import StatusBar
     from .recording import FlowRecording
 

@@ -24,7 +24,7 @@ from .format import short_id
 from .guard import guarded
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ..wire import Basket
+    from ..model.basket import Basket
 
 BUSY_RETRY_S = 0.15  # how soon a change seen while ours is in flight is looked at again
 STALE_MARK = "stale: changed elsewhere · r refreshes"

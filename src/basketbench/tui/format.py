@@ -13,6 +13,7 @@ from typing import Any
 from rich.style import Style
 from rich.text import Text
 
+from ..model.basket import Price
 from ..model.ids import is_none_id
 from ..money import CURRENCIES, Currency, format_amount, to_minor
 
@@ -78,21 +79,20 @@ def amount(value: Any, code: str | None, symbol: str | None = None) -> str:
     return f"{prefix}{value}"
 
 
-def price(p: Any, which: str = "with_tax", code: str | None = None) -> str:
-    """One side of a wire Price: the backend's formatted string when it sent one, else the
-    raw amount formatted here."""
+def price(p: Price | None, which: str = "with_tax", code: str | None = None) -> str:
+    """One side of a Price: the backend's formatted string when it sent one, else the
+    amount formatted here."""
     if p is None:
         return DASH
-    formatted = getattr(getattr(p, "formatted", None), which, None)
+    formatted = getattr(p.formatted, which, None) if p.formatted is not None else None
     if formatted:
         return formatted
-    raw = getattr(getattr(p, "raw", None), which, None)
-    return amount(raw, code, getattr(p, "currency_symbol", None))
+    return amount(getattr(p, which), code, p.extra.get("currencySymbol"))
 
 
-def raw(p: Any, which: str = "with_tax") -> Decimal | None:
-    value = getattr(getattr(p, "raw", None), which, None)
-    return value if isinstance(value, Decimal) else None
+def raw(p: Price | None, which: str = "with_tax") -> Decimal | None:
+    """One side of a Price as an amount (None: no price)."""
+    return getattr(p, which) if p is not None else None
 
 
 def negated(text: str) -> str:
@@ -105,9 +105,14 @@ def negated(text: str) -> str:
     return f"-{text}"
 
 
-def extra(model: Any, key: str, default: Any = None) -> Any:
-    """An extension field kept by the tolerant wire models (e.g. 'clickCollectStore')."""
-    return (getattr(model, "model_extra", None) or {}).get(key, default)
+def extra(obj: Any, key: str, default: Any = None) -> Any:
+    """An extension field by its wire name ('clickCollectStore'): the object's own field of
+    that name when the model has one, else what the backend sent in its `extra`."""
+    name = "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
+    if hasattr(obj, name):
+        value = getattr(obj, name)
+        return default if value is None else value
+    return (getattr(obj, "extra", None) or {}).get(key, default)
 
 
 def custom_info(obj: Any) -> str:

@@ -12,7 +12,7 @@ from textual.message import Message
 from ..backends import BackendError, BasketPage
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ..wire import Basket
+    from ..model.basket import Basket
 
 
 @dataclass

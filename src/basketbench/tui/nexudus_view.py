@@ -4,7 +4,7 @@ session.
 
 The app pushes `NexudusSessionsScreen(client, current_basket=...)` (or calls
 `open_sessions_view(app, basket)`, which builds the client from the config) and handles
-`SessionBasketOpened`, which carries the `wire.Basket` parsed from the session's JsonContents.
+`SessionBasketOpened`, which carries the domain `Basket` parsed from the session's JsonContents.
 
 `client` is a `basketbench.backends.nexudus.NexudusClient`; what this view uses of it is the
 `SessionsClient` protocol below. Workers make the calls and post messages; only the message
@@ -27,7 +27,8 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from .. import jsonio
 from ..backends import BackendError
-from ..wire import Basket, BasketSession, BasketSessionPage
+from ..model.basket import Basket
+from ..wire import BasketSession, BasketSessionPage
 from . import actions
 from .format import DASH, literal, when
 

@@ -20,7 +20,8 @@ from typing import Any
 
 from ..backends import Backend, BackendError
 from ..flows.steps import NotRecordable, flow_step, item_args, named_args, top_order
-from ..wire import Basket, PromoResult
+from ..model.basket import Basket
+from ..model.results import PromoResult
 
 # Backend calls that change a basket, and so become steps.
 MUTATIONS = frozenset({
@@ -42,7 +43,7 @@ def is_refusal(error: BackendError) -> bool:
 def promo_outcome(result: Any) -> tuple[bool | None, str | None]:
     if not isinstance(result, PromoResult):
         return None, None
-    valid = result.is_vaild if result.is_vaild is not None else result.is_valid
+    valid = result.is_valid
     return (None if valid is None else bool(valid)), (result.message or None)
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ..wire import Basket, LineItem
+    from ..model.basket import Basket
+    from ..model.basket import Line as LineItem
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,11 @@ from typing import Any
 
 from ..backends import Backend
 from ..flows.steps import named_args
+from ..model.basket import Basket
+from ..model.basket import Line as LineItem
 from ..model.ids import is_none_id
 from ..model.lines import is_child, parent_key
 from ..model.requests import DisplayOrder, ItemInput
-from ..wire import Basket, LineItem
 from .format import short_id
 from .recording import MUTATIONS
 

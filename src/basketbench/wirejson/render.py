@@ -353,11 +353,13 @@ SHORT_LINE_KEYS = (
 
 
 def short_basket(b: Basket) -> dict[str, Any]:
-    """The short shape of endpoint 01 (a user's baskets), plus `version`."""
+    """The short shape of endpoint 01 (a user's baskets): its keys only, plus `version`
+    where the basket has one (the sandbox's)."""
     full = basket(b)
-    out = {k: full[k] for k in SHORT_KEYS}
-    out["lineItems"] = [{k: ln[k] for k in SHORT_LINE_KEYS} for ln in full["lineItems"]]
-    out["version"] = full.get("version")
+    out = {k: full.get(k) for k in SHORT_KEYS}
+    out["lineItems"] = [{k: ln.get(k) for k in SHORT_LINE_KEYS} for ln in full["lineItems"]]
+    if b.version is not None:
+        out["version"] = b.version
     return out
 
 

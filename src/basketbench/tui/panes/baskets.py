@@ -19,7 +19,7 @@ from ..format import amount, flags, literal, plural, short_id, user_label, when
 from .table import BenchTable
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ...wire import Basket
+    from ...model.basket import Basket
 
 PAGE_SIZE = 200
 # Ask for the next page when the cursor comes this close to the last loaded row.

@@ -12,7 +12,7 @@ from textual.widgets import Static
 from ..format import DASH, amount, day, extra, literal, price
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ...wire import Basket
+    from ...model.basket import Basket
 
 
 def country_of(basket: Basket) -> str | None:
@@ -76,7 +76,7 @@ class DeliveryPane(VerticalScroll, can_focus=True):
         code = basket.currency_code
         line("Country", country_of(basket))
         chosen = (basket.shipping_method_id or "").lower()
-        methods = basket.shipping_methods or []
+        methods = basket.shipping_methods or ()
         out.append("Shipping methods\n", style="bold")
         if not methods:
             out.append("  none offered for this country\n", style="dim")
@@ -98,7 +98,7 @@ class DeliveryPane(VerticalScroll, can_focus=True):
         else:
             line("Nominated", None)
         line("Collect at", store_of(basket))
-        plans = basket.delivery_plans or []
+        plans = basket.delivery_plans or ()
         out.append(f"Delivery plans ({len(plans)})\n", style="bold")
         for plan in plans:
             centre = plan.delivery_center.name if plan.delivery_center else None

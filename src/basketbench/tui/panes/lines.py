@@ -17,7 +17,8 @@ from ..format import custom_info, literal, negated, plural, price, short_id
 from .table import BenchTable
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ...wire import Basket, LineItem
+    from ...model.basket import Basket
+    from ...model.basket import Line as LineItem
 
 COLUMNS = (("product", "product"), ("stock code", "code"), ("qty", "qty"),
            ("unit price", "unit"), ("discount", "discount"), ("line total", "total"),
@@ -61,7 +62,7 @@ class LinesPane(Vertical):
         self._keys: list[str] = []  # row keys in table order
         self._rows: dict[str, Row] = {}  # row key -> what that row shows
         # id(line) -> (line, key, row without highlight), for the lines shown: the local
-        # backend hands back unchanged lines as the same objects (backends/line_reuse.py),
+        # backend hands back unchanged lines as the same objects (wirejson/parse.py),
         # so a change formats only the lines it touched.
         self._made: dict[int, tuple[LineItem, str, Row]] = {}
         self._made_for: tuple[str | None, str | None] | None = None  # (basket id, currency)

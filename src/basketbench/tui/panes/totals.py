@@ -14,7 +14,7 @@ from textual.widgets import Static
 from ..format import literal, negated, price
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ...wire import Basket, Promotion
+    from ...model.basket import Basket, Promotion
 
 SIDES = ("with_tax", "without_tax", "tax")
 

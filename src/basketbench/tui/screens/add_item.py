@@ -21,7 +21,8 @@ from ..format import amount, extra, literal, price
 from .base import Dialog
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ...wire import LineItem, Product
+    from ...model.basket import Line as LineItem
+    from ...model.product import Product
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                   r"[0-9a-fA-F]{12}$")

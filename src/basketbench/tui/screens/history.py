@@ -18,9 +18,9 @@ from textual.widgets import DataTable, Static
 
 from ...backends import BackendError
 from ...flows.diff import diff_baskets, render_diff
+from ...model.basket import Basket
 from ...model.ids import is_none_id
 from ...model.lines import is_child
-from ...wire import Basket
 from ..format import custom_info, literal, plural, price, short_id, when
 from .base import Dialog
 from .confirm import ConfirmScreen

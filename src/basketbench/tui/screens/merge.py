@@ -21,7 +21,7 @@ from .add_item import GUID
 from .base import Dialog
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ...wire import Basket
+    from ...model.basket import Basket
 
 SEARCH_DELAY = 0.2
 

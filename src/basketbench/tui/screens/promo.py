@@ -24,8 +24,7 @@ ApplyFn = Callable[[str, Callable[[Any, BackendError | None], None]], bool]
 
 
 def promo_ok(result: Any) -> bool:
-    valid = getattr(result, "is_valid", None)
-    return bool(valid if valid is not None else getattr(result, "is_vaild", False))
+    return bool(getattr(result, "is_valid", False))
 
 
 class PromoScreen(Dialog[str]):

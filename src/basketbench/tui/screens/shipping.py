@@ -19,7 +19,7 @@ from ..panes.delivery import country_of
 from .base import Dialog
 
 if TYPE_CHECKING:  # annotations only: the wire models load after the first paint
-    from ...wire import Basket
+    from ...model.basket import Basket
 
 
 @dataclass(frozen=True)
