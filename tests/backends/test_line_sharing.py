@@ -1,6 +1,7 @@
-"""The local backend reads only the lines a change touched (wirejson.parse.Reader): the
-objects it returns must equal a whole-basket read, unchanged lines must be the very same
-objects as in the previous version, and changed ones must not be."""
+"""The local backend hands on the engine's domain basket, which builds only the lines a change
+touched (engine/domain.py): the objects it returns must equal a whole-basket read, unchanged
+lines must be the very same objects as in the previous version, and changed ones must not
+be."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import uuid
 from basketbench.backends.local import LocalBackend
 from basketbench.engine import demo
 from basketbench.model.basket import Basket
-from basketbench.wirejson import parse
+from basketbench.model.requests import ItemInput
 from basketbench.wirejson.to_wire import to_wire
 
 LINES = 25
@@ -27,8 +28,8 @@ def test_unchanged_lines_are_reused_and_the_result_equals_a_full_read(tmp_path):
         bid = _fill(backend.engine)
         first = asyncio.run(backend.get_basket(bid))
         target = first.line_items[3]
-        second = asyncio.run(backend.add_item(bid, {"productId": target.product_id, "qty": 2}))
-        whole = parse.basket(backend.engine.get_basket(bid))
+        second = asyncio.run(backend.add_item(bid, ItemInput(product_id=target.product_id, qty=2)))
+        whole = backend.engine.get_basket(bid)
         assert to_wire(second) == to_wire(whole)
         assert second == whole
         assert [to_wire(ln) for ln in second.line_items] == \
@@ -45,7 +46,7 @@ def test_unchanged_lines_are_reused_and_the_result_equals_a_full_read(tmp_path):
             else:
                 assert line is old[line.product_id], line.stock_code
         promo = asyncio.run(backend.apply_promo(bid, "SAVE10"))
-        whole = parse.basket(backend.engine.get_basket(bid))
+        whole = backend.engine.get_basket(bid)
         assert isinstance(promo.basket, Basket)
         assert to_wire(promo.basket) == to_wire(whole)
     finally:

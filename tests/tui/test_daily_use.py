@@ -24,7 +24,6 @@ from basketbench.tui.app import BasketBench, prepare
 from basketbench.tui.inspector import RequestInspector
 from basketbench.tui.nexudus_view import NexudusSessionsScreen, SendBasketScreen
 from basketbench.tui.screens import ErrorScreen
-from basketbench.wirejson import parse
 from tests.support.sandbox import start_sandbox
 
 from .helpers import SIZE, basket_id, notices, open_basket, select_line, settle, stored
@@ -218,8 +217,7 @@ async def test_l_shows_engine_operations_with_status_and_duration(make_app):
 @pytest.fixture(scope="module")
 def auth_sandbox(tmp_path_factory):
     with start_sandbox(tmp_path_factory.mktemp("daily-use") / "sandbox.db", auth=True) as sb:
-        alice = parse.basket(
-            BasketEngine(sb.db_path).get_basket(demo.basket_id("alice-main")))
+        alice = BasketEngine(sb.db_path).get_basket(demo.basket_id("alice-main"))
 
         async def seed() -> None:
             client = NexudusClient(sb.base_url, username=sb.username, password=sb.password,

@@ -126,10 +126,9 @@ class LocalBackend:
                                   lambda: self.engine.get_basket(basket_id))
 
     async def list_user_baskets(self, user_id: str) -> list[BasketShort]:
-        # The engine's own baskets, whole: a short basket is a Basket with fewer fields set,
-        # and a local read has them all at no extra cost.
-        return await self._call("list_user_baskets", user_id,
-                                lambda: self.engine.list_user_baskets(user_id))
+        # Endpoint 01's short baskets, as a live API (and the sandbox) answers.
+        return await self._call("list_user_baskets", user_id, lambda: [
+            b.short() for b in self.engine.list_user_baskets(user_id)])
 
     async def explain(self, basket_id: str) -> dict:
         return await self._call("explain", basket_id, lambda: self.engine.explain(basket_id))

@@ -26,11 +26,12 @@ from ..model.basket import (
     DeliveryPlan,
     Line,
     Price,
+    PriceText,
     Promotion,
     ShippingMethod,
     Subscription,
 )
-from ..money import Amount, Currency, from_minor
+from ..money import Amount, Currency, format_amount, from_minor
 from . import catalogue as cat_mod
 from .ids import ZERO_GUID, stable_guid
 from .part_cache import PartCache
@@ -48,9 +49,14 @@ def iso(dt: datetime) -> str:
 
 @lru_cache(maxsize=65536)
 def price(gross: int, tax: int, cur: Currency) -> Price:
-    """The Price of an amount in minor units (shared: Price objects are frozen)."""
-    return Price(with_tax=from_minor(gross, cur), without_tax=from_minor(gross - tax, cur),
-                 tax=from_minor(tax, cur))
+    """The Price of an amount in minor units (shared: Price objects are frozen), with its
+    display strings in the currency's own format, as a backend sends them: every reader
+    (workbench, CLI, flows) shows the engine's figures as it shows a live API's."""
+    net = gross - tax
+    text = PriceText(with_tax=format_amount(gross, cur), without_tax=format_amount(net, cur),
+                     tax=format_amount(tax, cur))
+    return Price(with_tax=from_minor(gross, cur), without_tax=from_minor(net, cur),
+                 tax=from_minor(tax, cur), formatted=text)
 
 
 def price_of(amount: Amount, cur: Currency) -> Price:
@@ -111,8 +117,16 @@ def _frozen(value: dict | None) -> object:
         return json.dumps(value, sort_keys=True, default=str)
 
 
+# A line without a subscription (most of them): one shared object, not one per line.
+_NO_SUBSCRIPTION = Subscription(subscription_plan_id=ZERO_GUID, subscription_term_id=ZERO_GUID,
+                                user_pricing_type=0, subscription_json=None,
+                                authorization_amount=INT_ZERO)
+
+
 def _subscription(ln: LineState, cur: Currency) -> Subscription:
-    sub = ln.subscription or {}
+    sub = ln.subscription
+    if not sub:
+        return _NO_SUBSCRIPTION
     amount = sub.get("authorizationAmount_minor")
     return Subscription(
         subscription_plan_id=sub.get("subscriptionPlanId", ZERO_GUID),

@@ -367,6 +367,13 @@ class Basket:
         that is the same object in both is unchanged without comparing it."""
         return diff_lines(older.lines_by_key(), self.lines_by_key(), same)
 
+    def short(self) -> Basket:
+        """This basket as a user's basket list holds it (endpoint 01's short basket): the
+        listing's fields only, every other one at its default."""
+        lines = tuple(Line(**{n: getattr(ln, n) for n in _SHORT_LINE}) for ln in self.line_items)
+        return Basket(**{n: getattr(self, n) for n in _SHORT_BASKET}, line_items=lines,
+                      version=self.version)
+
     def footing_errors(self) -> list[str]:
         """Where the figures do not add up (every figure must foot); [] when they do."""
         errors = []
@@ -383,6 +390,19 @@ class Basket:
 
 def _line_key(line: Line) -> LineKey:
     return line.key
+
+
+# Endpoint 01's short basket (api.md §2.2): the fields it has, by model name.
+_SHORT_BASKET = (
+    "id", "currency_symbol", "currency_code", "user_id", "user_email", "shipping_method_id",
+    "sub_total", "shipping_charge", "discount", "additional_charge", "grand_total", "is_locked",
+    "created_by_admin", "po_number", "is_quote", "quote_status", "post_code", "has_membership",
+    "exchange_rate", "base_currency", "micro_site_id", "base_currency_total",
+    "membership_discount", "created", "last_updated")
+_SHORT_LINE = (
+    "id", "stock_code", "name", "slug", "short_description", "product_id", "product_iid",
+    "parent_product_id", "price", "list_price", "sub_total", "discount", "additional_charge",
+    "total_price", "image", "qty", "display_order", "is_subscription", "is_membership")
 
 
 __all__ = [

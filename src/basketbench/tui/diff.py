@@ -3,6 +3,7 @@ status bar ("POLO-NAVY-L qty 2 -> 3, grand total £41.50 -> £55.00")."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..model import lines as model_lines
@@ -99,7 +100,7 @@ def field_changes(before: Basket, after: Basket) -> list[str]:
                        ("nominatedDelivery", "nominated day")):
         a, b = extra(before, key), extra(after, key)
         if a != b:
-            if isinstance(b, dict):
+            if isinstance(b, Mapping):
                 b = b.get("name") or b.get("deliveryDate") or b.get("code")
             parts.append(f"{label} {_shown(b)}" if b else f"{label} cleared")
     if custom_info(before) != custom_info(after):

@@ -3,6 +3,7 @@ marked), nominated day, click & collect store, delivery plans, instruction and P
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -27,7 +28,7 @@ def store_of(basket: Basket) -> str | None:
     """The click & collect store: the extension field, else the address's company name
     (a live API puts the store there)."""
     store = extra(basket, "clickCollectStore")
-    if isinstance(store, dict) and (store.get("name") or store.get("code")):
+    if isinstance(store, Mapping) and (store.get("name") or store.get("code")):
         code, name = store.get("code"), store.get("name")
         return f"{name} ({code})" if code and name else (name or code)
     if basket.shipping_address is not None and basket.shipping_address.company_name:
@@ -35,9 +36,9 @@ def store_of(basket: Basket) -> str | None:
     return None
 
 
-def nominated_of(basket: Basket) -> dict | None:
+def nominated_of(basket: Basket) -> Mapping | None:
     value = extra(basket, "nominatedDelivery")
-    return value if isinstance(value, dict) else None
+    return value if isinstance(value, Mapping) else None
 
 
 class DeliveryPane(VerticalScroll, can_focus=True):
