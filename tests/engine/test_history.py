@@ -285,7 +285,7 @@ def test_a_schema_5_file_migrates_and_its_history_still_reads(store_kind, tmp_pa
             assert figures(eng.basket_version(bid, version)) == shown
         restored = eng.restore(bid, min(then))
         assert figures(restored)[1] == then[min(then)][1]
-        assert restored["version"] == newest + 1
+        assert restored.version == newest + 1
         assert eng.history(bid)["rows"][0]["version"] == newest + 1
 
 
