@@ -13,17 +13,19 @@ import functools
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..model.requests import ItemInput
 from .basket_ids import is_guid, is_short_id, resolve_basket_id
 from .failure import EXIT_PROMO_REFUSED, error_detail, fail
 
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 # Arguments that name a basket: a short id (a unique prefix) is resolved before the command.
 BASKET_ID_ARGS = ("basket_id", "target_id", "source_id")
+
+if TYPE_CHECKING:  # the typed requests load with the command that sends one
+    from ..model.requests import ItemInput
 
 
 # -- shared plumbing (also used by nexudus_cmd) ---------------------------------------------------
@@ -316,6 +318,8 @@ def get_cmd(ctx: click.Context, profile: str | None, api: str | None, db: str | 
 
 
 async def _product_item(backend: Any, product: str, qty: int) -> ItemInput:
+    from ..model.requests import ItemInput
+
     """An add-item request from a product id or a stock code (resolved through the catalogue
     when the backend has one, else sent as a stock code for the API to resolve)."""
     if is_guid(product):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import click
 
-from ..model.requests import COLLECT_OFF, StoreChoice
 from .basket_cmd import _record_out, basket_command, run_with
 from .json_arg import RequestArg
 
@@ -71,6 +70,8 @@ def collect_cmd(make, as_json, basket_id, store, off) -> None:
     """
     if off == (store is not None):
         raise click.UsageError("give a STORE or --off (one of them)")
+    from ..model.requests import COLLECT_OFF, StoreChoice
+
     body: StoreChoice
     if off:
         body = COLLECT_OFF

@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from ..model.requests import DisplayOrder
 from .basket_cmd import (
     _basket_out,
     _line_product,
@@ -53,7 +52,7 @@ def display_order_cmd(make, as_json, basket_id, products) -> None:
             (ln for ln in basket.line_items or [] if not ln.is_child),
             key=lambda ln: ln.display_order or 0) if str(ln.product_id) not in named]
         return await b.set_display_order(
-            basket_id, [DisplayOrder(pid, n) for n, pid in enumerate(named + rest, 1)])
+            basket_id, [_order(pid, n) for n, pid in enumerate(named + rest, 1)])
 
     done = run_with(make, go)
     if as_json:
@@ -96,3 +95,9 @@ def subscription_cmd(make, as_json, basket_id, product, settings) -> None:
                                         settings)
 
     _basket_out(as_json, run_with(make, go))
+
+
+def _order(line: str, position: int):
+    from ..model.requests import DisplayOrder  # loaded only by the command that sends one
+
+    return DisplayOrder(line, position)
