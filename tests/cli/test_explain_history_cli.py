@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import uuid
 
+from basketbench import jsonio
+from tests.support.seed_server import BASKET, SeedBasketServer
+
 from .conftest import PRODUCTS, Run
 
 POLO, MUG = PRODUCTS["POLO-NAVY-L"], PRODUCTS["MUG-WHITE"]
@@ -35,6 +38,30 @@ def test_audit_passes_an_engine_basket(local_db):
     result = run.ok("basket", "audit", bid)
     assert "every figure foots" in result.stdout
     assert run.json("basket", "audit", bid)["findings"] == []
+
+
+def test_audit_of_a_live_basket_that_does_not_foot_exits_4():
+    """A live API's basket (the seed's example 02, over loopback) is audited as parsed, with
+    the findings and wording of its wire JSON, and a figure that does not foot is exit 4."""
+    server = SeedBasketServer()
+    try:
+        run = Run(["--api", server.url])
+        result = run("basket", "audit", BASKET)
+        assert result.exit_code == 4, (result.stdout, result.stderr, result.exception)
+        assert f"Basket {BASKET}: 3 errors, 2 warnings" in result.stdout
+        assert ("error: subTotal: 99.99 / 99.99 / 0 is not the sum of the lines' subTotal "
+                "96 / 96 / 0") in result.stdout
+        assert "error: shippingMethods[0].price: priced in '£' in a '€' basket" in result.stdout
+        assert ("warning: grandTotal.formatted.withTax: formatted amounts with 5 decimals "
+                "where EUR has 2 (54 places, e.g. '€99.99000')") in result.stdout
+        as_json = run("basket", "audit", BASKET, "--json")
+        assert as_json.exit_code == 4
+        report = jsonio.loads(as_json.stdout)
+        assert report["summary"] == "3 errors, 2 warnings"
+        assert [f["check"] for f in report["findings"]] == [
+            "currency", "totals", "totals", "formatted", "formatted"]
+    finally:
+        server.close()
 
 
 def test_over_the_sandbox_history_and_explain_work(sandbox):

@@ -4,6 +4,7 @@ and the totals pane says whether the basket's own numbers foot."""
 from __future__ import annotations
 
 from basketbench.tui.screens.explain import ExplainScreen
+from tests.support.seed_server import BASKET, USER, SeedBasketServer
 
 from .helpers import SIZE, open_basket, paste, select_line, settle
 
@@ -62,61 +63,39 @@ async def test_the_totals_pane_says_the_numbers_foot(make_app):
         assert app.totals_pane._audited == (app.basket.id, app.basket.version)
 
 
-BASKET = "5a3c2bd0-0000-4000-8000-00000000f00d"
-USER = "44e89017-9e42-5967-bb54-b7307332190b"
+async def test_the_audit_after_a_change_renders_no_wire_json(make_app, monkeypatch):
+    """The local workbench never builds wire JSON: its audit reads the domain basket. Every
+    rendering of a basket, a line or a price goes through these `wirejson.render` functions
+    (to_wire's too), so none may run while a basket is opened, changed and audited."""
+    from basketbench.wirejson import render
 
+    calls: list[str] = []
+    for name in ("basket", "line", "price", "price_ex", "shipping_method", "short_basket"):
+        real = getattr(render, name)
 
-class _SeedBasketServer:
-    """A real BetterCommerce-like server on a loopback port that answers with the seed's
-    example baskets, whose figures do not foot (quirks.md §1): the user's list is example 01,
-    the basket example 02 (both with the id BASKET)."""
+        def counted(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
 
-    def __init__(self) -> None:
-        import json
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        from pathlib import Path
-
-        examples = Path(__file__).parents[1] / "fixtures" / "examples"
-
-        def load(name: str) -> dict:
-            return json.loads((examples / f"{name}.response.json").read_text("utf-8"))
-
-        listing, basket = load("01-get-user-baskets"), load("02-get-basket")
-        listing["result"] = listing["result"][:1]
-        listing["result"][0]["id"] = basket["result"]["id"] = BASKET
-        bodies = {"all": json.dumps(listing).encode(), "one": json.dumps(basket).encode()}
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                # The storefront (and so HttpBackend) sends a JSON body even on a GET.
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                body = bodies["all" if self.path.split("?")[0].endswith("/all") else "one"]
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        monkeypatch.setattr(render, name, counted)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_basket(pilot, "alice-main")
+        assert "✓ foots" in await verdict(pilot)
+        await pilot.press("2")
+        select_line(app, "POLO-NAVY-L")
+        await pilot.press("plus")
+        await settle(pilot)
+        assert "✓ foots" in await verdict(pilot)
+        assert app.totals_pane._audited == (app.basket.id, app.basket.version)
+    assert calls == []
 
 
 async def test_a_live_basket_that_does_not_foot_is_flagged_and_w_shows_the_audit():
     from basketbench.backends.http import HttpBackend
     from basketbench.tui.app import BasketBench
 
-    server = _SeedBasketServer()
+    server = SeedBasketServer()
     backend = HttpBackend(server.url, extensions=False, profile="live")
     try:
         app = BasketBench(backend)

@@ -43,3 +43,15 @@ def test_an_unchanged_line_object_renders_once():
                                   version=2))
     assert second["lineItems"][0] is first["lineItems"][0]
     assert second["version"] == 2
+
+
+def test_a_line_shared_by_two_currencies_without_a_code_renders_in_each_ones_symbol():
+    """A currency the sandbox does not know (no code, or an unknown one) keeps the basket's
+    symbol: the same Line object in a '£' basket and then a '$' one must not come back from
+    the render cache in '£' (it was keyed by the currency code alone)."""
+    line = Line(id="1", qty=1, price=Price(Decimal("2.00"), Decimal("2.00")))
+    pounds = render.basket(Basket(id="a", currency_symbol="£", line_items=(line,)))
+    dollars = render.basket(Basket(id="b", currency_symbol="$", line_items=(line,)))
+    assert pounds["lineItems"][0]["price"]["formatted"]["withTax"] == "£2.00"
+    assert dollars["lineItems"][0]["price"]["formatted"]["withTax"] == "$2.00"
+    assert dollars["lineItems"][0]["price"]["currencySymbol"] == "$"

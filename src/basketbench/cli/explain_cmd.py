@@ -57,11 +57,11 @@ def audit_cmd(make, as_json, basket_id) -> None:
     Example:
       basketbench --profile staging basket audit 3f9c2a7e-...
     """
-    from .. import audit, jsonio
-    from ..wirejson.to_wire import to_wire
+    from .. import jsonio
+    from ..model import audit
 
     basket = run_with(make, lambda b: b.get_basket(basket_id))
-    findings = audit.audit(to_wire(basket))  # it checks the wire JSON
+    findings = audit.audit(basket)
     if as_json:
         click.echo(jsonio.dumps({"basketId": basket_id, "summary": audit.summary(findings),
                                  "findings": [f.as_dict() for f in findings]}, indent=2))

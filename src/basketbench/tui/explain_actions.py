@@ -41,10 +41,9 @@ class ExplainActions:
         bid = (basket.id or "").lower()
         backend = self.backend
         if not getattr(backend.capabilities, "explain", False):
-            from .. import audit
-            from ..wirejson.to_wire import to_wire
+            from ..model import audit
 
-            findings = audit.audit(to_wire(basket))
+            findings = audit.audit(basket)
             text = "\n".join([f"{backend.label} cannot explain its rules; the audit of the "
                               f"basket's own numbers: {audit.summary(findings)}", ""]
                              + [f"{f.severity}: {f.path}: {f.message}" for f in findings])
@@ -88,11 +87,10 @@ class ExplainActions:
         self._auditing = True
 
         def work() -> None:
-            from .. import audit
-            from ..wirejson.to_wire import to_wire
+            from ..model import audit
 
             try:
-                findings = audit.audit(to_wire(basket))
+                findings = audit.audit(basket)
             finally:
                 self._auditing = False
             self.post_message(BasketAudited((basket.id or "").lower(), basket.version,

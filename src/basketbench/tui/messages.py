@@ -79,7 +79,7 @@ class BasketExplained(Message):
 
 @dataclass
 class BasketAudited(Message):
-    """The audit of a basket's own numbers (basketbench.audit findings)."""
+    """The audit of a basket's own numbers (basketbench.model.audit findings)."""
 
     basket_id: str
     version: int | None

@@ -148,23 +148,25 @@ _LINE_SLOTS = {
 
 
 class _ByObject:
-    """Rendered dicts by the very object they render (frozen, so its dict never changes).
-    Holding the object keeps its id from being reused. Bounded: emptied when full."""
+    """Rendered dicts by the very object they render (frozen, so its dict never changes) and
+    the currency they are shown in: the whole Currency, as two currencies the sandbox does not
+    know share a code ("") but not a symbol. Holding the object keeps its id from being
+    reused. Bounded: emptied when full."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: dict[tuple[int, str], tuple[object, dict]] = {}
+        self._entries: dict[tuple[int, Currency], tuple[object, dict]] = {}
         self._lock = threading.Lock()
 
-    def get(self, obj: object, code: str) -> dict | None:
-        hit = self._entries.get((id(obj), code))
+    def get(self, obj: object, cur: Currency) -> dict | None:
+        hit = self._entries.get((id(obj), cur))
         return hit[1] if hit is not None and hit[0] is obj else None
 
-    def put(self, obj: object, code: str, value: dict) -> dict:
+    def put(self, obj: object, cur: Currency, value: dict) -> dict:
         with self._lock:
             if len(self._entries) >= self.size:
                 self._entries = {}
-            self._entries[(id(obj), code)] = (obj, value)
+            self._entries[(id(obj), cur)] = (obj, value)
         return value
 
 
@@ -174,7 +176,7 @@ _METHODS = _ByObject(4096)
 
 def line(ln: Line, cur: Currency) -> dict[str, Any]:
     """A line item, rendered once per `Line` object."""
-    return _LINES.get(ln, cur.code) or _LINES.put(ln, cur.code, _line(ln, cur))
+    return _LINES.get(ln, cur) or _LINES.put(ln, cur, _line(ln, cur))
 
 
 def _line(ln: Line, cur: Currency) -> dict[str, Any]:
@@ -218,7 +220,7 @@ def _slots(out: dict[str, Any], extra: Mapping[str, Any], after: str) -> None:
 
 def shipping_method(m: ShippingMethod, cur: Currency) -> dict[str, Any]:
     """A shipping method, rendered once per `ShippingMethod` object."""
-    return _METHODS.get(m, cur.code) or _METHODS.put(m, cur.code, _shipping_method(m, cur))
+    return _METHODS.get(m, cur) or _METHODS.put(m, cur, _shipping_method(m, cur))
 
 
 def _shipping_method(m: ShippingMethod, cur: Currency) -> dict[str, Any]:

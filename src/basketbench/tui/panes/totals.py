@@ -126,7 +126,7 @@ class TotalsPane(VerticalScroll, can_focus=True):
 
     def set_audit(self, basket_id: str | None, version: int | None,
                   findings: list | None) -> None:
-        """Show whether the basket's own numbers foot (see basketbench.audit); None: not
+        """Show whether the basket's own numbers foot (see model/audit.py); None: not
         audited automatically (too large)."""
         self._audited = (basket_id, version)
         errors = sum(1 for f in findings or [] if f.severity == "error")
