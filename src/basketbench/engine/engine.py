@@ -32,7 +32,7 @@ from . import (
     ops_delivery,
     ops_lines,
     ops_promos,
-    render,
+    product_wire,
     sessions,
     storefront_views,
 )
@@ -338,7 +338,7 @@ class BasketEngine:
                     p = cat.product_by_code(code)
                     if p and p.product_id not in in_basket and p.product_id not in seen:
                         seen.add(p.product_id)
-                        out.append(render.product(p, cur))
+                        out.append(product_wire.product(p, cur))
             return out
 
         return self._read(fn)
@@ -352,7 +352,7 @@ class BasketEngine:
         found = [p for p in cat.products.values()
                  if not q or q in p.name.lower() or q in p.stock_code.lower()
                  or q in p.category.lower() or p.product_id.startswith(q)]
-        return [render.product(p, cur) for p in found[: max(1, min(limit, 500))]]
+        return [product_wire.product(p, cur) for p in found[: max(1, min(limit, 500))]]
 
     def list_promotions(self) -> list[dict]:
         def fn(conn, cat, now):
@@ -389,7 +389,7 @@ class BasketEngine:
         return list(cat.users.values())
 
     def shipping_options(self, basket_id: object, country: object,
-                         post_code: object = None) -> list[dict]:
+                         post_code: object = None) -> storefront_views.ShippingOptions:
         """Storefront route: the methods offered for the basket in a country."""
         return storefront_views.shipping_options(self, basket_id, country, post_code)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..model.basket import Basket
-from . import inputs, render
+from ..model.basket import Basket, ShippingMethod
+from . import domain, inputs
 from .ids import normalise_guid
 from .pricing import price
 from .state import load, new_state
@@ -35,8 +36,16 @@ PROMO_TYPES = {"order_percent": 1, "order_fixed": 2, "line_percent": 3, "buy_x_g
                "free_shipping": 5}
 
 
+@dataclass(frozen=True)
+class ShippingOptions:
+    """The methods offered, in the basket's currency (their prices are in it)."""
+
+    currency_code: str
+    methods: list[ShippingMethod]
+
+
 def shipping_options(engine: EngineReads, basket_id: object, country: object,
-                     post_code: object = None) -> list[dict]:
+                     post_code: object = None) -> ShippingOptions:
     """The shipping methods offered for the basket in `country` (its own country when none
     is given), priced for this basket exactly as `shippingMethods` inside it would be. A
     post code that cannot be one gives an empty list, which the storefront shows as
@@ -45,18 +54,16 @@ def shipping_options(engine: EngineReads, basket_id: object, country: object,
     code = inputs.country(country, "shipToCountryIso") if country not in (None, "") else None
     post = inputs.text(post_code, "postCode", max_length=20)
     if post is not None and not _POSTCODE.fullmatch(post.strip()):
-        return []
+        return ShippingOptions("GBP", [])
 
     def fn(conn, cat, now):
         state = load(conn, cat, bid) or new_state(bid, "GBP", "")
         priced = price(state, cat, now)
         where = code or priced.country
-        out = []
-        for i, method in enumerate(cat.methods_for(where, priced.cur.code)):
-            # A copy: the rendered method is cached and shared with every later call.
-            out.append({**render.shipping_method(method, priced, now, i == 0),
-                        "countryCode": where})
-        return out
+        # Each method in the asked country: a method object of its own (they are shared).
+        return ShippingOptions(priced.cur.code, [
+            domain.shipping_method(method, priced, now, i == 0, where)
+            for i, method in enumerate(cat.methods_for(where, priced.cur.code))])
 
     return engine._read(fn)
 

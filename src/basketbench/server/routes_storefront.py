@@ -11,9 +11,10 @@ from starlette.responses import Response
 from ..engine import BasketEngine
 from ..engine.errors import field_error
 from ..wire import Envelope, ShippingMethod
+from ..wirejson import render
 from . import openapi_docs as docs
 from . import requests as rq
-from .responses import ok
+from .responses import ok, wire_ok
 from .routing import Routes
 
 PREFIX = "/api/v2/commerce"
@@ -40,8 +41,10 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
     async def shipping_options(basketId: str | None = Query(None, json_schema_extra=docs.UUID),
                                shipToCountryIso: str | None = Query(None),
                                postCode: str | None = Query(None)) -> Response:
-        return ok(await run_in_threadpool(engine.shipping_options, _basket_id(basketId),
-                                          rq.blank(shipToCountryIso), rq.blank(postCode)))
+        offered = await run_in_threadpool(engine.shipping_options, _basket_id(basketId),
+                                          rq.blank(shipToCountryIso), rq.blank(postCode))
+        cur = render.currency_of(offered.currency_code, None)
+        return wire_ok([render.shipping_method(m, cur) for m in offered.methods])
 
     @router.get("/promotion/basket-promotions", summary="Promotions for a basket",
                 description="availablePromotions: every promotion in force; "
