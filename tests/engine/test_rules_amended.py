@@ -234,7 +234,7 @@ def test_engraving_text_over_the_product_limit_is_refused(engine, ref):
                               "parentProductId": ref.product("WALLET-BRN"), "customInfo1": text})
     assert "20" in err.value.message and "21" in err.value.message
     assert len(wire(engine.get_basket(bid))["lineItems"]) == 1
-    listed = engine.search_products("ENGRAVE-TEXT")[0]
+    listed = wire(engine.search_products("ENGRAVE-TEXT"))[0]
     assert listed["maxTextLength"] == 20
 
 

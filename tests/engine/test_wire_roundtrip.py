@@ -26,5 +26,5 @@ def test_money_is_written_as_exact_json_numbers(engine):
 def test_short_baskets_and_products_parse(engine):
     for short in wire_short(engine.list_user_baskets(demo.USERS["alice"])):
         assert BasketShort.model_validate(short).id == short["id"]
-    for product in engine.search_products("shirt"):
+    for product in wire(engine.search_products("shirt")):
         assert Product.model_validate(product).stock_code == product["stockCode"]

@@ -15,7 +15,7 @@ async def test_a_change_by_another_engine_on_postgresql_is_followed(empty_pg: st
     backend = LocalBackend(empty_pg)
     other = BasketEngine(empty_pg)
     try:
-        mug = other.search_products("MUG-WHITE")[0]["productId"]
+        mug = other.search_products("MUG-WHITE")[0].record_id
         basket = str(uuid.uuid4())
         changes = backend.watch(basket)
         first = asyncio.ensure_future(anext(changes))

@@ -11,12 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from basketbench.model.basket import Basket
+from basketbench.model.product import Product
 from basketbench.wirejson import render
 
 
 def wire(result: Any) -> Any:
     if isinstance(result, Basket):
         return render.basket(result)
+    if isinstance(result, Product):
+        return render.product(result)
     if isinstance(result, dict):
         return {k: wire(v) for k, v in result.items()}
     if isinstance(result, list):

@@ -146,8 +146,8 @@ class LocalBackend:
                                   lambda: self.writer.restore(basket_id, version))
 
     async def related_products(self, basket_id: str) -> list[Product]:
-        return await self._call("related_products", basket_id, lambda: list(
-            parse.products(self.engine.related_products(basket_id))))
+        return await self._call("related_products", basket_id,
+                                lambda: self.engine.related_products(basket_id))
 
     async def list_baskets(self, *, user_id: str | None = None, query: str | None = None,
                            offset: int = 0, limit: int = 100) -> BasketPage:
@@ -157,8 +157,8 @@ class LocalBackend:
                           rows=[summary_from_row(r) for r in data["rows"]])
 
     async def search_products(self, query: str = "", *, limit: int = 50) -> list[Product]:
-        return await self._call("search_products", query, lambda: list(
-            parse.products(self.engine.search_products(query, limit=limit))))
+        return await self._call("search_products", query,
+                                lambda: self.engine.search_products(query, limit=limit))
 
     async def list_promotions(self) -> list[dict]:
         return await self._call("list_promotions", "*", self.engine.list_promotions)

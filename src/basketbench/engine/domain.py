@@ -31,6 +31,7 @@ from ..model.basket import (
     ShippingMethod,
     Subscription,
 )
+from ..model.product import Product
 from ..money import Amount, Currency, format_amount, from_minor
 from . import catalogue as cat_mod
 from .ids import ZERO_GUID, stable_guid
@@ -336,3 +337,23 @@ def _nominated_ext(nominated: dict | None, method: cat_mod.ShippingMethod | None
         rate = method.tax_bp if method is not None else 0
         out["price"] = price_of(Amount.of(nominated["price_minor"], rate), cur)
     return MappingProxyType(out)
+
+
+def product(p: cat_mod.Product, cur: Currency) -> Product:
+    """A catalogue product, priced in `cur` (related products, the catalogue search)."""
+    unit = Amount.of(p.prices.get(cur.code, 0), p.tax_bp)
+    unit_price = price_of(unit, cur)
+    shown = unit.gross and from_minor(unit.gross, cur)  # 0 (an int) when it has no price
+    return Product(
+        id=p.position, record_id=p.product_id, name=p.name, slug=p.slug,
+        stock_code=p.stock_code, sku=p.stock_code, brand=p.brand,
+        image=f"{p.stock_code.lower()}.jpg", short_description=p.description,
+        price=unit_price, list_price=unit_price, item_type=0, current_stock=p.current_stock,
+        max_text_length=p.max_text_length, description=p.description,
+        variant=json.dumps(p.variant_attrs) if p.variant_attrs else None,
+        related_products=tuple(p.related), display_order=p.position,
+        group_name=p.variant_group, classification=p.category, min_price=shown,
+        max_price=shown, category=p.category,
+        tax_rate=(Decimal(p.tax_bp) / 10000).quantize(Decimal("0.01")),
+        personalisable=p.personalisable, child_only=p.child_only,
+        excluded_from_promotions=p.excluded, currency_code=cur.code)

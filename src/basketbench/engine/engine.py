@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.basket import Basket
+from ..model.product import Product
 from ..money import currency as lookup_currency
 from ..money import format_amount, from_minor
 from . import (
@@ -32,7 +33,6 @@ from . import (
     ops_delivery,
     ops_lines,
     ops_promos,
-    product_wire,
     sessions,
     storefront_views,
 )
@@ -324,7 +324,7 @@ class BasketEngine:
 
         return self._read(fn)
 
-    def related_products(self, basket_id: object) -> list[dict]:
+    def related_products(self, basket_id: object) -> list[Product]:
         bid = normalise_guid(basket_id, "id")
 
         def fn(conn, cat, now):
@@ -338,13 +338,13 @@ class BasketEngine:
                     p = cat.product_by_code(code)
                     if p and p.product_id not in in_basket and p.product_id not in seen:
                         seen.add(p.product_id)
-                        out.append(product_wire.product(p, cur))
+                        out.append(domain.product(p, cur))
             return out
 
         return self._read(fn)
 
     def search_products(self, query: str = "", *, limit: int = 50,
-                        currency: str = "GBP") -> list[dict]:
+                        currency: str = "GBP") -> list[Product]:
         """Catalogue search by name, stock code, category or product id (case-insensitive)."""
         cur = lookup_currency_or_400(currency)
         q = (query or "").strip().lower()
@@ -352,7 +352,7 @@ class BasketEngine:
         found = [p for p in cat.products.values()
                  if not q or q in p.name.lower() or q in p.stock_code.lower()
                  or q in p.category.lower() or p.product_id.startswith(q)]
-        return [product_wire.product(p, cur) for p in found[: max(1, min(limit, 500))]]
+        return [domain.product(p, cur) for p in found[: max(1, min(limit, 500))]]
 
     def list_promotions(self) -> list[dict]:
         def fn(conn, cat, now):

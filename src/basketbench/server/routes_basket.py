@@ -105,7 +105,8 @@ def build(app: FastAPI, engine: BasketEngine, cache: BasketCache, calls: EngineC
                 responses=docs.ok_doc(docs.PRODUCTS, "Related products",
                                       errors=docs.READ_ERRORS))
     async def related(id: str) -> Response:
-        return ok(await read(engine.related_products, id))
+        # Priced in the basket's currency (each product says which).
+        return wire_ok([render.product(p) for p in await read(engine.related_products, id)])
 
     @router.put("/{id}/merge", summary="08 Merge a source basket into this one",
                 description="Extensions: `strategy=sum|max|replace` (default sum) and "

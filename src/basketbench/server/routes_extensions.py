@@ -14,9 +14,10 @@ from starlette.responses import Response
 
 from ..engine import BasketEngine
 from ..wire import Envelope, Product
+from ..wirejson import render
 from . import openapi_docs as docs
 from . import requests as rq
-from .responses import basket_ok, ok
+from .responses import basket_ok, ok, wire_ok
 from .routing import Routes
 
 PREFIX = "/api/v2/commerce/basket"
@@ -54,9 +55,10 @@ def build(app: FastAPI, engine: BasketEngine) -> None:
                        limit: str | None = Query(None), currency: str | None = Query(None)
                        ) -> Response:
         lim = rq.whole(rq.blank(limit), "limit", default=50, minimum=1, maximum=500)
+        code = (rq.blank(currency) or "GBP").upper()
         found = await run_in_threadpool(engine.search_products, rq.blank(q) or "", limit=lim,
-                                        currency=(rq.blank(currency) or "GBP").upper())
-        return ok(found)
+                                        currency=code)
+        return wire_ok([render.product(p) for p in found])
 
     @router.get("/catalogue/promotions", summary="Every promotion and its status",
                 responses=docs.ok_doc(Envelope[list[docs.PromotionSummary]], "Promotions",

@@ -281,6 +281,7 @@ _BY_TYPE: dict[str, Conv] = {
     "Mapping[str, Any] | None": _mapping, "Any": _any, "Price | None": _price,
     "PriceText | None": _price_text, "tuple[Any, ...]": _any_tuple,
     "tuple[Any, ...] | None": _any_tuple, "Price | Decimal | str | None": _loose_price,
+    "tuple[str, ...] | None": _tuple_of(_str), "Decimal | int | None": _decimal,
 }
 
 

@@ -31,6 +31,7 @@ from ..model.basket import (
     ShippingMethod,
     Subscription,
 )
+from ..model.product import Product
 from ..money import CURRENCIES, Currency, format_amount, to_minor
 
 # -- prices ----------------------------------------------------------------------------------
@@ -373,5 +374,50 @@ def promo_result(result: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-__all__ = ["basket", "currency_of", "line", "price", "price_ex", "promo_result",
+def product(p: Product, cur: Currency | None = None) -> dict[str, Any]:
+    """A catalogue product (api.md §2.9) as the sandbox answers related products and search,
+    the documented keys first, then the sandbox's extensions; priced in `cur`, by default
+    the product's own currency."""
+    cur = cur or currency_of(p.currency_code, None)
+    shown = price(p.price, cur) if isinstance(p.price, Price) else p.price
+    listed = price(p.list_price, cur) if isinstance(p.list_price, Price) else p.list_price
+    slug = p.slug or ""
+    out = {
+        "id": p.id, "seoName": slug.rsplit("/", 1)[-1], "barcode": None,
+        "isFeatured": False, "uom": None, "uomValue": 0, "variant": p.variant,
+        "attributeSet": None, "relatedProducts": list(p.related_products or ()),
+        "displayOrder": p.display_order, "metaTitle": p.name,
+        "metaDescription": p.description, "metaKeywords": None, "canonicalTags": None,
+        "flags": None, "isDiscontinued": False, "freeProducts": None, "link": p.slug,
+        "componentProducts": None, "componentsInStock": True, "variantProducts": [],
+        "variantProductsAttribute": None, "subscriptionEnabled": False,
+        "minPrice": p.min_price, "maxPrice": p.max_price, "displayTemplate": None,
+        "brandLogo": None, "attributes": [], "recordId": p.record_id, "name": p.name,
+        "slug": p.slug, "stockCode": p.stock_code, "listPrice": listed, "price": shown,
+        "images": [], "image": p.image, "itemType": p.item_type,
+        "shortDescription": p.short_description, "subscriptionPlanType": 0,
+        "groupName": p.group_name, "brand": p.brand,
+        "brandSlug": p.brand.lower().replace(" ", "-") if p.brand else None,
+        "subBrand": None, "sku": p.sku, "priceFrom": None,
+        "classification": p.classification, "currentStock": p.current_stock,
+        "description": p.description, "fulfilFromWarehouse": True, "fulfilFromStore": False,
+        "fulfilFromSupplier": False, "deliveryMessage": None,
+        "stockAvailabilityMessage": "In stock" if (p.current_stock or 0) > 0
+        else "Out of stock",
+        "trending": False, "bestSeller": False, "onSale": False, "newLaunch": False,
+        "exclusive": False, "extendedDescription": None, "variantProductsMinimal": [],
+        "variantProductsAttributeMinimal": [], "isVisible": True, "isActive": True,
+        "isMasterStock": False, "hasVariant": bool(p.group_name), "promotions": [],
+        "preOrder": [],
+        # Extensions: what the workbench needs to offer choices.
+        "productId": p.record_id, "category": p.category, "taxRate": p.tax_rate,
+        "personalisable": p.personalisable, "maxTextLength": p.max_text_length,
+        "childOnly": p.child_only, "excludedFromPromotions": p.excluded_from_promotions,
+    }
+    if p.max_text_length is None:  # only a personalisable product has a text limit
+        del out["maxTextLength"]
+    return out
+
+
+__all__ = ["basket", "currency_of", "line", "price", "price_ex", "product", "promo_result",
            "shipping_method", "short_basket"]

@@ -25,7 +25,9 @@ _OMIT_WHEN_DEFAULT: dict[type, frozenset[str]] = {
     Basket: frozenset({"version", "is_new", "campaign_code", "country_code", "store_id",
                        "click_collect_store", "nominated_delivery"}),
     Promotion: frozenset({"is_applicable", "reason"}),
-    Product: frozenset({"max_text_length"}),
+    # The sandbox's extensions, written only when a backend sent them.
+    Product: frozenset({"max_text_length", "category", "tax_rate", "personalisable",
+                        "child_only", "excluded_from_promotions", "currency_code"}),
 }
 
 def to_wire(value: Any) -> Any:
@@ -33,6 +35,8 @@ def to_wire(value: Any) -> Any:
     kind = type(value)
     if kind is Basket:
         return render.basket(value)
+    if kind is Product and not value.extra:  # the engine's: the sandbox's whole shape
+        return render.product(value)
     if kind is Price:
         return _price(value)
     if kind is PromoResult:
