@@ -145,3 +145,10 @@ def _exact_dumps(obj: Any, indent: int | None) -> str:
         raise TypeError(f"cannot write {type(o).__name__} as JSON")
 
     return enc(obj, 0)
+
+
+def camel(name: str) -> str:
+    """snake_case -> camelCase, as BetterCommerce JSON spells a field (`product_iid` ->
+    `productIid`): the one spelling rule of the domain objects' wire keys."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)

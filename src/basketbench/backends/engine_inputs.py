@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass
 from typing import Any
 
+from ..jsonio import camel
 from ..model.requests import (
     CustomInfo,
     CustomTexts,
@@ -23,11 +24,6 @@ from ..model.requests import (
 
 # Fields whose engine key is not their name in camelCase.
 _RENAMED = {(CustomInfo, "lines"): "lineInfo", (DisplayOrder, "line"): "id"}
-
-
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def body(request: Any) -> Any:

@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from ..jsonio import camel
 from ..money import CURRENCIES, Currency, format_amount, to_minor
 from .basket import Address, Basket, DeliveryPlan, Line, Price, Promotion, ShippingMethod
 
@@ -110,9 +111,6 @@ _EXTENSIONS = frozenset({"version", "isNew", "campaignCode", "countryCode", "sto
 
 def _wire_keys(cls: type) -> frozenset[str]:
     """The camelCase keys of a model class's fields (`extra` aside)."""
-    def camel(name: str) -> str:
-        head, *rest = name.split("_")
-        return head + "".join(part[:1].upper() + part[1:] for part in rest)
     return frozenset(camel(f.name) for f in fields(cls) if f.name != "extra")
 
 

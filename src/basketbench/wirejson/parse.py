@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..jsonio import camel
 from ..model.basket import (
     NO_EXTRA,
     Address,
@@ -136,12 +137,6 @@ def _country(value: Any, path: str) -> str | None:
 
 
 # -- objects -----------------------------------------------------------------------------------
-
-def camel(name: str) -> str:
-    """snake_case -> camelCase, as the wire spells a field (`product_iid` -> `productIid`)."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
 
 def _object(cls: type, data: Any, path: str, convs: dict[str, tuple[str, Conv]],
             defaults: frozenset[str] = frozenset()) -> Any:

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..jsonio import camel
 from ..model.basket import Basket, Price, PriceText, Promotion
 from ..model.product import Product
 from ..model.results import PromoResult
 from . import render
-from .parse import camel
 
 # Extensions written only when set, so a documented shape stays as documented.
 _OMIT_WHEN_DEFAULT: dict[type, frozenset[str]] = {
