@@ -328,28 +328,11 @@ async def test_a_diff_names_the_discount_and_the_user(make_app):
 
 # -- personalisation: the product's text limit, and a second engraving as a line of its own ----
 
-class LimitedEngraving:
-    """The real LocalBackend, with ENGRAVE-TEXT's maxTextLength (20, as its name says) filled
-    in where the local catalogue does not fill it yet (the engine's branch does)."""
-
-    def __init__(self, inner) -> None:
-        self.inner = inner
-
-    def __getattr__(self, name: str):
-        return getattr(self.inner, name)
-
-    async def search_products(self, query: str = "", *, limit: int = 50):
-        found = await self.inner.search_products(query, limit=limit)
-        for product in found:
-            if product.stock_code == "ENGRAVE-TEXT" and product.max_text_length is None:
-                product.max_text_length = 20
-        return found
-
-
 async def test_b_refuses_text_over_the_limit_as_typed_and_shows_the_new_child_line(backend):
     from basketbench.tui.screens import ChildLineScreen
 
-    app = BasketBench(LimitedEngraving(backend))
+    # The engine lists ENGRAVE-TEXT with maxTextLength 20 (engine-rules §2).
+    app = BasketBench(backend)
     async with app.run_test(size=SIZE) as pilot:
         await open_basket(pilot, "alice-engraved")
         select_line(app, "WALLET-BRN")
