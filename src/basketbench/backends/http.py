@@ -286,6 +286,7 @@ class HttpBackend:
     # -- mutations --------------------------------------------------------------------------
 
     async def delete_basket(self, basket_id: str) -> bool:
+        self.reader.forget(basket_id)  # its remembered lines go with it
         result, _, reply = await self._call("delete_basket", "DELETE",
                                             self._b(basket_id, "delete"),
                                             params={"basketId": basket_id})
