@@ -16,14 +16,14 @@ engine leaves it empty.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from .diff import LineDiff, diff_lines, keyed
-from .ids import ZERO_GUID, is_none_id
-from .lines import LineKey, is_child, key_text, line_key
+from .ids import ZERO_GUID
+from .lines import LineKey, is_child, line_key
 
 
 class _NoExtra(Mapping[str, Any]):
@@ -68,10 +68,6 @@ class Price:
     formatted: PriceText | None = None  # None: the backend sent none (the engine)
     extra: Mapping[str, Any] = NO_EXTRA  # PriceEx's min/max fields, a currencySymbol...
 
-    def foots(self) -> bool:
-        return self.with_tax == self.without_tax + self.tax
-
-
 ZERO_PRICE = Price()
 
 
@@ -89,11 +85,6 @@ class Promotion:
     is_applicable: bool | None = None
     reason: str | None = None
     extra: Mapping[str, Any] = NO_EXTRA
-
-    @property
-    def code(self) -> str | None:
-        return self.voucher_code or self.promo_code
-
 
 @dataclass(frozen=True, slots=True)
 class Category:
@@ -173,10 +164,6 @@ class Line:
     def key(self) -> LineKey:
         """What makes two lines the same line (engine-rules §2; model/lines.py)."""
         return line_key(self.product_id, self.parent_product_id, self.custom_texts)
-
-    @property
-    def key_text(self) -> str:
-        return key_text(self.key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,10 +255,6 @@ class Address:
     extra: Mapping[str, Any] = NO_EXTRA
 
 
-def _same_line(a: Line, b: Line) -> bool:
-    return a == b
-
-
 @dataclass(frozen=True, slots=True)
 class Basket:
     """A whole basket: lines, totals, promotions, delivery, and who it belongs to."""
@@ -336,36 +319,11 @@ class Basket:
 
     # -- the domain's own questions ---------------------------------------------------------
 
-    @property
-    def custom_texts(self) -> tuple[str | None, ...]:
-        return (self.custom_info1, self.custom_info2, self.custom_info3, self.custom_info4,
-                self.custom_info5)
-
-    @property
-    def is_guest(self) -> bool:
-        return is_none_id(self.user_id)
-
-    def lines_by_key(self) -> dict[LineKey, Line]:
-        return keyed(self.line_items, _line_key)
-
-    def line(self, key: LineKey) -> Line | None:
-        for candidate in self.line_items:
-            if candidate.key == key:
-                return candidate
-        return None
-
-    def unit_count(self) -> int:
-        return sum(line.qty for line in self.line_items)
-
-    def codes(self) -> tuple[str, ...]:
-        """The promotion codes on the basket (automatic promotions have none)."""
-        return tuple(c for p in self.promotions_applied if (c := p.code))
-
-    def diff(self, older: Basket, same: Callable[[Line, Line], bool] = _same_line
-             ) -> LineDiff[LineKey]:
-        """Lines added, removed and changed since `older` (matched by line key). A line
-        that is the same object in both is unchanged without comparing it."""
-        return diff_lines(older.lines_by_key(), self.lines_by_key(), same)
+    def diff(self, older: Basket) -> LineDiff[LineKey]:
+        """Lines added, removed and changed (not equal) since `older`, matched by line key
+        (model/diff.py); a line that is the same object in both is unchanged unasked."""
+        return diff_lines(keyed(older.line_items, _key), keyed(self.line_items, _key),
+                          _equal)
 
     def short(self) -> Basket:
         """This basket as a user's basket list holds it (endpoint 01's short basket): the
@@ -374,22 +332,12 @@ class Basket:
         return Basket(**{n: getattr(self, n) for n in _SHORT_BASKET}, line_items=lines,
                       version=self.version)
 
-    def footing_errors(self) -> list[str]:
-        """Where the figures do not add up (every figure must foot); [] when they do."""
-        errors = []
-        for name in ("grand_total", "sub_total", "shipping_charge", "discount"):
-            price = getattr(self, name)
-            if price is not None and not price.foots():
-                errors.append(f"{name}: {price.without_tax} + {price.tax} != {price.with_tax}")
-        lines = sum((ln.total_price.with_tax for ln in self.line_items
-                     if ln.total_price is not None), ZERO)
-        if self.sub_total is not None and self.line_items and lines != self.sub_total.with_tax:
-            errors.append(f"lines add up to {lines}, sub total is {self.sub_total.with_tax}")
-        return errors
-
-
-def _line_key(line: Line) -> LineKey:
+def _key(line: Line) -> LineKey:
     return line.key
+
+
+def _equal(a: Line, b: Line) -> bool:
+    return a == b
 
 
 # Endpoint 01's short basket (api.md §2.2): the fields it has, by model name.
