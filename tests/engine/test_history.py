@@ -3,17 +3,14 @@ retention; restore of every kind of change; a deleted basket's history and its r
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import timedelta
 
 import pytest
 
-from basketbench.engine import BasketEngine, EngineError, demo, history, schema
-from basketbench.engine.changes import read_since
+from basketbench.engine import BasketEngine, EngineError, demo, history
 from basketbench.engine.errors import NotFound, QuantityLimit
 from basketbench.engine.history import PRUNE_EVERY, Retention, acting_as
-from basketbench.engine.ids import ZERO_GUID
 from conftest import FixedClock
 from tests.support.wire import wire
 
@@ -204,31 +201,6 @@ def test_restore_brings_back_fields_and_order(engine, ref, change):
     assert state(restored) == state(before)
 
 
-def test_versions_read_the_same_before_and_after_they_move_to_the_indexed_table(engine, ref):
-    """On SQLite a version is first appended to basket_history_new and moved to
-    basket_history with FLUSH_AT others (history.py); the history, each version, the change
-    feed's reads and restore see one history whichever table a version is in."""
-    bid = new_id()
-    mug = ref.product("MUG-WHITE")
-    shown, waiting = {}, set()
-    for n in range(history.FLUSH_AT + 5):
-        basket = engine.add_item(bid, {"productId": mug, "qty": 1 if n % 3 else 2})
-        shown[basket.version] = figures(basket)
-        if engine.store.kind == "sqlite":
-            waiting.add(engine.store.read_one("SELECT count(*) FROM basket_history_new")[0])
-    page = engine.history(bid, limit=1000)
-    assert page["total"] == len(shown)
-    assert [r["version"] for r in page["rows"]] == sorted(shown, reverse=True)
-    for version in (1, history.FLUSH_AT // 2, max(shown)):
-        assert figures(engine.basket_version(bid, version)) == shown[version]
-    events = engine.store.read(lambda conn: read_since(conn, bid, 0, limit=1000))
-    assert [e.version for e in events] == sorted(shown)
-    assert engine.store.read(lambda conn: history.newest_version(conn, bid)) == max(shown)
-    if engine.store.kind == "sqlite":  # they moved, and never more than FLUSH_AT waited
-        assert min(waiting) == 0 and 0 < max(waiting) < history.FLUSH_AT
-    assert figures(engine.restore(bid, 2)) == shown[2]
-
-
 def test_a_basket_made_again_under_a_deleted_ones_id_starts_its_own_history(engine, ref):
     """Before, its versions overwrote the deleted basket's one by one: the history showed
     the new basket's first versions followed by the old one's later ones."""
@@ -243,50 +215,6 @@ def test_a_basket_made_again_under_a_deleted_ones_id_starts_its_own_history(engi
     assert rows[0]["summary"].startswith("created (GBP)")
     assert [ln["stockCode"] for ln in wire(engine.basket_version(bid, 1))["lineItems"]] == \
         ["CANDLE-FIG"]
-
-
-@pytest.mark.sqlite_only
-def test_a_schema_5_file_migrates_and_its_history_still_reads(store_kind, tmp_path, ref):
-    """A file written before basket_history_new (schema 5), its snapshots in the old form
-    (always zlib, the zero GUIDs written out): it migrates, and every version shows, restores
-    and goes on as before."""
-    import sqlite3
-    import zlib
-
-    path = tmp_path / "old.db"
-    with BasketEngine(path) as eng:
-        demo.reset(eng)
-        bid = ref.basket("alice-main")
-        eng.apply_promo(bid, "SAVE10")
-        eng.set_qty(bid, ref.product("MUG-WHITE"), 3)
-        then = {r["version"]: figures(eng.basket_version(bid, r["version"]))
-                for r in eng.history(bid, limit=1000)["rows"]}
-        newest = eng.get_basket(bid).version
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("INSERT INTO basket_history SELECT * FROM basket_history_new")
-    conn.execute("DROP TABLE basket_history_new")
-    conn.execute("DELETE FROM schema_version WHERE version = 6")
-    for basket_id, version, blob in conn.execute(
-            "SELECT basket_id, version, snapshot FROM basket_history").fetchall():
-        snap = history.unpack(blob)
-        snap["basket"].setdefault("user_id", ZERO_GUID)
-        for line in snap["lines"]:
-            line.setdefault("parent", ZERO_GUID)
-        old = zlib.compress(json.dumps(snap, separators=(",", ":"), ensure_ascii=False,
-                                       default=history._tag).encode("utf-8"), 1)
-        conn.execute("UPDATE basket_history SET snapshot = ? WHERE basket_id = ? AND "
-                     "version = ?", (old, basket_id, version))
-    conn.close()
-    with BasketEngine(path) as eng:
-        assert eng.store.schema_version() == schema.SCHEMA_VERSION
-        rows = eng.history(bid, limit=1000)["rows"]
-        assert {r["version"] for r in rows} == set(then)
-        for version, shown in then.items():
-            assert figures(eng.basket_version(bid, version)) == shown
-        restored = eng.restore(bid, min(then))
-        assert figures(restored)[1] == then[min(then)][1]
-        assert restored.version == newest + 1
-        assert eng.history(bid)["rows"][0]["version"] == newest + 1
 
 
 def test_retention_finds_a_version_older_than_the_ones_before_it(tmp_path, ref):

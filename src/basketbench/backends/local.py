@@ -90,10 +90,10 @@ class LocalBackend:
     def _write(self, target: str, fn: Callable[[], T]) -> tuple[T, int | None]:
         """A change, then the basket's newest version (the one it wrote: read at once)."""
         result = fn()
-        from ..engine.history import NEWEST_VERSION
+        from ..engine.history import newest_version
 
-        row = self.engine.store.read_one(NEWEST_VERSION, (target.lower(),) * 2)
-        return result, (row[0] if row else None)
+        bid = target.lower()
+        return result, self.engine.store.read(lambda conn: newest_version(conn, bid))
 
     async def _run(self, op: str, target: str, fn: Callable[[], T]) -> T:
         from ..engine import EngineError

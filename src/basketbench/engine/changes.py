@@ -7,10 +7,10 @@ poll task, started with the first follower and stopped with the last, asks SQLit
 `interval` seconds whether anything was committed since it last looked (`PRAGMA
 data_version` on a connection of its own, which moves on any other connection's commit,
 in this process or another: microseconds). Only when it moved does it read the new history
-rows of the watched baskets (one primary-key range read each, and a look through the at
-most history.FLUSH_AT versions not yet moved there) and fan them out to the followers'
-queues. PostgreSQL has no such counter: there the feed reads the watched
-baskets' new history rows every `interval` (one indexed read each, through the store's
+rows of the watched baskets (one primary-key range read each, and the few newest versions
+waiting in the basket's row, history.keep) and fan them out to the followers' queues.
+PostgreSQL has no such counter: there the feed reads the watched baskets' new history rows
+every `interval` (one indexed read each, through the store's
 read pool), which sees the commits of every host on the database. Versions come from basket
 history, so an engine with `keep_history=False` (the benchmark's) is not followed.
 """
@@ -27,7 +27,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from . import history
+from . import catalogue, history
+from .catalogue import Catalogue
 from .ids import normalise_guid
 from .storage_errors import StorageError
 from .store import connect
@@ -126,6 +127,7 @@ class ChangeFeed:
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
+        self._cat: Catalogue | None = None  # for the summaries of versions read
 
     # -- following ----------------------------------------------------------------------
 
@@ -244,6 +246,14 @@ class ChangeFeed:
                 self._conn.execute("PRAGMA query_only = ON")
             return fn(self._conn)
 
+    def _catalogue(self, conn: Any) -> Catalogue:
+        """The catalogue the summaries name products by (history.summarised), read again
+        only when it changed."""
+        rev = catalogue.read_rev(conn)
+        if self._cat is None or self._cat.rev != rev:
+            self._cat = catalogue.load(conn)
+        return self._cat
+
     def _poll(self, wanted: dict[str, int], force: bool) -> dict[str, list[VersionEvent]]:
         """New versions of the wanted baskets after their versions, when anything was
         committed since the last look (in a worker thread; one at a time)."""
@@ -253,8 +263,9 @@ class ChangeFeed:
                 if version == self._seen and not force:
                     return {}
                 self._seen = version
+            cat = self._catalogue(conn)
             return {bid: events for bid, after in wanted.items()
-                    if (events := read_since(conn, bid, after))}
+                    if (events := read_since(conn, bid, after, cat=cat))}
 
         return self._read(poll)
 
@@ -269,12 +280,7 @@ def read_head(conn: Any, basket_id: str) -> Head:
     return Head(history.newest_version(conn, basket_id) or 0, None, False)
 
 
-def read_since(conn: Any, basket_id: str, after: int,
-               limit: int = BATCH) -> list[VersionEvent]:
+def read_since(conn: Any, basket_id: str, after: int, limit: int = BATCH,
+               cat: Catalogue | None = None) -> list[VersionEvent]:
     return [VersionEvent(basket_id, r[0], r[3], r[2], r[1], r[4], bool(r[5]))
-            for r in conn.execute(
-                f"SELECT {_EVENT_COLUMNS} FROM {history.both(_EVENT_COLUMNS, ' AND version > ?')} "
-                "ORDER BY version LIMIT ?", (basket_id, after, basket_id, after, limit))]
-
-
-_EVENT_COLUMNS = "version, at, actor, op, summary, deleted"
+            for r in history.since(conn, basket_id, after, limit, cat)]

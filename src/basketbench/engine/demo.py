@@ -26,7 +26,7 @@ SEED_TIME = datetime(2026, 11, 2, 9, 0, 0, tzinfo=UTC)
 # EUR prices (products and shipping) are derived from GBP at this fixed rate (percent), so
 # EUR baskets can be tried.
 EUR_PERCENT = 115
-TABLES = ("basket_history", "basket_history_new", "basket_promos", "lines", "baskets",
+TABLES = ("basket_history", "basket_history_chunks", "basket_promos", "lines", "baskets",
           "sessions", "product_prices", "products", "promotions", "shipping_prices",
           "shipping_methods", "stores", "users")
 
@@ -220,6 +220,7 @@ def seed_baskets(engine: BasketEngine) -> dict[str, str]:
         engine.store.transaction(lambda c: c.execute(
             "UPDATE baskets SET is_quote = 1, quote_status = 1, valid_until = ? WHERE id = ?",
             ("2026-12-31T23:59:59.000Z", made["alice-quote"])))
+        engine.written_outside(made["alice-quote"])
 
         basket("alice-empty", "alice", 35)
 

@@ -53,6 +53,8 @@ Clock = Callable[[], datetime]
 _OPERATION: ContextVar[tuple[str, dict] | None] = ContextVar("basketbench_operation",
                                                               default=None)
 _NOT_RECORDED = ("self", "basket_id", "target_id", "expected_version")
+# How many baskets' last versions an engine remembers (BasketEngine._written).
+_WRITTEN_KEPT = 4096
 
 
 def recorded(fn: Callable) -> Callable:
@@ -103,6 +105,11 @@ class BasketEngine:
             raise
         self._cat = catalogue_mod.Catalogue()
         self._renders = RenderCache()
+        # (version, lastUpdated) of the last version this engine committed of a basket:
+        # when the basket is still at it, nothing else wrote the row since, and the next
+        # version is kept as what the change did (history.keep). Cleared when it holds
+        # _WRITTEN_KEPT baskets.
+        self._written: dict[str, tuple[int, str]] = {}
 
     def close(self) -> None:
         self.store.close()
@@ -149,17 +156,28 @@ class BasketEngine:
             check_version(state, expected_version)
             if state.is_locked and not allow_locked:
                 raise BasketLocked(f"Basket {bid} is locked", [f"id: basket {bid} is locked"])
-            before = history.facts(state, state.stored_total_minor) \
-                if state.persisted and self.keep_history else None
+            known = self._written.get(bid) == (state.version, state.last_updated)
             writer = Writer(conn, state)
             result = op(writer, cat, now)
             priced = price(state, cat, now)
-            writer.finish(domain.iso(now), priced.line_count, priced.grand_total.gross)
+            stamp, total = domain.iso(now), priced.grand_total.gross
+            tail = None
             if writer.changed and self.keep_history:
-                self._write_version(conn, cat, state, before, priced.grand_total.gross, now)
+                # Kept before the row is written: the version waits in the row
+                # (history.keep), which the UPDATE bumping the version writes with it.
+                name, args = _OPERATION.get() or ("change", {})
+                tail = history.keep(conn, writer, state.version + 1, stamp, name, args, total,
+                                    known, self.retention, now)
+                written[:] = [(state.version + 1, stamp)]
+            writer.finish(stamp, priced.line_count, total, history_tail=tail)
             return result, priced, cat, now
 
+        written: list[tuple[int, str]] = []
         result, priced, cat, now = self.store.transaction(tx, commit=commit)
+        if commit and written:  # only a committed version is a base for the next one
+            if len(self._written) >= _WRITTEN_KEPT:
+                self._written.clear()
+            self._written[bid] = written[0]
         # Built after the commit, outside the writer's lock: other writers need not wait
         # for it. A dry run's basket is never cached (it was not committed).
         return result, self._built(priced, cat, now, cache=commit)
@@ -171,22 +189,10 @@ class BasketEngine:
             return domain.basket(priced, cat, now)
         return self._renders.render(priced, cat, now)
 
-    def _write_version(self, conn: Conn, cat: catalogue_mod.Catalogue,
-                       state: BasketState, before: history.Facts | None, grand_total: int,
-                       now: datetime, *, deleted: bool = False,
-                       op: tuple[str, dict] | None = None) -> None:
-        """Write the basket's new version into its history (same transaction) and apply the
-        retention to that basket."""
-        name, args = op or _OPERATION.get() or ("change", {})
-        after = history.facts(state, grand_total)
-        text = "deleted" if deleted else history.summary(before, after, cat)
-        # A change's time is the basket's lastUpdated, set by Writer.finish from the same now.
-        at = domain.iso(now) if deleted else state.last_updated
-        history.record(conn, state, op=name, args=args, at=at, text=text,
-                       grand_total_minor=grand_total, deleted=deleted,
-                       fresh=before is None, append=self.store.kind == "sqlite")
-        history.apply_retention(conn, state.id, state.version, self.retention, now,
-                                deleted=deleted)
+    def written_outside(self, basket_id: str) -> None:
+        """The basket's row was written outside the engine's operations (the demo's seed
+        data does): its next version is kept whole, not as a change of the one before."""
+        self._written.pop(basket_id, None)
 
     def _record_deletion(self, conn: Conn, basket_id: str,
                          op: tuple[str, dict] | None = None) -> None:
@@ -195,10 +201,11 @@ class BasketEngine:
         state = load(conn, cat, basket_id) if self.keep_history else None
         if state is None:
             return
-        total = state.stored_total_minor
-        state.version += 1
-        self._write_version(conn, cat, state, history.facts(state, total), total,
-                            self._now(), deleted=True, op=op)
+        name, args = op or _OPERATION.get() or ("change", {})
+        now = self._now()
+        history.keep_deletion(conn, state, version=state.version + 1, op=name, args=args,
+                              at=domain.iso(now), grand_total_minor=state.stored_total_minor,
+                              retention=self.retention, now=now)
 
     def _read(self, fn: Callable[[Conn, catalogue_mod.Catalogue, datetime], Any]):
         return self.store.read(lambda conn: fn(conn, self.catalogue(conn), self._now()))
@@ -239,7 +246,8 @@ class BasketEngine:
         history is kept until retention removes it."""
         bid = normalise_guid(basket_id, "id")
         limit = max(1, min(int(limit), 1000))
-        return self.store.read(lambda conn: history.page(conn, bid, max(0, int(offset)), limit))
+        return self.store.read(lambda conn: history.page(conn, bid, max(0, int(offset)), limit,
+                                                         self.catalogue(conn)))
 
     def basket_version(self, basket_id: object, version: object) -> Basket:
         """The basket as it was at `version` (read-only), priced as of that moment."""

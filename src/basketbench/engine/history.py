@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 import msgspec
@@ -26,16 +27,17 @@ import msgspec
 from ..actor import ACTOR, acting_as  # noqa: F401 - acting_as is part of this module's API
 from ..money import currency, format_amount
 from .catalogue import Catalogue, Product
+from .catalogue import load as load_catalogue
 from .errors import NotFound, field_error
 from .ids import ZERO_GUID
-from .state import BASKET_COLUMNS, BasketState, LineState, Writer
+from .state import BASKET_COLUMNS, BasketState, LineState, Writer, text_key
 from .store_api import Conn
 
 DEFAULT_KEEP_VERSIONS = 500
 DEFAULT_KEEP_DAYS = 90
 # Retention is applied to a basket every this many versions (and when it is deleted), not on
 # every change: a delete statement per change would cost a fifth of the add-item rate.
-PRUNE_EVERY = 20
+PRUNE_EVERY = 100
 
 _SNAPSHOT_FIELDS = tuple(c for c in BASKET_COLUMNS if c not in ("id", "version", "created",
                                                                   "last_updated"))
@@ -108,23 +110,125 @@ _LINE_VALUES = attrgetter("id", "product.product_id", "parent_product_id", "qty"
                           "is_gift_wrap")
 
 
-def snapshot(state: BasketState) -> dict:
-    """The basket after a change, as compact as it can be: empty values are left out, and
-    so is the zero GUID of a guest basket's user and of a top-level line's parent (50 bytes
-    each; reading puts them back)."""
-    basket = {name: value for name, value in zip(_SNAPSHOT_FIELDS, _BASKET_VALUES(state))
-              if value not in _EMPTY_FIELD}
+def _basket_part(pairs: Iterable[tuple[str, object]]) -> dict:
+    """A snapshot's basket fields: empty values are left out, and so is the zero GUID of a
+    guest basket's user (reading puts them back, see _fields)."""
+    basket = {name: value for name, value in pairs if value not in _EMPTY_FIELD}
     if basket.get("user_id") == ZERO_GUID:
         del basket["user_id"]
-    lines = []
-    for ln in state.lines:
-        line = {key: value for key, value in zip(_LINE_KEYS, _LINE_VALUES(ln))
-                if value not in _EMPTY_LINE_VALUE}
-        if line.get("parent") == ZERO_GUID:
-            del line["parent"]
-        lines.append(line)
-    return {"basket": basket, "created": state.created, "lines": lines,
+    return basket
+
+
+def _line_part(values: tuple) -> dict:
+    """A snapshot's line from its values (_LINE_KEYS order): empty values and the zero GUID
+    of a top-level line's parent are left out (50 bytes each; reading puts them back)."""
+    line = {key: value for key, value in zip(_LINE_KEYS, values)
+            if value not in _EMPTY_LINE_VALUE}
+    if line.get("parent") == ZERO_GUID:
+        del line["parent"]
+    return line
+
+
+def snapshot(state: BasketState) -> dict:
+    """The basket after a change, whole and as compact as it can be."""
+    return {"basket": _basket_part(zip(_SNAPSHOT_FIELDS, _BASKET_VALUES(state))),
+            "created": state.created,
+            "lines": [_line_part(_LINE_VALUES(ln)) for ln in state.lines],
             "codes": list(state.promo_codes)}
+
+
+class Image(NamedTuple):
+    """A version as plain values, to summarise what moved from the one before: the
+    basket's fields (_SNAPSHOT_FIELDS order), its lines by id (_LINE_KEYS order), its codes,
+    its grand total."""
+
+    fields: tuple
+    lines: dict[int, tuple]
+    codes: tuple[str, ...]
+    grand: int
+    currency: str
+
+
+# Where each line attribute a Writer may update sits in a line's values (_LINE_VALUES).
+_LINE_POSITION = {"qty": 3, "display_order": 4, "manual_price_minor": 5,
+                  "additional_charge_minor": 6, "custom_info": 7, "item_type": 8,
+                  "subscription": 9, "gift_wrap_id": 10, "is_gift_wrap": 11}
+_SNAPSHOT_FIELD_SET = frozenset(_SNAPSHOT_FIELDS)
+
+
+def changes(w: Writer) -> dict:
+    """What the writer's transaction changed, as a delta on the basket before it: fields
+    set ("f", by name), lines added ("l", their values), lines updated ("u", [id, position,
+    value, ...]: a quantity change is a few bytes), lines removed ("r", ids), codes ("c").
+    Only what the Writer was asked to change is looked at."""
+    state = w.state
+    change: dict[str, object] = {}
+    if w.fields_set:
+        fields = {name: getattr(state, name) for name in w.fields_set
+                  if name in _SNAPSHOT_FIELD_SET}
+        if fields:
+            change["f"] = fields
+    if w.lines_added or w.lines_updated:
+        lines = {ln.id: ln for ln in state.lines}
+        added = [_LINE_VALUES(lines[line_id]) for line_id in w.lines_added if line_id in lines]
+        updated = []
+        for line_id, names in w.lines_updated.items():
+            line = lines.get(line_id)
+            if line is None:
+                continue
+            if not names <= _LINE_POSITION.keys():  # the line's key moved: write it whole
+                added.append(_LINE_VALUES(line))
+                continue
+            moved: list = [line_id]
+            for name in names:
+                moved += (_LINE_POSITION[name], getattr(line, name))
+            updated.append(moved)
+        if added:
+            change["l"] = added
+        if updated:
+            change["u"] = updated
+    if w.lines_removed:
+        change["r"] = sorted(w.lines_removed)
+    if w.codes_set:
+        change["c"] = list(state.promo_codes)
+    return change
+
+
+def _line_values(line: dict) -> list:
+    """A snapshot's line back to its values (_LINE_KEYS order), what it left out put back."""
+    return [line["id"], line["productId"], line.get("parent", ZERO_GUID), line["qty"],
+            line["displayOrder"], line.get("manualPriceMinor"),
+            line.get("additionalChargeMinor", 0), line.get("customInfo") or {},
+            line.get("itemType", 0), line.get("subscription"), line.get("giftWrapId"),
+            line.get("isGiftWrap", False)]
+
+
+def _apply(snap: dict | None, change: dict) -> dict:
+    """The snapshot of a version kept as a delta ({"d": change}) on the one before it."""
+    if snap is None:
+        raise ValueError("a history delta without the version before it")
+    basket = {**snap["basket"], **change.get("f", {})}
+    lines = {ln["id"]: ln for ln in snap["lines"]}
+    for values in change.get("l", ()):
+        lines[values[0]] = _line_part(values)
+    for moved in change.get("u", ()):
+        values = _line_values(lines[moved[0]])
+        for n in range(1, len(moved), 2):
+            values[moved[n]] = moved[n + 1]
+        lines[moved[0]] = _line_part(tuple(values))
+    for line_id in change.get("r", ()):
+        lines.pop(line_id, None)
+    return {"basket": _basket_part(basket.items()), "created": snap.get("created"),
+            "lines": sorted(lines.values(), key=lambda ln: (ln["displayOrder"], ln["id"])),
+            "codes": change.get("c", snap["codes"])}
+
+
+def _image_of(snap: dict, grand_total_minor: int, currency_code: str) -> Image:
+    """The image of a kept version (for its summary, worked out when read)."""
+    fields = _fields(snap)
+    return Image(tuple(fields[name] for name in _SNAPSHOT_FIELDS),
+                 {ln["id"]: tuple(_line_values(ln)) for ln in snap["lines"]},
+                 tuple(snap["codes"]), grand_total_minor, currency_code)
 
 
 # A snapshot shorter than this is stored as its JSON: compressing it saves no page of
@@ -150,48 +254,54 @@ def unpack(blob: bytes) -> dict:
     return snap
 
 
-class Facts(NamedTuple):
-    """What a summary compares: line quantities, codes, delivery and owner, grand total."""
-
-    lines: dict[str, int]
-    codes: list[str]
-    # shipping method id, store id, user (email, else id), PO number, locked: compared at once
-    fields: tuple
-    grand: int
-    currency: str
+_FIELD = {name: n for n, name in enumerate(_SNAPSHOT_FIELDS)}
+# The fields of "no basket yet", for the summary of a basket's first version.
+_NO_FIELDS = tuple(False if name == "is_locked" else None for name in _SNAPSHOT_FIELDS)
 
 
-_NO_FIELDS = (None, None, None, None, False)
+def _summary_fields(fields: tuple) -> tuple:
+    """What the summary says of a basket's fields: shipping method, store, user (email,
+    else id), PO number, locked."""
+    user = fields[_FIELD["user_email"]] or (
+        fields[_FIELD["user_id"]] if fields[_FIELD["user_id"]] != ZERO_GUID else None)
+    return (fields[_FIELD["shipping_method_id"]], fields[_FIELD["store_id"]], user,
+            fields[_FIELD["po_number"]], fields[_FIELD["is_locked"]])
 
 
-def facts(state: BasketState, grand_total_minor: int) -> Facts:
-    return Facts(
-        {_fact_key(ln): ln.qty for ln in state.lines},
-        [c.upper() for c in state.promo_codes],
-        (state.shipping_method_id, state.store_id,
-         state.user_email or (state.user_id if state.user_id != ZERO_GUID else None),
-         state.po_number, state.is_locked),
-        grand_total_minor, state.currency)
-
-
-def _fact_key(ln: LineState) -> str:
+def _line_name(values: tuple, cat: Catalogue) -> str:
     """A line as the summary names it: its stock code, "(child)" and the engraving's text."""
-    if not ln.is_child:  # the common case, without working out a text key
-        return ln.product.stock_code
-    text = f" '{ln.custom_info.get('customInfo1')}'" if ln.text_key else ""
-    return f"{ln.product.stock_code} (child){text}"
+    product = cat.products.get(values[1])
+    code = product.stock_code if product is not None else values[1]
+    parent, info = values[2], values[7]
+    if parent == ZERO_GUID:  # the common case, without working out a text key
+        return code
+    text = f" '{info.get('customInfo1')}'" if text_key(parent, info) else ""
+    return f"{code} (child){text}"
 
 
-def summary(before: Facts | None, after: Facts, cat: Catalogue) -> str:
+def summary(before: Image | None, after: Image, cat: Catalogue, *,
+            first: str = "created") -> str:
     """One line of what moved, e.g. "POLO-NAVY-L qty 2 -> 3; grand total £105.29 -> £126.89".
-    Each part is looked at only when its facts differ: most changes move one line."""
+    Each part is looked at only when its values differ: most changes move one line. With no
+    version before, it starts with `first` and the currency, and says what the basket holds."""
     parts: list[str] = []
     if before is None:
-        parts.append(f"created ({after.currency})")
-        before = Facts({}, [], _NO_FIELDS, 0, after.currency)
+        parts.append(f"{first} ({after.currency})")
+        before = Image(_NO_FIELDS, {}, (), 0, after.currency)
     if before.lines != after.lines:
-        for key in sorted(before.lines.keys() | after.lines.keys()):
-            a, b = before.lines.get(key), after.lines.get(key)
+        was: dict[str, int] = {}
+        now: dict[str, int] = {}
+        for line_id, values in after.lines.items():
+            old = before.lines.get(line_id)
+            if old != values:
+                now[_line_name(values, cat)] = values[3]
+                if old is not None:
+                    was[_line_name(old, cat)] = old[3]
+        for line_id, old in before.lines.items():
+            if line_id not in after.lines:
+                was[_line_name(old, cat)] = old[3]
+        for key in sorted(was.keys() | now.keys()):
+            a, b = was.get(key), now.get(key)
             if a is None:
                 parts.append(f"+{key} x{b}")
             elif b is None:
@@ -199,10 +309,14 @@ def summary(before: Facts | None, after: Facts, cat: Catalogue) -> str:
             elif a != b:
                 parts.append(f"{key} qty {a} -> {b}")
     if before.codes != after.codes:
-        parts += [f"+code {code}" for code in after.codes if code not in before.codes]
-        parts += [f"-code {code}" for code in before.codes if code not in after.codes]
+        codes_a = [c.upper() for c in before.codes]
+        codes_b = [c.upper() for c in after.codes]
+        parts += [f"+code {code}" for code in codes_b if code not in codes_a]
+        parts += [f"-code {code}" for code in codes_a if code not in codes_b]
     if before.fields != after.fields:
-        parts += _field_changes(before.fields, after.fields, cat)
+        fields_a, fields_b = _summary_fields(before.fields), _summary_fields(after.fields)
+        if fields_a != fields_b:
+            parts += _field_changes(fields_a, fields_b, cat)
     if before.grand != after.grand:
         parts.append(f"grand total {_amount(before.grand, after.currency)} -> "
                      f"{_amount(after.grand, after.currency)}")
@@ -232,144 +346,402 @@ def _amount(minor: int, code: str) -> str:
     return format_amount(minor, currency(code))
 
 
-# -- writing and reading versions -----------------------------------------------------------------
+# -- where a version is kept -----------------------------------------------------------------
 
-# The columns of a version, in both tables (basket_history and basket_history_new).
-_COLUMNS = ("basket_id, version, at, actor, op, args, summary, snapshot, grand_total_minor, "
-            "currency, deleted")
-# On SQLite a version is appended to basket_history_new, a table with no index: one page of
-# write-ahead log, where a row of basket_history costs two (the row, and its primary-key
-# entry in the middle of the index). When it holds FLUSH_AT versions, the transaction that
-# wrote the last of them moves them all to basket_history; readers read both tables, so the
-# history is the same whichever table a version is in, and a scan of the new one reads at
-# most FLUSH_AT rows. PostgreSQL writes to basket_history at once (no page-sized log records
-# to save, and several hosts would race to move the rows).
-FLUSH_AT = 64
-_TABLES = ("basket_history", "basket_history_new")
-_APPEND = (f"INSERT INTO basket_history_new ({_COLUMNS}) "
-           f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-_UPSERT_TAIL = (
-    " ON CONFLICT (basket_id, version) DO UPDATE "
+# A version as the readers here hand it round: (version, at, actor, op, args, summary,
+# snapshot, grand_total_minor, currency, deleted), args as JSON text, snapshot as pack() wrote
+# it (the columns of basket_history after basket_id, in its order).
+_V_COLUMNS = ("version, at, actor, op, args, summary, snapshot, grand_total_minor, currency, "
+              "deleted")
+_RECORD = (
+    f"INSERT INTO basket_history (basket_id, {_V_COLUMNS}) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (basket_id, version) DO UPDATE "
     "SET at = excluded.at, actor = excluded.actor, op = excluded.op, args = excluded.args, "
     "summary = excluded.summary, snapshot = excluded.snapshot, "
     "grand_total_minor = excluded.grand_total_minor, currency = excluded.currency, "
     "deleted = excluded.deleted")
-_RECORD = (f"INSERT INTO basket_history ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-           + _UPSERT_TAIL)
-# "WHERE true": SQLite reads an ON right after the SELECT as a join's.
-_FLUSH = (f"INSERT INTO basket_history ({_COLUMNS}) SELECT {_COLUMNS} FROM basket_history_new "
-          f"WHERE true ORDER BY rowid" + _UPSERT_TAIL)
+
+# Where a version is kept, and why (schema 7). Most of what keeping history cost was SQLite's:
+# a row per version in an indexed table is a b-tree insert (about 8 us whether one at a time
+# or in batches) and a page of write-ahead log. So:
+# - A basket's newest versions wait in its own row, `baskets.history_tail` (one line of JSON
+#   each, TAIL_BYTES at most), written by the UPDATE that bumps its version anyway: the page
+#   holding the row is written by every change, so a waiting version costs no page of its own.
+# - When the next version would take the tail past TAIL_BYTES, the tail moves, as it is, to
+#   one row of basket_history_chunks (one insert for several versions), in the same
+#   transaction.
+# - A version whose snapshot is too long for the tail (over COMPRESS_OVER: a large basket)
+#   is one row of basket_history, after the tail moves; so is a deletion (the basket's row
+#   goes, so its tail moves first), and every version written before schema 7.
+# The readers below put the three together (page, since, version_row, newest_version); the
+# history is the same wherever a version is.
+TAIL_BYTES = 2048
+_TAIL_ENCODER = msgspec.json.Encoder()
+_TAIL_ENTRY = msgspec.json.Decoder(tuple[int, str, str, str, msgspec.Raw, str, msgspec.Raw,
+                                         int, str, int])
+_CHUNK = ("INSERT INTO basket_history_chunks (basket_id, first_version, last_version, "
+          "first_at, versions, entries) VALUES (?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (basket_id, first_version) DO UPDATE SET "
+          "last_version = excluded.last_version, first_at = excluded.first_at, "
+          "versions = excluded.versions, entries = excluded.entries")
 
 
-def both(columns: str, where: str = "") -> str:
-    """The basket's versions from both tables (two `?` for the basket id, and two sets of
-    whatever `where` asks)."""
-    return (f"(SELECT {columns} FROM basket_history WHERE basket_id = ?{where} UNION ALL "
-            f"SELECT {columns} FROM basket_history_new WHERE basket_id = ?{where}) AS v")
+def _tail_line(version: int, at: str, op: str, args: dict, snap: object,
+               grand_total_minor: int, currency_code: str) -> bytes:
+    """One waiting version, a JSON array in _V_COLUMNS order (its summary left to reading),
+    in one encoding: the arguments are the same bytes encode() writes."""
+    entry = (version, at, ACTOR.get(), op, args, "", snap, grand_total_minor, currency_code, 0)
+    try:
+        return _FAST.encode(entry) + b"\n"
+    except (TypeError, ValueError, OverflowError):  # what msgspec refuses: see _encode_bytes
+        return _FAST.encode((*entry[:4], msgspec.Raw(_encode_bytes(args)), entry[5],
+                             msgspec.Raw(_encode_bytes(snap)), *entry[7:])) + b"\n"
 
 
-# The newest version a basket has in its history (one row, None when it has none); the
-# basket id is given twice.
-NEWEST_VERSION = f"SELECT max(version) FROM {both('version')}"
+def _row(line: bytes) -> tuple:
+    version, at, actor, op, args, text, snap, grand, code, deleted = _TAIL_ENTRY.decode(line)
+    return (version, at, actor, op, bytes(args).decode("utf-8"), text, bytes(snap), grand,
+            code, deleted)
 
 
-def newest_version(conn: Conn, basket_id: str) -> int | None:
-    return conn.execute(NEWEST_VERSION, (basket_id, basket_id)).fetchone()[0]
+def _rows(entries: bytes) -> list[tuple]:
+    """The versions of a tail or chunk, oldest first."""
+    return [_row(line) for line in entries.split(b"\n")[:-1]] if entries else []
 
 
-def record(conn: Conn, state: BasketState, *, op: str, args: dict, at: str,
-           text: str, grand_total_minor: int, deleted: bool = False,
-           fresh: bool = False, append: bool = False) -> None:
-    """Write one version. `fresh`: the basket was just made (or brought back); a new basket
-    under the id of a deleted one starts its history again, so the versions the deleted one
-    left from this number on go (they would be overwritten one by one otherwise, mixing
-    the two). `append`: the SQLite way (see FLUSH_AT)."""
-    row = (state.id, state.version, at, ACTOR.get(), op, encode(args), text,
-           pack(snapshot(state)), grand_total_minor, state.currency, int(deleted))
-    if fresh:
-        for table in _TABLES:
-            conn.execute(f"DELETE FROM {table} WHERE basket_id = ? AND version >= ?",
-                         (state.id, state.version))
-    if not append:
-        conn.execute(_RECORD, row)
-        return
-    if conn.execute(_APPEND, row).lastrowid >= FLUSH_AT:
-        flush(conn)
+def _head(line: bytes) -> tuple[int, str]:
+    """(version, at) of a waiting version without reading the rest: a line starts
+    `[version,"at",` (an ISO time has nothing to escape)."""
+    comma = line.index(b",")
+    return int(line[1:comma]), line[comma + 2:line.index(b'"', comma + 2)].decode("ascii")
 
 
-def flush(conn: Conn) -> None:
-    """Move the versions of basket_history_new to basket_history (SQLite, in the writing
-    transaction). A rowid is one past the largest left, so it reaches FLUSH_AT by then."""
-    conn.execute(_FLUSH)
-    conn.execute("DELETE FROM basket_history_new")
+def _move(conn: Conn, basket_id: str, tail: bytes) -> None:
+    """A basket's waiting versions into one row of basket_history_chunks, as they are."""
+    if tail:
+        lines = tail.split(b"\n")[:-1]
+        (first, at), (last, _at) = _head(lines[0]), _head(lines[-1])
+        conn.execute(_CHUNK, (basket_id, first, last, at, len(lines), tail))
 
 
-def apply_retention(conn: Conn, basket_id: str, version: int, retention: Retention,
-                    now: datetime, *, deleted: bool = False) -> None:
-    """Retention for a basket that just wrote `version`, when it is due: every PRUNE_EVERY
-    versions, and when the basket is deleted (then thoroughly, see prune)."""
-    if deleted or version % PRUNE_EVERY == 0:
-        prune(conn, basket_id, version, retention, now, thorough=deleted)
+def _kept(entries: bytes, keeps: Callable[[tuple[int, str]], bool]) -> bytes:
+    """The versions of a tail or chunk that `keeps` keeps (it is given (version, at)). When
+    any goes, the ones kept are written whole: a delta's version before may be gone."""
+    lines = entries.split(b"\n")[:-1] if entries else []
+    keep_flags = [keeps(_head(line)) for line in lines]
+    if all(keep_flags):
+        return entries
+    out, snap = [], None
+    for line, kept in zip(lines, keep_flags, strict=True):
+        entry: list = list(_TAIL_ENTRY.decode(line))
+        data = unpack(bytes(entry[6]))
+        snap = _apply(snap, data["d"]) if "d" in data else data
+        if kept:
+            entry[6] = msgspec.Raw(_encode_bytes(snap))
+            out.append(_TAIL_ENCODER.encode(tuple(entry)) + b"\n")
+    return b"".join(out)
 
 
-def prune(conn: Conn, basket_id: str, version: int, retention: Retention,
-          now: datetime, *, thorough: bool = True) -> None:
+def _trim_chunks(conn: Conn, basket_id: str, where: str, params: tuple,
+                 keeps: Callable[[tuple[int, str]], bool]) -> None:
+    """Drop the versions `keeps` refuses from the basket's chunks that `where` picks."""
+    for first, entries in conn.execute(
+            f"SELECT first_version, entries FROM basket_history_chunks WHERE basket_id = ?"
+            f"{where}", (basket_id, *params)).fetchall():
+        old = bytes(entries)
+        new = _kept(old, keeps)
+        if new is old:
+            continue
+        conn.execute("DELETE FROM basket_history_chunks WHERE basket_id = ? AND "
+                     "first_version = ?", (basket_id, first))
+        _move(conn, basket_id, new)
+
+
+def read_tail(conn: Conn, basket_id: str) -> bytes:
+    row = conn.execute("SELECT history_tail FROM baskets WHERE id = ?",
+                       (basket_id,)).fetchone()
+    return bytes(row[0]) if row is not None and row[0] is not None else b""
+
+
+def keep(conn: Conn, w: Writer, version: int, at: str, op: str, args: dict,
+         grand_total_minor: int, known: bool, retention: Retention, now: datetime) -> bytes:
+    """Keep the version the writer's transaction makes of its basket (`version`: its number
+    once written). Returns the basket's new history tail, which the caller writes with the
+    basket's row (Writer.finish).
+
+    `known`: the basket before this change is the version the caller last wrote (its row
+    moved on since by nothing else); the version is then kept as what changed ({"d":
+    changes}: tens of bytes), otherwise whole. The first version of a tail is whole, so each
+    tail and chunk reads on its own. Its summary is left to reading (summarised), which has
+    the version before at hand. A basket made by this change (or brought back) starts its
+    history again: a new basket under the id of a deleted one, so the versions the deleted
+    one left from this number on go."""
+    state = w.state
+    if w.made:
+        _forget_from(conn, state.id, version)
+    tail = state.history_tail
+    line = b""
+    if tail and known:
+        line = _tail_line(version, at, op, args, {"d": changes(w)}, grand_total_minor,
+                          state.currency)
+        if len(tail) + len(line) > TAIL_BYTES:
+            _move(conn, state.id, tail)
+            tail = line = b""
+    if not line:
+        snap = _encode_bytes(snapshot(state))
+        if len(snap) > COMPRESS_OVER:
+            _move(conn, state.id, tail)
+            tail = b""
+            conn.execute(_RECORD, (state.id, version, at, ACTOR.get(), op, encode(args), "",
+                                   zlib.compress(snap, 1), grand_total_minor, state.currency,
+                                   0))
+        else:
+            line = _tail_line(version, at, op, args, msgspec.Raw(snap), grand_total_minor,
+                              state.currency)
+            if len(tail) + len(line) > TAIL_BYTES:
+                _move(conn, state.id, tail)
+                tail = b""
+    tail += line
+    if version % PRUNE_EVERY == 0:
+        tail = prune(conn, state.id, version, retention, now, tail=tail, thorough=False)
+    return tail
+
+
+def _forget_from(conn: Conn, basket_id: str, version: int) -> None:
+    """The versions a deleted basket left from `version` on. A basket is made at version 1
+    (all of them go) or brought back at its newest version + 1 (none go), so no chunk holds
+    versions on both sides."""
+    conn.execute("DELETE FROM basket_history WHERE basket_id = ? AND version >= ?",
+                 (basket_id, version))
+    conn.execute("DELETE FROM basket_history_chunks WHERE basket_id = ? AND "
+                 "last_version >= ?", (basket_id, version))
+
+
+def keep_deletion(conn: Conn, state: BasketState, *, version: int, op: str, args: dict,
+                  at: str, grand_total_minor: int, retention: Retention,
+                  now: datetime) -> None:
+    """The last version of a basket about to be deleted (its row goes, so its tail moves
+    first), and retention over all its versions."""
+    _move(conn, state.id, state.history_tail)
+    conn.execute(_RECORD, (state.id, version, at, ACTOR.get(), op, encode(args), "deleted",
+                           pack(snapshot(state)), grand_total_minor, state.currency, 1))
+    prune(conn, state.id, version, retention, now)
+
+
+def prune(conn: Conn, basket_id: str, version: int, retention: Retention, now: datetime, *,
+          tail: bytes = b"", thorough: bool = True) -> bytes:
     """Retention for one basket, in the writing transaction: the newest `keep_versions`, and
-    nothing older than `keep_days` but the newest version.
+    nothing older than `keep_days` but the newest version (`version`). Returns what is left
+    of `tail`, the versions waiting in the basket's row.
 
     The versions past `keep_versions` are a key range. Finding the old ones means reading
-    every version's time (one row lookup each: a 500-version basket's read cost a tenth of
-    the add-item rate when done every PRUNE_EVERY versions), so it is done only when the
-    oldest version is older than `keep_days` (which finds every version that aged in the
-    order it was written), and `thorough`ly at a deletion. A version whose time is older
-    than the versions before it (a clock set back, the demo's backdated changes) goes when
-    the oldest ages, or by the count, or at the deletion, whichever comes first."""
+    every version's time, so it is done only when the oldest version is older than
+    `keep_days` (which finds every version that aged in the order it was written), and
+    `thorough`ly at a deletion. A version whose time is older than the versions before it
+    (a clock set back, the demo's backdated changes) goes when the oldest ages, or by the
+    count, or at the deletion, whichever comes first."""
     cutoff = (now - timedelta(days=retention.keep_days)).strftime("%Y-%m-%dT%H:%M:%S")
-    for table in _TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE basket_id = ? AND version <= ?",
-                     (basket_id, version - retention.keep_versions))
+    past = version - retention.keep_versions
+    conn.execute("DELETE FROM basket_history WHERE basket_id = ? AND version <= ?",
+                 (basket_id, past))
+    conn.execute("DELETE FROM basket_history_chunks WHERE basket_id = ? AND "
+                 "last_version <= ?", (basket_id, past))
+    _trim_chunks(conn, basket_id, " AND first_version <= ?", (past,),
+                 lambda head: head[0] > past)
+    tail = _kept(tail, lambda head: head[0] > past)
     if not thorough:
-        # Each table's oldest on its own: over both at once, SQLite reads every version.
-        oldest = [row for table in _TABLES
-                  if (row := conn.execute(f"SELECT version, at FROM {table} WHERE "
-                                          f"basket_id = ? ORDER BY version LIMIT 1",
-                                          (basket_id,)).fetchone())]
-        if not oldest or min(oldest)[1] >= cutoff:
-            return
-    for table in _TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE basket_id = ? AND version < ? AND at < ?",
-                     (basket_id, version, cutoff))
+        firsts = [row for row in (
+            conn.execute("SELECT version, at FROM basket_history WHERE basket_id = ? "
+                         "ORDER BY version LIMIT 1", (basket_id,)).fetchone(),
+            conn.execute("SELECT first_version, first_at FROM basket_history_chunks WHERE "
+                         "basket_id = ? ORDER BY first_version LIMIT 1",
+                         (basket_id,)).fetchone(),
+            _head(tail) if tail else None) if row is not None]
+        if not firsts or min(firsts)[1] >= cutoff:
+            return tail
+
+    def young(head: tuple[int, str]) -> bool:
+        return head[0] == version or head[1] >= cutoff
+
+    conn.execute("DELETE FROM basket_history WHERE basket_id = ? AND version < ? AND at < ?",
+                 (basket_id, version, cutoff))
+    _trim_chunks(conn, basket_id, "" if thorough else " AND first_at < ?",
+                 () if thorough else (cutoff,), young)
+    return _kept(tail, young)
 
 
-_PAGE_COLUMNS = "version, at, actor, op, args, summary, grand_total_minor, currency, deleted"
+# -- reading versions ---------------------------------------------------------------------------
+
+def newest_version(conn: Conn, basket_id: str) -> int | None:
+    """The newest version a basket has in its history (None when it has none)."""
+    waiting = read_tail(conn, basket_id)
+    if waiting:
+        return _head(waiting.split(b"\n")[-2])[0]
+    row = conn.execute("SELECT (SELECT max(version) FROM basket_history WHERE basket_id = ?), "
+                       "(SELECT max(last_version) FROM basket_history_chunks "
+                       "WHERE basket_id = ?)", (basket_id, basket_id)).fetchone()
+    return max((v for v in row if v is not None), default=None)
 
 
-def page(conn: Conn, basket_id: str, offset: int, limit: int) -> dict:
-    total = conn.execute("SELECT (SELECT count(*) FROM basket_history WHERE basket_id = ?) + "
-                         "(SELECT count(*) FROM basket_history_new WHERE basket_id = ?)",
-                         (basket_id, basket_id)).fetchone()[0]
-    rows = [{
-        "version": r[0], "at": r[1], "actor": r[2], "op": r[3], "args": decode(r[4]),
-        "summary": r[5], "grandTotalMinor": r[6], "currency": r[7], "deleted": bool(r[8]),
-    } for r in conn.execute(
-        f"SELECT {_PAGE_COLUMNS} FROM {both(_PAGE_COLUMNS)} "
-        f"ORDER BY version DESC LIMIT ? OFFSET ?", (basket_id, basket_id, limit, offset))]
-    return {"basketId": basket_id, "total": total, "offset": offset, "rows": rows}
+def _table_rows(conn: Conn, basket_id: str, rest: str, params: tuple) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(
+        f"SELECT {_V_COLUMNS} FROM basket_history WHERE basket_id = ?{rest}",
+        (basket_id, *params))]
+
+
+def _page_row(r: tuple) -> dict:
+    return {"version": r[0], "at": r[1], "actor": r[2], "op": r[3], "args": decode(r[4]),
+            "summary": r[5], "grandTotalMinor": r[7], "currency": r[8], "deleted": bool(r[9])}
+
+
+def page(conn: Conn, basket_id: str, offset: int, limit: int, cat: Catalogue) -> dict:
+    """Versions newest first, from wherever each is kept (see TAIL_BYTES): the newest
+    offset + limit of each place, merged."""
+    want = offset + limit
+    tail = read_tail(conn, basket_id)
+    rows = _rows(tail)
+    rows += _table_rows(conn, basket_id, " ORDER BY version DESC LIMIT ?", (want,))
+    from_chunks = 0
+    for versions, entries in conn.execute(
+            "SELECT versions, entries FROM basket_history_chunks WHERE basket_id = ? "
+            "ORDER BY first_version DESC", (basket_id,)):
+        if from_chunks >= want:
+            break
+        rows += _rows(bytes(entries))
+        from_chunks += versions
+    rows.sort(key=itemgetter(0), reverse=True)
+    total = tail.count(b"\n") + conn.execute(
+        "SELECT (SELECT count(*) FROM basket_history WHERE basket_id = ?) + "
+        "(SELECT coalesce(sum(versions), 0) FROM basket_history_chunks WHERE basket_id = ?)",
+        (basket_id, basket_id)).fetchone()[0]
+    return {"basketId": basket_id, "total": total, "offset": offset,
+            "rows": [_page_row(r) for r in summarised(conn, basket_id, rows[offset:want], cat)]}
+
+
+def since(conn: Conn, basket_id: str, after: int, limit: int,
+          cat: Catalogue | None = None) -> list[tuple]:
+    """(version, at, actor, op, summary, deleted) of the versions after `after`, oldest
+    first, at most `limit` (the change feed's read). `cat`: the catalogue, when the caller
+    has it at hand (else it is read, if a summary needs it)."""
+    rows = _table_rows(conn, basket_id, " AND version > ? ORDER BY version LIMIT ?",
+                       (after, limit))
+    for (entries,) in conn.execute("SELECT entries FROM basket_history_chunks WHERE "
+                                   "basket_id = ? AND last_version > ?", (basket_id, after)):
+        rows += [row for row in _rows(bytes(entries)) if row[0] > after]
+    rows += [row for row in _rows(read_tail(conn, basket_id)) if row[0] > after]
+    rows.sort(key=itemgetter(0))
+    rows = summarised(conn, basket_id, rows[:limit], cat)
+    return [(r[0], r[1], r[2], r[3], r[5], r[9]) for r in rows]
+
+
+# -- summaries, worked out when read ------------------------------------------------------
+
+def summarised(conn: Conn, basket_id: str, rows: list[tuple],
+               cat: Catalogue | None) -> list[tuple]:
+    """`rows` (versions of the basket) with their summaries: a version kept without one
+    (history.keep leaves it to reading) is summarised against the version kept before it,
+    both made whole. The first version says "created"; so does one made after a deletion
+    (a deleted basket brought back); the oldest one kept, when retention removed the ones
+    before it, says "earliest kept"."""
+    lacking = [row[0] for row in rows if not row[5]]
+    if not lacking:
+        return rows
+    cat = cat if cat is not None else load_catalogue(conn)
+    low, high = min(lacking), max(lacking)
+    before = _kept_before(conn, basket_id, low)
+    texts = {}
+    for row in _kept_between(conn, basket_id, low, high):
+        if not row[5]:
+            texts[row[0]] = _summary_of(before, row, cat)
+        before = row
+    return [row if row[5] else (*row[:5], texts.get(row[0], ""), *row[6:]) for row in rows]
+
+
+def _summary_of(before: tuple | None, row: tuple, cat: Catalogue) -> str:
+    after = _image_of(row[6], row[7], row[8])
+    if before is None or before[9]:
+        first = "created" if before is not None or row[0] == 1 else "earliest kept"
+        return summary(None, after, cat, first=first)
+    return summary(_image_of(before[6], before[7], before[8]), after, cat)
+
+
+def _whole(rows: list[tuple]) -> list[tuple]:
+    """A tail's or chunk's rows, each with its whole snapshot (a dict) in place."""
+    out, snap = [], None
+    for row in rows:
+        data = unpack(row[6])
+        snap = _apply(snap, data["d"]) if "d" in data else data
+        out.append((*row[:6], snap, *row[7:]))
+    return out
+
+
+def _table_whole(conn: Conn, basket_id: str, rest: str, params: tuple) -> list[tuple]:
+    return [(*row[:6], unpack(row[6]), *row[7:])
+            for row in _table_rows(conn, basket_id, rest, params)]
+
+
+def _kept_between(conn: Conn, basket_id: str, low: int, high: int) -> list[tuple]:
+    """Every version kept from `low` to `high`, whole, oldest first."""
+    rows = [row for row in _whole(_rows(read_tail(conn, basket_id))) if low <= row[0] <= high]
+    for (entries,) in conn.execute(
+            "SELECT entries FROM basket_history_chunks WHERE basket_id = ? AND "
+            "last_version >= ? AND first_version <= ?", (basket_id, low, high)):
+        rows += [row for row in _whole(_rows(bytes(entries))) if low <= row[0] <= high]
+    rows += _table_whole(conn, basket_id, " AND version BETWEEN ? AND ?", (low, high))
+    rows.sort(key=itemgetter(0))
+    return rows
+
+
+def _kept_before(conn: Conn, basket_id: str, version: int) -> tuple | None:
+    """The newest version kept before `version`, whole."""
+    rows = [row for row in _whole(_rows(read_tail(conn, basket_id))) if row[0] < version]
+    chunk = conn.execute("SELECT entries FROM basket_history_chunks WHERE basket_id = ? AND "
+                         "first_version < ? ORDER BY first_version DESC LIMIT 1",
+                         (basket_id, version)).fetchone()
+    if chunk is not None:
+        rows += [row for row in _whole(_rows(bytes(chunk[0]))) if row[0] < version]
+    rows += _table_whole(conn, basket_id, " AND version < ? ORDER BY version DESC LIMIT 1",
+                         (version,))
+    return max(rows, key=itemgetter(0), default=None)
+
+
+def _resolved(rows: list[tuple], version: int) -> tuple[dict, str, bool] | None:
+    """(snapshot, at, deleted) of `version` among a tail's or chunk's rows, its snapshot
+    made whole (a delta applies to the version before it, back to a whole one)."""
+    for row in _whole(rows):
+        if row[0] == version:
+            return row[6], row[1], bool(row[9])
+    return None
 
 
 def version_row(conn: Conn, basket_id: str, version: int) -> tuple[dict, str, bool]:
     """(snapshot, at, deleted) of one version; 404 naming the versions kept."""
-    row = conn.execute(f"SELECT snapshot, at, deleted FROM "
-                       f"{both('snapshot, at, deleted', ' AND version = ?')}",
-                       (basket_id, version, basket_id, version)).fetchone()
-    if row is None:
-        kept = conn.execute(f"SELECT min(version), max(version) FROM {both('version')}",
-                            (basket_id, basket_id)).fetchone()
-        where = (f"versions {kept[0]}-{kept[1]} are kept" if kept[0] is not None
-                 else "it has no history")
-        raise NotFound(f"Basket {basket_id} has no version {version} ({where})",
-                       [f"version: no version {version} of basket {basket_id}"])
-    return unpack(row[0]), row[1], bool(row[2])
+    waiting = _rows(read_tail(conn, basket_id))
+    found = _resolved(waiting, version)
+    if found is not None:
+        return found
+    row = conn.execute("SELECT snapshot, at, deleted FROM basket_history WHERE basket_id = ? "
+                       "AND version = ?", (basket_id, version)).fetchone()
+    if row is not None:
+        return unpack(row[0]), row[1], bool(row[2])
+    for (entries,) in conn.execute(
+            "SELECT entries FROM basket_history_chunks WHERE basket_id = ? AND "
+            "first_version <= ? AND last_version >= ?", (basket_id, version, version)):
+        found = _resolved(_rows(bytes(entries)), version)
+        if found is not None:
+            return found
+    kept = conn.execute(
+        "SELECT min(v), max(v) FROM (SELECT version AS v FROM basket_history WHERE "
+        "basket_id = ? UNION ALL SELECT first_version FROM basket_history_chunks WHERE "
+        "basket_id = ? UNION ALL SELECT last_version FROM basket_history_chunks WHERE "
+        "basket_id = ?) AS k", (basket_id,) * 3).fetchone()
+    low = min((v for v in (kept[0], waiting[0][0] if waiting else None) if v is not None),
+              default=None)
+    high = waiting[-1][0] if waiting else kept[1]
+    where = f"versions {low}-{high} are kept" if low is not None else "it has no history"
+    raise NotFound(f"Basket {basket_id} has no version {version} ({where})",
+                   [f"version: no version {version} of basket {basket_id}"])
 
 
 def state_of(snap: dict, basket_id: str, version: int, cat: Catalogue) -> BasketState:

@@ -14,7 +14,7 @@ from .storage_errors import SchemaTooNew
 if TYPE_CHECKING:  # imported by the engine only to migrate (engine.py): reads start faster
     import sqlite_utils
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -281,9 +281,44 @@ def _v6_history_new(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v7_history_tail(db: sqlite_utils.Database) -> None:
+    """Where history keeps a version (history.TAIL_BYTES): a basket's newest versions wait in
+    its own row (`history_tail`: the page holding the row is written by every change anyway),
+    then move, several at once, to one row of basket_history_chunks. basket_history_new
+    (schema 6) goes: its versions move to basket_history."""
+    db.execute("ALTER TABLE baskets ADD COLUMN history_tail BLOB")
+    db.execute(
+        """CREATE TABLE basket_history_chunks (
+            basket_id TEXT NOT NULL,
+            first_version INTEGER NOT NULL,
+            last_version INTEGER NOT NULL,
+            first_at TEXT NOT NULL,
+            versions INTEGER NOT NULL,
+            entries BLOB NOT NULL,
+            PRIMARY KEY (basket_id, first_version)
+        )"""
+    )
+    db.execute(_MOVE_HISTORY_NEW)
+    db.execute("DROP TABLE basket_history_new")
+
+
+_HISTORY_COLUMNS = ("basket_id, version, at, actor, op, args, summary, snapshot, "
+                    "grand_total_minor, currency, deleted")
+# Schema 6's waiting versions into basket_history, the newer one winning a clash (as the
+# flush of schema 6 did); "WHERE true": SQLite reads an ON right after a SELECT as a join's.
+_MOVE_HISTORY_NEW = (
+    f"INSERT INTO basket_history ({_HISTORY_COLUMNS}) SELECT {_HISTORY_COLUMNS} "
+    f"FROM basket_history_new WHERE true ORDER BY rowid "
+    "ON CONFLICT (basket_id, version) DO UPDATE SET at = excluded.at, actor = excluded.actor, "
+    "op = excluded.op, args = excluded.args, summary = excluded.summary, "
+    "snapshot = excluded.snapshot, grand_total_minor = excluded.grand_total_minor, "
+    "currency = excluded.currency, deleted = excluded.deleted")
+
+
 # Each entry migrates from the version before it; append, never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5_auth,
-                                                              _v6_history_new]
+                                                              _v6_history_new,
+                                                              _v7_history_tail]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -141,6 +141,30 @@ def _v6_history_new(conn: Any) -> None:
     )
 
 
+def _v7_history_tail(conn: Any) -> None:
+    """schema._v7_history_tail: the history tail in the basket's row, the chunks it moves
+    to, and basket_history_new's versions (a copy from SQLite may have brought some) moved
+    to basket_history."""
+    conn.execute("ALTER TABLE baskets ADD COLUMN history_tail BYTEA")
+    conn.execute(
+        """CREATE TABLE basket_history_chunks (
+            basket_id TEXT NOT NULL, first_version BIGINT NOT NULL,
+            last_version BIGINT NOT NULL, first_at TEXT NOT NULL, versions BIGINT NOT NULL,
+            entries BYTEA NOT NULL, PRIMARY KEY (basket_id, first_version)
+        )"""
+    )
+    conn.execute(
+        "INSERT INTO basket_history (basket_id, version, at, actor, op, args, summary, "
+        "snapshot, grand_total_minor, currency, deleted) SELECT basket_id, version, at, "
+        "actor, op, args, summary, snapshot, grand_total_minor, currency, deleted FROM "
+        "basket_history_new ON CONFLICT (basket_id, version) DO UPDATE SET "
+        "at = excluded.at, actor = excluded.actor, op = excluded.op, args = excluded.args, "
+        "summary = excluded.summary, snapshot = excluded.snapshot, "
+        "grand_total_minor = excluded.grand_total_minor, currency = excluded.currency, "
+        "deleted = excluded.deleted")
+    conn.execute("DROP TABLE basket_history_new")
+
+
 # STEPS[n] brings a database at version n to n + 1; the baseline jumps from 0 to BASELINE.
-STEPS: dict[int, Callable[[Any], None]] = {5: _v6_history_new}
+STEPS: dict[int, Callable[[Any], None]] = {5: _v6_history_new, 6: _v7_history_tail}
 assert BASELINE + len(STEPS) == SCHEMA_VERSION

@@ -94,6 +94,7 @@ class BasketState:
     promo_codes: list[str] = field(default_factory=list)
     persisted: bool = False
     stored_total_minor: int = 0  # the grand total last written (the history's "before")
+    history_tail: bytes = b""  # the newest versions, waiting in the row (history.keep)
 
     def line(self, product_id: str, parent: str = ZERO_GUID, text: str = "") -> LineState | None:
         """The line with this key: product, parent, and personalisation text (see text_key)."""
@@ -119,7 +120,8 @@ class BasketState:
 
 def load(conn: Conn, cat: Catalogue, basket_id: str) -> BasketState | None:
     row = conn.execute(
-        f"SELECT {', '.join(BASKET_COLUMNS)}, grand_total_minor FROM baskets WHERE id = ?",
+        f"SELECT {', '.join(BASKET_COLUMNS)}, grand_total_minor, history_tail FROM baskets "
+        "WHERE id = ?",
         (basket_id,)).fetchone()
     if row is None:
         return None
@@ -137,7 +139,8 @@ def load(conn: Conn, cat: Catalogue, basket_id: str) -> BasketState | None:
         delivery_instruction=values["delivery_instruction"],
         campaign_code=values["campaign_code"], custom_info=values["custom_info"] or {},
         store_id=values["store_id"], delivery_plans=values["delivery_plans"] or [],
-        post_code=values["post_code"], persisted=True, stored_total_minor=row[-1] or 0,
+        post_code=values["post_code"], persisted=True, stored_total_minor=row[-2] or 0,
+        history_tail=bytes(row[-1]) if row[-1] is not None else b"",
     )
     for lrow in conn.execute(
         f"SELECT {', '.join(LINE_COLUMNS)} FROM lines WHERE basket_id = ? "
@@ -184,6 +187,14 @@ class Writer:
         self.conn = conn
         self.state = state
         self.changed = False
+        self.made = not state.persisted  # the basket is made by this transaction
+        # What this transaction changed, for history to keep as a delta (history.changes):
+        # basket fields set, lines added, lines' fields updated, lines removed, codes set.
+        self.fields_set: set[str] = set()
+        self.lines_added: set[int] = set()
+        self.lines_updated: dict[int, set[str]] = {}
+        self.lines_removed: set[int] = set()
+        self.codes_set = False
 
     def ensure_row(self) -> None:
         s = self.state
@@ -208,6 +219,7 @@ class Writer:
         self.conn.execute(
             f"UPDATE baskets SET {', '.join(assigns)} WHERE id = ?", (*params, self.state.id)
         )
+        self.fields_set.update(fields)
         self.changed = True
 
     def add_line(self, product: Product, parent: str, qty: int, display_order: int,
@@ -230,6 +242,7 @@ class Writer:
         line.id = cur.lastrowid
         self.state.lines.append(line)
         self.state.sort_lines()
+        self.lines_added.add(line.id)
         self.changed = True
         return line
 
@@ -250,6 +263,8 @@ class Writer:
         self.conn.execute(f"UPDATE lines SET {', '.join(assigns)} WHERE id = ?", (*params, line.id))
         if "display_order" in fields:
             self.state.sort_lines()
+        if line.id not in self.lines_added:
+            self.lines_updated.setdefault(line.id, set()).update(fields)
         self.changed = True
 
     def remove_line(self, line: LineState) -> None:
@@ -260,6 +275,12 @@ class Writer:
             f"DELETE FROM lines WHERE id IN ({', '.join('?' * len(ids))})", ids
         )
         self.state.lines = [ln for ln in self.state.lines if ln.id not in ids]
+        for line_id in ids:
+            if line_id in self.lines_added:
+                self.lines_added.discard(line_id)
+            else:
+                self.lines_removed.add(line_id)
+            self.lines_updated.pop(line_id, None)
         self.changed = True
 
     def set_promo_codes(self, codes: list[str]) -> None:
@@ -270,17 +291,26 @@ class Writer:
             [(self.state.id, c, i) for i, c in enumerate(codes)],
         )
         self.state.promo_codes = list(codes)
+        self.codes_set = True
         self.changed = True
 
-    def finish(self, now: str, line_count: int, grand_total_minor: int) -> None:
-        """Bump the version and refresh the summary columns, once per transaction."""
+    def finish(self, now: str, line_count: int, grand_total_minor: int, *,
+               history_tail: bytes | None = None) -> None:
+        """Bump the version and refresh the summary columns, once per transaction; with
+        `history_tail`, the basket's waiting history versions too (history.keep)."""
         if not self.changed:
             return
         s = self.state
         s.version += 1
         s.last_updated = now
+        if history_tail is None:
+            self.conn.execute(
+                "UPDATE baskets SET version = ?, last_updated = ?, line_count = ?, "
+                "grand_total_minor = ? WHERE id = ?",
+                (s.version, now, line_count, grand_total_minor, s.id))
+            return
+        s.history_tail = history_tail
         self.conn.execute(
             "UPDATE baskets SET version = ?, last_updated = ?, line_count = ?, "
-            "grand_total_minor = ? WHERE id = ?",
-            (s.version, now, line_count, grand_total_minor, s.id),
-        )
+            "grand_total_minor = ?, history_tail = ? WHERE id = ?",
+            (s.version, now, line_count, grand_total_minor, history_tail or None, s.id))

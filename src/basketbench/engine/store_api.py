@@ -33,7 +33,7 @@ COUNTERS = {"lines": "id", "sessions": "id", "promotions": "promo_id"}
 # Every table of the schema, parents before children: the order a copy writes them in.
 TABLES = ("meta", "products", "product_prices", "promotions", "shipping_methods",
           "shipping_prices", "stores", "users", "baskets", "lines", "basket_promos",
-          "sessions", "basket_history", "basket_history_new", "auth_tokens", "auth_failures")
+          "sessions", "basket_history", "basket_history_chunks", "auth_tokens", "auth_failures")
 
 
 class Cursor(Protocol):
