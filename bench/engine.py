@@ -1,7 +1,7 @@
 """Engine benchmark: prints figures for this machine; never fails on timing.
 
 Run: .venv/bin/python bench/engine.py [--n 2000] [--baskets 100000]
-     .venv/bin/python bench/engine.py --history-only [--rounds 9]   (AIM history-cost only)
+     .venv/bin/python bench/engine.py --history-only [--rounds 15]  (AIM history-cost only)
 
 Ends with the issue-14 aims, one line each: `AIM <name>: <ratio-or-ms> (aim <target>)`.
 """
@@ -27,6 +27,10 @@ from basketbench.engine import BasketEngine, demo
 from basketbench.engine.pricing import price
 from basketbench.engine.state import load
 from basketbench.engine.store import connect
+
+# Alternated rounds of the history figure: each is a fifth of a second, and on a shared
+# machine three rounds' median still moved by a few points from run to run.
+ROUNDS = 9
 
 
 def rate(n: int, fn) -> float:
@@ -71,8 +75,8 @@ def main() -> None:
                         help="baskets for the filter figure")
     parser.add_argument("--history-only", action="store_true",
                         help="measure only what keeping history costs (AIM history-cost)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="alternated rounds of the history figure with --history-only")
+    parser.add_argument("--rounds", type=int, default=ROUNDS,
+                        help="alternated rounds of the history figure")
     args = parser.parse_args()
     n = args.n
     if args.history_only:
@@ -109,8 +113,8 @@ def main() -> None:
             pairs.append((t, s))
         merge = rate(len(pairs), lambda i: engine.merge(*pairs[i]))
 
-        with_history, without = bench_history(engine, tmp / "bare.db", n)
-        history_cost = 1 - statistics.median(with_history) / statistics.median(without)
+        (tmp / "history").mkdir()
+        history = bench_history(tmp / "history", n, args.rounds)
 
         bid = big_basket(engine, 500)
         conn = engine.store.conn
@@ -141,11 +145,7 @@ def main() -> None:
         print(f"{label:52} {value:10,.0f} /s   {value / base:6.1%} of baseline")
     print(f"{'reprice a 500-line basket, 3 promotions (median)':52} "
           f"{statistics.median(reprice):10.2f} ms")
-    print(f"{'add item delta without history (median)':52} "
-          f"{statistics.median(without):10,.0f} /s")
-    print(f"{'add item delta with history (median)':52} "
-          f"{statistics.median(with_history):10,.0f} /s")
-    print(f"AIM history-cost: {history_cost:.1%} of the add-item rate (aim < 15%)")
+    print_history(*history)
     print(f"{'set qty on that basket, whole transaction (median)':52} "
           f"{statistics.median(full):10.2f} ms  (load, reprice, write, render 500 lines)")
     label = f'filter {args.baskets:,} baskets by "alice" (median)'
@@ -155,39 +155,46 @@ def main() -> None:
     print_aims(add_delta / base, add_new / base, statistics.median(full), filter_ms, cli_ratio)
 
 
-def bench_history(engine: BasketEngine, bare_path: Path, n: int, rounds: int = 3
-                  ) -> tuple[list[float], list[float]]:
-    """What keeping history costs: the same delta adds on an engine that keeps none,
-    alternated with the one that does, so both see the same machine load. Returns the rates
-    (with history, without), one per round."""
-    mug = engine.catalogue().product_by_code("MUG-WHITE").product_id
-    bare = BasketEngine(bare_path, keep_history=False)
-    demo.seed_catalogue(bare)
-    with_history: list[float] = []
-    without: list[float] = []
-    for engine_, out in ((engine, with_history), (bare, without)) * rounds:
-        bid = str(uuid.uuid4())
-        engine_.add_item(bid, {"productId": mug, "qty": 1})
-        out.append(rate(n // 3 or 1, lambda i, e=engine_, b=bid: e.add_item(
-            b, {"productId": mug, "qty": 1 if i % 2 == 0 else -1})))
-    bare.close()
-    return with_history, without
+def bench_history(tmp: Path, n: int, rounds: int = ROUNDS) -> tuple[float, float, float]:
+    """What keeping history costs: the same delta adds on two engines on equal demo
+    databases, one keeping history and one not, measured back to back in each round (which
+    goes first alternates), so both see the same machine load. Returns the median rates with
+    and without, and the median of the rounds' costs."""
+    engines = []
+    for name, keep in (("history.db", True), ("bare.db", False)):
+        engine = BasketEngine(tmp / name, keep_history=keep)
+        demo.reset(engine)
+        engines.append(engine)
+    mug = engines[0].catalogue().product_by_code("MUG-WHITE").product_id
+    rates: dict[bool, list[float]] = {True: [], False: []}
+    costs = []
+    for n_round in range(rounds):
+        pair = {}
+        for engine in engines if n_round % 2 == 0 else engines[::-1]:
+            bid = str(uuid.uuid4())
+            engine.add_item(bid, {"productId": mug, "qty": 1})
+            pair[engine.keep_history] = rate(n // 3 or 1, lambda i, e=engine, b=bid: e.add_item(
+                b, {"productId": mug, "qty": 1 if i % 2 == 0 else -1}))
+        for keep, value in pair.items():
+            rates[keep].append(value)
+        costs.append(1 - pair[True] / pair[False])
+    for engine in engines:
+        engine.close()
+    return statistics.median(rates[True]), statistics.median(rates[False]), \
+        statistics.median(costs)
+
+
+def print_history(with_history: float, without: float, cost: float) -> None:
+    print(f"{'add item delta without history (median)':52} {without:10,.0f} /s")
+    print(f"{'add item delta with history (median)':52} {with_history:10,.0f} /s")
+    print(f"AIM history-cost: {cost:.1%} of the add-item rate (aim < 15%)")
 
 
 def history_only(n: int, rounds: int) -> None:
     """Only the history figure (`--history-only`): on a shared, noisy machine it can be run
     several times in a row without the rest of the benchmark."""
     with tempfile.TemporaryDirectory() as tmp:
-        engine = BasketEngine(Path(tmp) / "bench.db")
-        demo.reset(engine)
-        with_history, without = bench_history(engine, Path(tmp) / "bare.db", n, rounds)
-        engine.close()
-    print(f"{'add item delta without history (median)':52} "
-          f"{statistics.median(without):10,.0f} /s")
-    print(f"{'add item delta with history (median)':52} "
-          f"{statistics.median(with_history):10,.0f} /s")
-    cost = 1 - statistics.median(with_history) / statistics.median(without)
-    print(f"AIM history-cost: {cost:.1%} of the add-item rate (aim < 15%)")
+        print_history(*bench_history(Path(tmp), n, rounds))
 
 
 def print_aims(add_delta: float, add_new: float, setqty_ms: float, filter_ms: float,
