@@ -106,8 +106,9 @@ def test_a_small_change_is_kept_as_what_it_did(engine, ref):
 
 
 def test_changes_by_two_engines_on_one_store_read_the_same(engine, ref, db_path):
-    """Another engine (another process of the sandbox) wrote the row since: the version is
-    kept whole, so nothing is a delta on a version it did not write."""
+    """Two engines on one store (the sandbox's processes) take turns: each keeps its change
+    as a delta on the version the other wrote, and every version reads the same from
+    either."""
     other = BasketEngine(db_path, clock=engine.clock)
     try:
         bid = new_id()
@@ -120,6 +121,21 @@ def test_changes_by_two_engines_on_one_store_read_the_same(engine, ref, db_path)
         assert_every_version_reads_as_it_was(other, bid, shown)
     finally:
         other.close()
+
+
+def test_a_change_made_without_history_in_between_is_not_lost(engine, ref, db_path):
+    """An engine that keeps no history changed the basket since the last version kept: the
+    next version is kept whole (a delta on the last kept one would lose that change)."""
+    bare = BasketEngine(db_path, clock=engine.clock, keep_history=False)
+    try:
+        bid = ref.basket("alice-main")
+        engine.set_qty(bid, ref.product("POLO-NAVY-L"), 4)
+        bare.set_po(bid, "PO-UNKEPT")
+        after = engine.set_qty(bid, ref.product("POLO-NAVY-L"), 5)
+        assert figures(after)[-1] == "PO-UNKEPT"
+        assert figures(engine.basket_version(bid, after.version)) == figures(after)
+    finally:
+        bare.close()
 
 
 def test_a_row_written_outside_the_engine_is_kept_whole_next(engine, ref):

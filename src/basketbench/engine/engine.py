@@ -53,8 +53,6 @@ Clock = Callable[[], datetime]
 _OPERATION: ContextVar[tuple[str, dict] | None] = ContextVar("basketbench_operation",
                                                               default=None)
 _NOT_RECORDED = ("self", "basket_id", "target_id", "expected_version")
-# How many baskets' last versions an engine remembers (BasketEngine._written).
-_WRITTEN_KEPT = 4096
 
 
 def recorded(fn: Callable) -> Callable:
@@ -105,11 +103,6 @@ class BasketEngine:
             raise
         self._cat = catalogue_mod.Catalogue()
         self._renders = RenderCache()
-        # (version, lastUpdated) of the last version this engine committed of a basket:
-        # when the basket is still at it, nothing else wrote the row since, and the next
-        # version is kept as what the change did (history.keep). Cleared when it holds
-        # _WRITTEN_KEPT baskets.
-        self._written: dict[str, tuple[int, str]] = {}
 
     def close(self) -> None:
         self.store.close()
@@ -156,7 +149,6 @@ class BasketEngine:
             check_version(state, expected_version)
             if state.is_locked and not allow_locked:
                 raise BasketLocked(f"Basket {bid} is locked", [f"id: basket {bid} is locked"])
-            known = self._written.get(bid) == (state.version, state.last_updated)
             writer = Writer(conn, state)
             result = op(writer, cat, now)
             priced = price(state, cat, now)
@@ -167,17 +159,11 @@ class BasketEngine:
                 # (history.keep), which the UPDATE bumping the version writes with it.
                 name, args = _OPERATION.get() or ("change", {})
                 tail = history.keep(conn, writer, state.version + 1, stamp, name, args, total,
-                                    known, self.retention, now)
-                written[:] = [(state.version + 1, stamp)]
+                                    self.retention, now)
             writer.finish(stamp, priced.line_count, total, history_tail=tail)
             return result, priced, cat, now
 
-        written: list[tuple[int, str]] = []
         result, priced, cat, now = self.store.transaction(tx, commit=commit)
-        if commit and written:  # only a committed version is a base for the next one
-            if len(self._written) >= _WRITTEN_KEPT:
-                self._written.clear()
-            self._written[bid] = written[0]
         # Built after the commit, outside the writer's lock: other writers need not wait
         # for it. A dry run's basket is never cached (it was not committed).
         return result, self._built(priced, cat, now, cache=commit)
@@ -191,8 +177,10 @@ class BasketEngine:
 
     def written_outside(self, basket_id: str) -> None:
         """The basket's row was written outside the engine's operations (the demo's seed
-        data does): its next version is kept whole, not as a change of the one before."""
-        self._written.pop(basket_id, None)
+        data does): its next version is kept whole, not as a change of the one before
+        (history.seal)."""
+        bid = normalise_guid(basket_id, "id")
+        self.store.transaction(lambda conn: history.seal(conn, bid))
 
     def _record_deletion(self, conn: Conn, basket_id: str,
                          op: tuple[str, dict] | None = None) -> None:

@@ -417,6 +417,20 @@ def _head(line: bytes) -> tuple[int, str]:
     return int(line[1:comma]), line[comma + 2:line.index(b'"', comma + 2)].decode("ascii")
 
 
+def _newest_in(tail: bytes) -> int:
+    """The version of the newest line of a tail."""
+    return _head(tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1:])[0]
+
+
+def seal(conn: Conn, basket_id: str) -> None:
+    """Move the basket's waiting versions to a chunk: its row was written outside the
+    engine's operations, so the next version is kept whole, not as a change of the last."""
+    tail = read_tail(conn, basket_id)
+    if tail:
+        _move(conn, basket_id, tail)
+        conn.execute("UPDATE baskets SET history_tail = NULL WHERE id = ?", (basket_id,))
+
+
 def _move(conn: Conn, basket_id: str, tail: bytes) -> None:
     """A basket's waiting versions into one row of basket_history_chunks, as they are."""
     if tail:
@@ -465,24 +479,24 @@ def read_tail(conn: Conn, basket_id: str) -> bytes:
 
 
 def keep(conn: Conn, w: Writer, version: int, at: str, op: str, args: dict,
-         grand_total_minor: int, known: bool, retention: Retention, now: datetime) -> bytes:
+         grand_total_minor: int, retention: Retention, now: datetime) -> bytes:
     """Keep the version the writer's transaction makes of its basket (`version`: its number
     once written). Returns the basket's new history tail, which the caller writes with the
     basket's row (Writer.finish).
 
-    `known`: the basket before this change is the version the caller last wrote (its row
-    moved on since by nothing else); the version is then kept as what changed ({"d":
-    changes}: tens of bytes), otherwise whole. The first version of a tail is whole, so each
-    tail and chunk reads on its own. Its summary is left to reading (summarised), which has
-    the version before at hand. A basket made by this change (or brought back) starts its
-    history again: a new basket under the id of a deleted one, so the versions the deleted
-    one left from this number on go."""
+    When the newest version waiting in the tail is the basket as loaded (nothing wrote the
+    row since without keeping history), the version is kept as what the writer changed
+    ({"d": changes}: tens of bytes); otherwise whole. The first version of a tail is whole,
+    so each tail and chunk reads on its own. Its summary is left to reading (summarised),
+    which has the version before at hand. A basket made by this change (or brought back)
+    starts its history again: a new basket under the id of a deleted one, so the versions
+    the deleted one left from this number on go."""
     state = w.state
     if w.made:
         _forget_from(conn, state.id, version)
     tail = state.history_tail
     line = b""
-    if tail and known:
+    if tail and _newest_in(tail) == state.version:
         line = _tail_line(version, at, op, args, {"d": changes(w)}, grand_total_minor,
                           state.currency)
         if len(tail) + len(line) > TAIL_BYTES:
