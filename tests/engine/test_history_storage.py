@@ -189,6 +189,7 @@ def _write_old_history(path, rows: list[tuple], *, schema_version: int) -> None:
     conn.execute("DELETE FROM basket_history")
     conn.execute("DROP TABLE basket_history_chunks")
     conn.execute("ALTER TABLE baskets DROP COLUMN history_tail")
+    conn.execute("ALTER TABLE baskets DROP COLUMN history_tail_version")
     columns = ("basket_id, version, at, actor, op, args, summary, snapshot, "
                "grand_total_minor, currency, deleted")
     if schema_version == 6:

@@ -160,7 +160,7 @@ class BasketEngine:
                 name, args = _OPERATION.get() or ("change", {})
                 tail = history.keep(conn, writer, state.version + 1, stamp, name, args, total,
                                     self.retention, now)
-            writer.finish(stamp, priced.line_count, total, history_tail=tail)
+            writer.finish(stamp, priced.line_count, total, tail=tail)
             return result, priced, cat, now
 
         result, priced, cat, now = self.store.transaction(tx, commit=commit)

@@ -2,8 +2,9 @@
 change, so history and basket never disagree.
 
 A version holds the operation and its arguments, who made it (the actor: the workbench, the
-CLI, a flow, a sandbox client), when, a one-line summary of what moved, and a snapshot of the
-basket after it (its fields, lines and codes: enough to show it again or restore it). Deleting
+CLI, a flow, a sandbox client), when, and a snapshot of the basket after it (its fields, lines
+and codes: enough to show it again or restore it), whole or as what the change did; its
+one-line summary of what moved is worked out when it is read (summarised). Deleting
 a basket records a last version marked deleted; the history stays until retention removes it.
 Retention keeps the newest `keep_versions` versions of a basket and drops versions older than
 `keep_days` (the newest version of a basket is always kept); it is applied to a basket every
@@ -30,7 +31,7 @@ from .catalogue import Catalogue, Product
 from .catalogue import load as load_catalogue
 from .errors import NotFound, field_error
 from .ids import ZERO_GUID
-from .state import BASKET_COLUMNS, BasketState, LineState, Writer, text_key
+from .state import BASKET_COLUMNS, BasketState, LineState, TailWrite, Writer, text_key
 from .store_api import Conn
 
 DEFAULT_KEEP_VERSIONS = 500
@@ -169,20 +170,18 @@ def changes(w: Writer) -> dict:
         if fields:
             change["f"] = fields
     if w.lines_added or w.lines_updated:
-        lines = {ln.id: ln for ln in state.lines}
-        added = [_LINE_VALUES(lines[line_id]) for line_id in w.lines_added if line_id in lines]
-        updated = []
-        for line_id, names in w.lines_updated.items():
-            line = lines.get(line_id)
-            if line is None:
-                continue
-            if not names <= _LINE_POSITION.keys():  # the line's key moved: write it whole
+        added, updated = [], []
+        for line in state.lines:
+            if line.id in w.lines_added:
                 added.append(_LINE_VALUES(line))
-                continue
-            moved: list = [line_id]
-            for name in names:
-                moved += (_LINE_POSITION[name], getattr(line, name))
-            updated.append(moved)
+            elif (names := w.lines_updated.get(line.id)) is not None:
+                if not names <= _LINE_POSITION.keys():  # the line's key moved: whole
+                    added.append(_LINE_VALUES(line))
+                    continue
+                moved: list = [line.id]
+                for name in names:
+                    moved += (_LINE_POSITION[name], getattr(line, name))
+                updated.append(moved)
         if added:
             change["l"] = added
         if updated:
@@ -366,14 +365,16 @@ _RECORD = (
 # a row per version in an indexed table is a b-tree insert (about 8 us whether one at a time
 # or in batches) and a page of write-ahead log. So:
 # - A basket's newest versions wait in its own row, `baskets.history_tail` (one line of JSON
-#   each, TAIL_BYTES at most), written by the UPDATE that bumps its version anyway: the page
-#   holding the row is written by every change, so a waiting version costs no page of its own.
+#   each, about TAIL_BYTES at most; `history_tail_version` is the newest one's number),
+#   appended by SQLite in the UPDATE that bumps the version anyway: the page holding the row
+#   is written by every change, so a waiting version costs no page of its own.
 # - When the next version would take the tail past TAIL_BYTES, the tail moves, as it is, to
 #   one row of basket_history_chunks (one insert for several versions), in the same
-#   transaction.
-# - A version whose snapshot is too long for the tail (over COMPRESS_OVER: a large basket)
-#   is one row of basket_history, after the tail moves; so is a deletion (the basket's row
-#   goes, so its tail moves first), and every version written before schema 7.
+#   transaction, and a new tail starts with the version, whole.
+# - A version is whole, or a delta on the one before it in the same tail (keep).
+# - A version whose whole snapshot is too long for the tail (over COMPRESS_OVER: a large
+#   basket) is one row of basket_history, after the tail moves; so is a deletion (the
+#   basket's row goes, so its tail moves first), and every version written before schema 7.
 # The readers below put the three together (page, since, version_row, newest_version); the
 # history is the same wherever a version is.
 TAIL_BYTES = 2048
@@ -417,18 +418,14 @@ def _head(line: bytes) -> tuple[int, str]:
     return int(line[1:comma]), line[comma + 2:line.index(b'"', comma + 2)].decode("ascii")
 
 
-def _newest_in(tail: bytes) -> int:
-    """The version of the newest line of a tail."""
-    return _head(tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1:])[0]
-
-
 def seal(conn: Conn, basket_id: str) -> None:
     """Move the basket's waiting versions to a chunk: its row was written outside the
     engine's operations, so the next version is kept whole, not as a change of the last."""
     tail = read_tail(conn, basket_id)
     if tail:
         _move(conn, basket_id, tail)
-        conn.execute("UPDATE baskets SET history_tail = NULL WHERE id = ?", (basket_id,))
+        conn.execute("UPDATE baskets SET history_tail = NULL, history_tail_version = NULL "
+                     "WHERE id = ?", (basket_id,))
 
 
 def _move(conn: Conn, basket_id: str, tail: bytes) -> None:
@@ -473,16 +470,17 @@ def _trim_chunks(conn: Conn, basket_id: str, where: str, params: tuple,
 
 
 def read_tail(conn: Conn, basket_id: str) -> bytes:
+    """The versions waiting in the basket's row (a column of JSON lines)."""
     row = conn.execute("SELECT history_tail FROM baskets WHERE id = ?",
                        (basket_id,)).fetchone()
-    return bytes(row[0]) if row is not None and row[0] is not None else b""
+    return row[0].encode("utf-8") if row is not None and row[0] else b""
 
 
 def keep(conn: Conn, w: Writer, version: int, at: str, op: str, args: dict,
-         grand_total_minor: int, retention: Retention, now: datetime) -> bytes:
+         grand_total_minor: int, retention: Retention, now: datetime) -> TailWrite:
     """Keep the version the writer's transaction makes of its basket (`version`: its number
-    once written). Returns the basket's new history tail, which the caller writes with the
-    basket's row (Writer.finish).
+    once written). Returns what to write to the basket's history tail, which the caller
+    writes with the basket's row (Writer.finish).
 
     When the newest version waiting in the tail is the basket as loaded (nothing wrote the
     row since without keeping history), the version is kept as what the writer changed
@@ -494,31 +492,30 @@ def keep(conn: Conn, w: Writer, version: int, at: str, op: str, args: dict,
     state = w.state
     if w.made:
         _forget_from(conn, state.id, version)
-    tail = state.history_tail
     line = b""
-    if tail and _newest_in(tail) == state.version:
+    if state.tail_size and state.tail_version == state.version:
         line = _tail_line(version, at, op, args, {"d": changes(w)}, grand_total_minor,
                           state.currency)
-        if len(tail) + len(line) > TAIL_BYTES:
-            _move(conn, state.id, tail)
-            tail = line = b""
-    if not line:
+    if line and state.tail_size + len(line) <= TAIL_BYTES:
+        tail = TailWrite(True, line.decode("utf-8"), version)
+    else:  # a new tail starts with this version, whole, after the old one moves
+        if state.tail_size:
+            _move(conn, state.id, read_tail(conn, state.id))
         snap = _encode_bytes(snapshot(state))
         if len(snap) > COMPRESS_OVER:
-            _move(conn, state.id, tail)
-            tail = b""
             conn.execute(_RECORD, (state.id, version, at, ACTOR.get(), op, encode(args), "",
                                    zlib.compress(snap, 1), grand_total_minor, state.currency,
                                    0))
+            tail = TailWrite(False, None, None)
         else:
             line = _tail_line(version, at, op, args, msgspec.Raw(snap), grand_total_minor,
                               state.currency)
-            if len(tail) + len(line) > TAIL_BYTES:
-                _move(conn, state.id, tail)
-                tail = b""
-    tail += line
+            tail = TailWrite(False, line.decode("utf-8"), version)
     if version % PRUNE_EVERY == 0:
-        tail = prune(conn, state.id, version, retention, now, tail=tail, thorough=False)
+        whole = (read_tail(conn, state.id) if tail.append else b"") + \
+            (tail.text or "").encode("utf-8")
+        kept = prune(conn, state.id, version, retention, now, tail=whole, thorough=False)
+        tail = TailWrite(False, kept.decode("utf-8") or None, version if kept else None)
     return tail
 
 
@@ -537,7 +534,7 @@ def keep_deletion(conn: Conn, state: BasketState, *, version: int, op: str, args
                   now: datetime) -> None:
     """The last version of a basket about to be deleted (its row goes, so its tail moves
     first), and retention over all its versions."""
-    _move(conn, state.id, state.history_tail)
+    _move(conn, state.id, read_tail(conn, state.id))
     conn.execute(_RECORD, (state.id, version, at, ACTOR.get(), op, encode(args), "deleted",
                            pack(snapshot(state)), grand_total_minor, state.currency, 1))
     prune(conn, state.id, version, retention, now)
@@ -589,9 +586,10 @@ def prune(conn: Conn, basket_id: str, version: int, retention: Retention, now: d
 
 def newest_version(conn: Conn, basket_id: str) -> int | None:
     """The newest version a basket has in its history (None when it has none)."""
-    waiting = read_tail(conn, basket_id)
-    if waiting:
-        return _head(waiting.split(b"\n")[-2])[0]
+    waiting = conn.execute("SELECT history_tail_version FROM baskets WHERE id = ?",
+                           (basket_id,)).fetchone()
+    if waiting is not None and waiting[0] is not None:
+        return int(waiting[0])
     row = conn.execute("SELECT (SELECT max(version) FROM basket_history WHERE basket_id = ?), "
                        "(SELECT max(last_version) FROM basket_history_chunks "
                        "WHERE basket_id = ?)", (basket_id, basket_id)).fetchone()

@@ -283,10 +283,12 @@ def _v6_history_new(db: sqlite_utils.Database) -> None:
 
 def _v7_history_tail(db: sqlite_utils.Database) -> None:
     """Where history keeps a version (history.TAIL_BYTES): a basket's newest versions wait in
-    its own row (`history_tail`: the page holding the row is written by every change anyway),
-    then move, several at once, to one row of basket_history_chunks. basket_history_new
-    (schema 6) goes: its versions move to basket_history."""
-    db.execute("ALTER TABLE baskets ADD COLUMN history_tail BLOB")
+    its own row (`history_tail`, JSON lines, and `history_tail_version`, the newest one's
+    number: the page holding the row is written by every change anyway), then move, several
+    at once, to one row of basket_history_chunks. basket_history_new (schema 6) goes: its
+    versions move to basket_history."""
+    db.execute("ALTER TABLE baskets ADD COLUMN history_tail TEXT")
+    db.execute("ALTER TABLE baskets ADD COLUMN history_tail_version INTEGER")
     db.execute(
         """CREATE TABLE basket_history_chunks (
             basket_id TEXT NOT NULL,

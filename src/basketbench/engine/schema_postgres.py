@@ -145,7 +145,8 @@ def _v7_history_tail(conn: Any) -> None:
     """schema._v7_history_tail: the history tail in the basket's row, the chunks it moves
     to, and basket_history_new's versions (a copy from SQLite may have brought some) moved
     to basket_history."""
-    conn.execute("ALTER TABLE baskets ADD COLUMN history_tail BYTEA")
+    conn.execute("ALTER TABLE baskets ADD COLUMN history_tail TEXT")
+    conn.execute("ALTER TABLE baskets ADD COLUMN history_tail_version BIGINT")
     conn.execute(
         """CREATE TABLE basket_history_chunks (
             basket_id TEXT NOT NULL, first_version BIGINT NOT NULL,

@@ -7,6 +7,7 @@ the state always matches what will be committed and can be priced without a relo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .. import jsonio
 from ..model import lines as model_lines
@@ -94,7 +95,10 @@ class BasketState:
     promo_codes: list[str] = field(default_factory=list)
     persisted: bool = False
     stored_total_minor: int = 0  # the grand total last written (the history's "before")
-    history_tail: bytes = b""  # the newest versions, waiting in the row (history.keep)
+    # The newest history versions waiting in the row (history.keep): their length and the
+    # newest one's number (None when none waits).
+    tail_size: int = 0
+    tail_version: int | None = None
 
     def line(self, product_id: str, parent: str = ZERO_GUID, text: str = "") -> LineState | None:
         """The line with this key: product, parent, and personalisation text (see text_key)."""
@@ -120,8 +124,8 @@ class BasketState:
 
 def load(conn: Conn, cat: Catalogue, basket_id: str) -> BasketState | None:
     row = conn.execute(
-        f"SELECT {', '.join(BASKET_COLUMNS)}, grand_total_minor, history_tail FROM baskets "
-        "WHERE id = ?",
+        f"SELECT {', '.join(BASKET_COLUMNS)}, grand_total_minor, length(history_tail), "
+        "history_tail_version FROM baskets WHERE id = ?",
         (basket_id,)).fetchone()
     if row is None:
         return None
@@ -139,8 +143,8 @@ def load(conn: Conn, cat: Catalogue, basket_id: str) -> BasketState | None:
         delivery_instruction=values["delivery_instruction"],
         campaign_code=values["campaign_code"], custom_info=values["custom_info"] or {},
         store_id=values["store_id"], delivery_plans=values["delivery_plans"] or [],
-        post_code=values["post_code"], persisted=True, stored_total_minor=row[-2] or 0,
-        history_tail=bytes(row[-1]) if row[-1] is not None else b"",
+        post_code=values["post_code"], persisted=True, stored_total_minor=row[-3] or 0,
+        tail_size=row[-2] or 0, tail_version=row[-1],
     )
     for lrow in conn.execute(
         f"SELECT {', '.join(LINE_COLUMNS)} FROM lines WHERE basket_id = ? "
@@ -295,22 +299,35 @@ class Writer:
         self.changed = True
 
     def finish(self, now: str, line_count: int, grand_total_minor: int, *,
-               history_tail: bytes | None = None) -> None:
+               tail: TailWrite | None = None) -> None:
         """Bump the version and refresh the summary columns, once per transaction; with
-        `history_tail`, the basket's waiting history versions too (history.keep)."""
+        `tail`, the basket's waiting history versions too (history.keep)."""
         if not self.changed:
             return
         s = self.state
         s.version += 1
         s.last_updated = now
-        if history_tail is None:
+        if tail is None:
             self.conn.execute(
                 "UPDATE baskets SET version = ?, last_updated = ?, line_count = ?, "
                 "grand_total_minor = ? WHERE id = ?",
                 (s.version, now, line_count, grand_total_minor, s.id))
             return
-        s.history_tail = history_tail
+        # Appended by SQLite itself: the tail never travels to Python and back.
+        value = "coalesce(history_tail, '') || ?" if tail.append else "?"
         self.conn.execute(
             "UPDATE baskets SET version = ?, last_updated = ?, line_count = ?, "
-            "grand_total_minor = ?, history_tail = ? WHERE id = ?",
-            (s.version, now, line_count, grand_total_minor, history_tail or None, s.id))
+            f"grand_total_minor = ?, history_tail = {value}, history_tail_version = ? "
+            "WHERE id = ?",
+            (s.version, now, line_count, grand_total_minor, tail.text, tail.version, s.id))
+        s.tail_size = (s.tail_size if tail.append else 0) + len(tail.text or "")
+        s.tail_version = tail.version
+
+
+class TailWrite(NamedTuple):
+    """What a change writes to its basket's history tail (history.keep): `text` appended to
+    it, or (append False) the whole tail (None: empty); `version`: the newest waiting."""
+
+    append: bool
+    text: str | None
+    version: int | None
