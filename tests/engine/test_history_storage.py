@@ -12,7 +12,7 @@ import zlib
 
 import pytest
 
-from basketbench.engine import BasketEngine, demo, history, schema
+from basketbench.engine import BasketEngine, demo, history, history_snapshots, schema
 from basketbench.engine.changes import read_since
 from basketbench.engine.history import PRUNE_EVERY, TAIL_BYTES, Retention
 from basketbench.engine.ids import ZERO_GUID
@@ -199,8 +199,7 @@ def _write_old_history(path, rows: list[tuple], *, schema_version: int) -> None:
         snap["basket"].setdefault("user_id", ZERO_GUID)
         for line in snap["lines"]:
             line.setdefault("parent", ZERO_GUID)
-        old = zlib.compress(json.dumps(snap, separators=(",", ":"), ensure_ascii=False,
-                                       default=history._tag).encode("utf-8"), 1)
+        old = zlib.compress(history_snapshots.encode_bytes(snap), 1)  # always compressed
         table = "basket_history_new" if schema_version == 6 and n % 2 else "basket_history"
         conn.execute(f"INSERT INTO {table} ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      (bid, version, at, actor, op, json.dumps(args), summary, old, grand,

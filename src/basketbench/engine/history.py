@@ -13,25 +13,34 @@ PRUNE_EVERY versions, so a basket may briefly hold that many more.
 
 from __future__ import annotations
 
-import json
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
-from functools import lru_cache
-from operator import attrgetter, itemgetter
-from typing import NamedTuple
+from operator import itemgetter
 
 import msgspec
 
 from ..actor import ACTOR, acting_as  # noqa: F401 - acting_as is part of this module's API
-from ..money import currency, format_amount
 from .catalogue import Catalogue, Product
 from .catalogue import load as load_catalogue
 from .errors import NotFound, field_error
+from .history_snapshots import (
+    COMPRESS_OVER,
+    FAST,
+    apply_change,
+    changes,
+    decode,
+    encode,
+    encode_bytes,
+    pack,
+    snapshot,
+    snapshot_fields,
+    unpack,
+)
+from .history_summary import image_of, summary
 from .ids import ZERO_GUID
-from .state import BASKET_COLUMNS, BasketState, LineState, TailWrite, Writer, text_key
+from .state import BasketState, LineState, TailWrite, Writer
 from .store_api import Conn
 
 DEFAULT_KEEP_VERSIONS = 500
@@ -39,9 +48,6 @@ DEFAULT_KEEP_DAYS = 90
 # Retention is applied to a basket every this many versions (and when it is deleted), not on
 # every change: a delete statement per change would cost a fifth of the add-item rate.
 PRUNE_EVERY = 100
-
-_SNAPSHOT_FIELDS = tuple(c for c in BASKET_COLUMNS if c not in ("id", "version", "created",
-                                                                  "last_updated"))
 
 
 @dataclass(frozen=True)
@@ -55,294 +61,6 @@ class Retention:
                              f"(got {self.keep_versions})")
         if self.keep_days < 1:
             raise ValueError(f"history keep_days must be at least 1 (got {self.keep_days})")
-
-
-# -- what a version holds -----------------------------------------------------------------------
-
-def _tag(value: object) -> object:
-    """Decimals (in client-sent delivery plan items, say) kept exact through JSON."""
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _raw_tag(value: Decimal) -> msgspec.Raw:
-    """msgspec's spelling of _tag: the same bytes the standard encoder writes."""
-    return msgspec.Raw(b'{"$decimal":"' + str(value).encode("ascii") + b'"}')
-
-
-def _untag(obj: dict) -> object:
-    return Decimal(obj["$decimal"]) if len(obj) == 1 and "$decimal" in obj else obj
-
-
-# msgspec writes what json.dumps(separators=(",", ":"), ensure_ascii=False, default=_tag)
-# writes, byte for byte, 5-10 times faster; the standard encoder is kept for what msgspec
-# refuses (an integer beyond 64 bits, an unknown type, which then fails as before).
-_FAST = msgspec.json.Encoder(decimal_format=_raw_tag)
-_STANDARD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_tag)
-
-
-def _encode_bytes(value: object) -> bytes:
-    try:
-        return _FAST.encode(value)
-    except (TypeError, ValueError, OverflowError):
-        return _STANDARD.encode(value).encode("utf-8")
-
-
-def encode(value: object) -> str:
-    """Compact JSON for history rows (one write per version is on the hot path)."""
-    return _encode_bytes(value).decode("utf-8")
-
-
-def decode(text: str) -> object:
-    return json.loads(text, object_hook=_untag)
-
-
-_EMPTY_FIELD: tuple[object, ...] = (None, False, "", {}, [])
-# What a snapshot leaves out of a line (a quantity is never 0: the lines table says so).
-_EMPTY_LINE_VALUE: tuple[object, ...] = (None, False, {}, 0)
-_BASKET_VALUES = attrgetter(*_SNAPSHOT_FIELDS)
-_LINE_KEYS = ("id", "productId", "parent", "qty", "displayOrder", "manualPriceMinor",
-              "additionalChargeMinor", "customInfo", "itemType", "subscription", "giftWrapId",
-              "isGiftWrap")
-_LINE_VALUES = attrgetter("id", "product.product_id", "parent_product_id", "qty",
-                          "display_order", "manual_price_minor", "additional_charge_minor",
-                          "custom_info", "item_type", "subscription", "gift_wrap_id",
-                          "is_gift_wrap")
-
-
-def _basket_part(pairs: Iterable[tuple[str, object]]) -> dict:
-    """A snapshot's basket fields: empty values are left out, and so is the zero GUID of a
-    guest basket's user (reading puts them back, see _fields)."""
-    basket = {name: value for name, value in pairs if value not in _EMPTY_FIELD}
-    if basket.get("user_id") == ZERO_GUID:
-        del basket["user_id"]
-    return basket
-
-
-def _line_part(values: tuple) -> dict:
-    """A snapshot's line from its values (_LINE_KEYS order): empty values and the zero GUID
-    of a top-level line's parent are left out (50 bytes each; reading puts them back)."""
-    line = {key: value for key, value in zip(_LINE_KEYS, values)
-            if value not in _EMPTY_LINE_VALUE}
-    if line.get("parent") == ZERO_GUID:
-        del line["parent"]
-    return line
-
-
-def snapshot(state: BasketState) -> dict:
-    """The basket after a change, whole and as compact as it can be."""
-    return {"basket": _basket_part(zip(_SNAPSHOT_FIELDS, _BASKET_VALUES(state))),
-            "created": state.created,
-            "lines": [_line_part(_LINE_VALUES(ln)) for ln in state.lines],
-            "codes": list(state.promo_codes)}
-
-
-class Image(NamedTuple):
-    """A version as plain values, to summarise what moved from the one before: the
-    basket's fields (_SNAPSHOT_FIELDS order), its lines by id (_LINE_KEYS order), its codes,
-    its grand total."""
-
-    fields: tuple
-    lines: dict[int, tuple]
-    codes: tuple[str, ...]
-    grand: int
-    currency: str
-
-
-# Where each line attribute a Writer may update sits in a line's values (_LINE_VALUES).
-_LINE_POSITION = {"qty": 3, "display_order": 4, "manual_price_minor": 5,
-                  "additional_charge_minor": 6, "custom_info": 7, "item_type": 8,
-                  "subscription": 9, "gift_wrap_id": 10, "is_gift_wrap": 11}
-_SNAPSHOT_FIELD_SET = frozenset(_SNAPSHOT_FIELDS)
-
-
-def changes(w: Writer) -> dict:
-    """What the writer's transaction changed, as a delta on the basket before it: fields
-    set ("f", by name), lines added ("l", their values), lines updated ("u", [id, position,
-    value, ...]: a quantity change is a few bytes), lines removed ("r", ids), codes ("c").
-    Only what the Writer was asked to change is looked at."""
-    state = w.state
-    change: dict[str, object] = {}
-    if w.fields_set:
-        fields = {name: getattr(state, name) for name in w.fields_set
-                  if name in _SNAPSHOT_FIELD_SET}
-        if fields:
-            change["f"] = fields
-    if w.lines_added or w.lines_updated:
-        added, updated = [], []
-        for line in state.lines:
-            if line.id in w.lines_added:
-                added.append(_LINE_VALUES(line))
-            elif (names := w.lines_updated.get(line.id)) is not None:
-                if not names <= _LINE_POSITION.keys():  # the line's key moved: whole
-                    added.append(_LINE_VALUES(line))
-                    continue
-                moved: list = [line.id]
-                for name in names:
-                    moved += (_LINE_POSITION[name], getattr(line, name))
-                updated.append(moved)
-        if added:
-            change["l"] = added
-        if updated:
-            change["u"] = updated
-    if w.lines_removed:
-        change["r"] = sorted(w.lines_removed)
-    if w.codes_set:
-        change["c"] = list(state.promo_codes)
-    return change
-
-
-def _line_values(line: dict) -> list:
-    """A snapshot's line back to its values (_LINE_KEYS order), what it left out put back."""
-    return [line["id"], line["productId"], line.get("parent", ZERO_GUID), line["qty"],
-            line["displayOrder"], line.get("manualPriceMinor"),
-            line.get("additionalChargeMinor", 0), line.get("customInfo") or {},
-            line.get("itemType", 0), line.get("subscription"), line.get("giftWrapId"),
-            line.get("isGiftWrap", False)]
-
-
-def _apply(snap: dict | None, change: dict) -> dict:
-    """The snapshot of a version kept as a delta ({"d": change}) on the one before it."""
-    if snap is None:
-        raise ValueError("a history delta without the version before it")
-    basket = {**snap["basket"], **change.get("f", {})}
-    lines = {ln["id"]: ln for ln in snap["lines"]}
-    for values in change.get("l", ()):
-        lines[values[0]] = _line_part(values)
-    for moved in change.get("u", ()):
-        values = _line_values(lines[moved[0]])
-        for n in range(1, len(moved), 2):
-            values[moved[n]] = moved[n + 1]
-        lines[moved[0]] = _line_part(tuple(values))
-    for line_id in change.get("r", ()):
-        lines.pop(line_id, None)
-    return {"basket": _basket_part(basket.items()), "created": snap.get("created"),
-            "lines": sorted(lines.values(), key=lambda ln: (ln["displayOrder"], ln["id"])),
-            "codes": change.get("c", snap["codes"])}
-
-
-def _image_of(snap: dict, grand_total_minor: int, currency_code: str) -> Image:
-    """The image of a kept version (for its summary, worked out when read)."""
-    fields = _fields(snap)
-    return Image(tuple(fields[name] for name in _SNAPSHOT_FIELDS),
-                 {ln["id"]: tuple(_line_values(ln)) for ln in snap["lines"]},
-                 tuple(snap["codes"]), grand_total_minor, currency_code)
-
-
-# A snapshot shorter than this is stored as its JSON: compressing it saves no page of
-# write-ahead log, and zlib costs more than all the rest of writing the version.
-COMPRESS_OVER = 1024
-
-
-def pack(snap: dict) -> bytes:
-    """A snapshot as stored: compact JSON, compressed when long (a 210-line basket: 57 KB ->
-    4 KB), so that keeping a version per change costs little write-ahead log."""
-    text = _encode_bytes(snap)
-    return zlib.compress(text, 1) if len(text) > COMPRESS_OVER else text
-
-
-def unpack(blob: bytes) -> dict:
-    """pack()'s snapshot back: a JSON object starts with "{", a zlib stream never does (its
-    first byte is 0x78), so both forms (and every row written before the short form) read."""
-    text = bytes(blob)  # PostgreSQL hands bytea over as a memoryview
-    if not text.startswith(b"{"):
-        text = zlib.decompress(text)
-    snap = decode(text.decode("utf-8"))
-    assert isinstance(snap, dict)  # pack() wrote a snapshot
-    return snap
-
-
-_FIELD = {name: n for n, name in enumerate(_SNAPSHOT_FIELDS)}
-# The fields of "no basket yet", for the summary of a basket's first version.
-_NO_FIELDS = tuple(False if name == "is_locked" else None for name in _SNAPSHOT_FIELDS)
-
-
-def _summary_fields(fields: tuple) -> tuple:
-    """What the summary says of a basket's fields: shipping method, store, user (email,
-    else id), PO number, locked."""
-    user = fields[_FIELD["user_email"]] or (
-        fields[_FIELD["user_id"]] if fields[_FIELD["user_id"]] != ZERO_GUID else None)
-    return (fields[_FIELD["shipping_method_id"]], fields[_FIELD["store_id"]], user,
-            fields[_FIELD["po_number"]], fields[_FIELD["is_locked"]])
-
-
-def _line_name(values: tuple, cat: Catalogue) -> str:
-    """A line as the summary names it: its stock code, "(child)" and the engraving's text."""
-    product = cat.products.get(values[1])
-    code = product.stock_code if product is not None else values[1]
-    parent, info = values[2], values[7]
-    if parent == ZERO_GUID:  # the common case, without working out a text key
-        return code
-    text = f" '{info.get('customInfo1')}'" if text_key(parent, info) else ""
-    return f"{code} (child){text}"
-
-
-def summary(before: Image | None, after: Image, cat: Catalogue, *,
-            first: str = "created") -> str:
-    """One line of what moved, e.g. "POLO-NAVY-L qty 2 -> 3; grand total £105.29 -> £126.89".
-    Each part is looked at only when its values differ: most changes move one line. With no
-    version before, it starts with `first` and the currency, and says what the basket holds."""
-    parts: list[str] = []
-    if before is None:
-        parts.append(f"{first} ({after.currency})")
-        before = Image(_NO_FIELDS, {}, (), 0, after.currency)
-    if before.lines != after.lines:
-        was: dict[str, int] = {}
-        now: dict[str, int] = {}
-        for line_id, values in after.lines.items():
-            old = before.lines.get(line_id)
-            if old != values:
-                now[_line_name(values, cat)] = values[3]
-                if old is not None:
-                    was[_line_name(old, cat)] = old[3]
-        for line_id, old in before.lines.items():
-            if line_id not in after.lines:
-                was[_line_name(old, cat)] = old[3]
-        for key in sorted(was.keys() | now.keys()):
-            a, b = was.get(key), now.get(key)
-            if a is None:
-                parts.append(f"+{key} x{b}")
-            elif b is None:
-                parts.append(f"-{key}")
-            elif a != b:
-                parts.append(f"{key} qty {a} -> {b}")
-    if before.codes != after.codes:
-        codes_a = [c.upper() for c in before.codes]
-        codes_b = [c.upper() for c in after.codes]
-        parts += [f"+code {code}" for code in codes_b if code not in codes_a]
-        parts += [f"-code {code}" for code in codes_a if code not in codes_b]
-    if before.fields != after.fields:
-        fields_a, fields_b = _summary_fields(before.fields), _summary_fields(after.fields)
-        if fields_a != fields_b:
-            parts += _field_changes(fields_a, fields_b, cat)
-    if before.grand != after.grand:
-        parts.append(f"grand total {_amount(before.grand, after.currency)} -> "
-                     f"{_amount(after.grand, after.currency)}")
-    return "; ".join(parts) or "no visible change"
-
-
-def _field_changes(before: tuple, after: tuple, cat: Catalogue) -> list[str]:
-    parts = []
-    (shipping_a, store_a, *rest_a), (shipping_b, store_b, *rest_b) = before, after
-    if shipping_a != shipping_b:
-        method = cat.shipping.get(shipping_b or "")
-        parts.append(f"shipping {method.code if method else 'none'}")
-    if store_a != store_b:
-        store = cat.stores.get(store_b or "")
-        parts.append(f"store {store.code if store else 'none'}")
-    for label, a, b in zip(("user", "PO", "locked"), rest_a, rest_b, strict=True):
-        if a != b:
-            parts.append(f"{label} {b if b not in (None, '') else 'none'}")
-    return parts
-
-
-@lru_cache(maxsize=4096)
-def _amount(minor: int, code: str) -> str:
-    """A grand total as the summary writes it; each is written twice (the total after one
-    change is the total before the next), and formatting a Decimal costs more than the rest
-    of the summary."""
-    return format_amount(minor, currency(code))
 
 
 # -- where a version is kept -----------------------------------------------------------------
@@ -394,10 +112,10 @@ def _tail_line(version: int, at: str, op: str, args: dict, snap: object,
     in one encoding: the arguments are the same bytes encode() writes."""
     entry = (version, at, ACTOR.get(), op, args, "", snap, grand_total_minor, currency_code, 0)
     try:
-        return _FAST.encode(entry) + b"\n"
-    except (TypeError, ValueError, OverflowError):  # what msgspec refuses: see _encode_bytes
-        return _FAST.encode((*entry[:4], msgspec.Raw(_encode_bytes(args)), entry[5],
-                             msgspec.Raw(_encode_bytes(snap)), *entry[7:])) + b"\n"
+        return FAST.encode(entry) + b"\n"
+    except (TypeError, ValueError, OverflowError):  # what msgspec refuses: see encode_bytes
+        return FAST.encode((*entry[:4], msgspec.Raw(encode_bytes(args)), entry[5],
+                             msgspec.Raw(encode_bytes(snap)), *entry[7:])) + b"\n"
 
 
 def _row(line: bytes) -> tuple:
@@ -447,9 +165,9 @@ def _kept(entries: bytes, keeps: Callable[[tuple[int, str]], bool]) -> bytes:
     for line, kept in zip(lines, keep_flags, strict=True):
         entry: list = list(_TAIL_ENTRY.decode(line))
         data = unpack(bytes(entry[6]))
-        snap = _apply(snap, data["d"]) if "d" in data else data
+        snap = apply_change(snap, data["d"]) if "d" in data else data
         if kept:
-            entry[6] = msgspec.Raw(_encode_bytes(snap))
+            entry[6] = msgspec.Raw(encode_bytes(snap))
             out.append(_TAIL_ENCODER.encode(tuple(entry)) + b"\n")
     return b"".join(out)
 
@@ -501,7 +219,7 @@ def keep(conn: Conn, w: Writer, version: int, at: str, op: str, args: dict,
     else:  # a new tail starts with this version, whole, after the old one moves
         if state.tail_size:
             _move(conn, state.id, read_tail(conn, state.id))
-        snap = _encode_bytes(snapshot(state))
+        snap = encode_bytes(snapshot(state))
         if len(snap) > COMPRESS_OVER:
             conn.execute(_RECORD, (state.id, version, at, ACTOR.get(), op, encode(args), "",
                                    zlib.compress(snap, 1), grand_total_minor, state.currency,
@@ -671,11 +389,11 @@ def summarised(conn: Conn, basket_id: str, rows: list[tuple],
 
 
 def _summary_of(before: tuple | None, row: tuple, cat: Catalogue) -> str:
-    after = _image_of(row[6], row[7], row[8])
+    after = image_of(row[6], row[7], row[8])
     if before is None or before[9]:
         first = "created" if before is not None or row[0] == 1 else "earliest kept"
         return summary(None, after, cat, first=first)
-    return summary(_image_of(before[6], before[7], before[8]), after, cat)
+    return summary(image_of(before[6], before[7], before[8]), after, cat)
 
 
 def _whole(rows: list[tuple]) -> list[tuple]:
@@ -683,7 +401,7 @@ def _whole(rows: list[tuple]) -> list[tuple]:
     out, snap = [], None
     for row in rows:
         data = unpack(row[6])
-        snap = _apply(snap, data["d"]) if "d" in data else data
+        snap = apply_change(snap, data["d"]) if "d" in data else data
         out.append((*row[:6], snap, *row[7:]))
     return out
 
@@ -759,7 +477,7 @@ def version_row(conn: Conn, basket_id: str, version: int) -> tuple[dict, str, bo
 def state_of(snap: dict, basket_id: str, version: int, cat: Catalogue) -> BasketState:
     """A read-only BasketState of a version, to price and show."""
     state = BasketState(id=basket_id, version=version, created=snap.get("created") or "",
-                        persisted=True, **_fields(snap))
+                        persisted=True, **snapshot_fields(snap))
     for ln in snap["lines"]:
         product = cat.product(ln["productId"])
         if product is None:
@@ -769,15 +487,6 @@ def state_of(snap: dict, basket_id: str, version: int, cat: Catalogue) -> Basket
     state.promo_codes = list(snap["codes"])
     state.sort_lines()
     return state
-
-
-def _fields(snap: dict) -> dict:
-    """Every basket field of a snapshot, the empty ones it left out included."""
-    defaults: dict[str, object] = {name: None for name in _SNAPSHOT_FIELDS}
-    defaults.update(user_id=ZERO_GUID, is_locked=False, created_by_admin=False,
-                    is_quote=False, quote_status=0, custom_info={}, delivery_plans=[],
-                    currency="GBP")
-    return {**defaults, **snap["basket"]}
 
 
 def _line_fields(ln: dict) -> dict:
@@ -797,7 +506,7 @@ def _line(ln: dict, product: Product) -> LineState:
 def restore(w: Writer, cat: Catalogue, snap: dict, version: int) -> None:
     """Make the basket what it was at `version`: its fields, lines and codes (a new version;
     history is never rewritten). The lock is left as it is now."""
-    fields = _fields(snap)
+    fields = snapshot_fields(snap)
     if fields["currency"] != w.state.currency and w.state.persisted:
         raise field_error("version", f"version {version} is in {fields['currency']}, "
                                      f"the basket in {w.state.currency}")

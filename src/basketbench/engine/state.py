@@ -192,8 +192,9 @@ class Writer:
         self.state = state
         self.changed = False
         self.made = not state.persisted  # the basket is made by this transaction
-        # What this transaction changed, for history to keep as a delta (history.changes):
-        # basket fields set, lines added, lines' fields updated, lines removed, codes set.
+        # What this transaction changed, for history to keep as a delta (see
+        # history_snapshots.changes): basket fields set, lines added, lines' fields updated,
+        # lines removed, codes set.
         self.fields_set: set[str] = set()
         self.lines_added: set[int] = set()
         self.lines_updated: dict[int, set[str]] = {}
