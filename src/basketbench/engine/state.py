@@ -94,7 +94,7 @@ class BasketState:
     lines: list[LineState] = field(default_factory=list)
     promo_codes: list[str] = field(default_factory=list)
     persisted: bool = False
-    stored_total_minor: int = 0  # the grand total last written (the history's "before")
+    stored_total_minor: int = 0  # the grand total last written (a deletion's version keeps it)
     # The newest history versions waiting in the row (history.keep): their length and the
     # newest one's number (None when none waits).
     tail_size: int = 0
