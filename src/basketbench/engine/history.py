@@ -379,9 +379,10 @@ def summarised(conn: Conn, basket_id: str, rows: list[tuple],
         return rows
     cat = cat if cat is not None else load_catalogue(conn)
     low, high = min(lacking), max(lacking)
-    before = _kept_before(conn, basket_id, low)
+    waiting = _whole(_rows(read_tail(conn, basket_id)))  # read and made whole once
+    before = _kept_before(conn, basket_id, low, waiting)
     texts = {}
-    for row in _kept_between(conn, basket_id, low, high):
+    for row in _kept_between(conn, basket_id, low, high, waiting):
         if not row[5]:
             texts[row[0]] = _summary_of(before, row, cat)
         before = row
@@ -411,9 +412,11 @@ def _table_whole(conn: Conn, basket_id: str, rest: str, params: tuple) -> list[t
             for row in _table_rows(conn, basket_id, rest, params)]
 
 
-def _kept_between(conn: Conn, basket_id: str, low: int, high: int) -> list[tuple]:
-    """Every version kept from `low` to `high`, whole, oldest first."""
-    rows = [row for row in _whole(_rows(read_tail(conn, basket_id))) if low <= row[0] <= high]
+def _kept_between(conn: Conn, basket_id: str, low: int, high: int,
+                  waiting: list[tuple]) -> list[tuple]:
+    """Every version kept from `low` to `high`, whole, oldest first (`waiting`: the tail's,
+    whole)."""
+    rows = [row for row in waiting if low <= row[0] <= high]
     for (entries,) in conn.execute(
             "SELECT entries FROM basket_history_chunks WHERE basket_id = ? AND "
             "last_version >= ? AND first_version <= ?", (basket_id, low, high)):
@@ -423,9 +426,10 @@ def _kept_between(conn: Conn, basket_id: str, low: int, high: int) -> list[tuple
     return rows
 
 
-def _kept_before(conn: Conn, basket_id: str, version: int) -> tuple | None:
-    """The newest version kept before `version`, whole."""
-    rows = [row for row in _whole(_rows(read_tail(conn, basket_id))) if row[0] < version]
+def _kept_before(conn: Conn, basket_id: str, version: int,
+                 waiting: list[tuple]) -> tuple | None:
+    """The newest version kept before `version`, whole (`waiting`: the tail's, whole)."""
+    rows = [row for row in waiting if row[0] < version]
     chunk = conn.execute("SELECT entries FROM basket_history_chunks WHERE basket_id = ? AND "
                          "first_version < ? ORDER BY first_version DESC LIMIT 1",
                          (basket_id, version)).fetchone()
